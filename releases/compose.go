@@ -1,0 +1,693 @@
+package releases
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/Masterminds/semver/v3"
+)
+
+// Path is the cumulative runbook for upgrading from one version to another: one hop
+// per maintenance window, the consolidated prerequisites, and what became of every
+// step of every release on the way.
+type Path struct {
+	From, To *semver.Version
+	Hops     []*Hop
+	// Prerequisites of every release on the path, in path order.
+	Prerequisites []PlannedPrerequisite
+	// Fates accounts for every step of every release on the path: nothing is
+	// dropped without saying where it went.
+	Fates []StepFate
+	// Total adds up the hops.
+	Total Figures
+}
+
+// Hop is one upgrade, from a version to the next required stop (or the target):
+// one maintenance window that applies every release in (From, To].
+type Hop struct {
+	From, To *semver.Version
+	// Releases are the releases the hop applies, oldest first.
+	Releases []*Manifest
+	// Steps are the steps to perform, in order.
+	Steps []*PlannedStep
+	Figures
+}
+
+// StepRef names a step of a release.
+type StepRef struct {
+	Version string `json:"version"`
+	Step    string `json:"step"`
+}
+
+func (r StepRef) String() string { return r.Version + "/" + r.Step }
+
+// PlannedStep is a release's step as it appears in a composed runbook.
+type PlannedStep struct {
+	*Step
+	// Release is the release the step comes from.
+	Release *Manifest
+	// Anchor is unique within the path: the step id, suffixed with the version
+	// for the second and later steps that share an id.
+	Anchor string
+	// Replaces lists the steps of older releases that this one stands in for.
+	Replaces []StepRef
+	// After lists the anchors of the steps this one waits for.
+	After []string
+	// Start and Finish are minutes from the start of the maintenance window by the
+	// estimates; MaxFinish uses the maxima. Prepare steps happen before the window
+	// and count from the start of the preparation.
+	Start, Finish, MaxFinish int
+	// GABlock numbers the Global Administrator block the step belongs to, from 1;
+	// 0 when the step does not need a Global Administrator.
+	GABlock int
+
+	ref      StepRef
+	hop      int           // index of the hop the step runs in
+	key      orderKey      // natural reading order
+	replaced []*sourceStep // the superseded steps whose dependencies it inherits
+}
+
+// sourceStep is a step with the release it belongs to.
+type sourceStep struct {
+	step    *Step
+	release *Manifest
+}
+
+// Ref names the source step.
+func (ps *PlannedStep) Ref() StepRef { return ps.ref }
+
+// PlannedPrerequisite is a prerequisite of a release on the path.
+type PlannedPrerequisite struct {
+	*Prerequisite
+	Release *Manifest
+	// Before is the version whose hop it must be completed before.
+	Before *semver.Version
+}
+
+// Fate is what became of a source step in a composed path.
+type Fate string
+
+// The fates.
+const (
+	// FateKept: the step is in the runbook.
+	FateKept Fate = "kept"
+	// FateSuperseded: a newer step with the same dedupeKey runs instead.
+	FateSuperseded Fate = "superseded"
+	// FateMerged: a "once" step that already appears earlier on the path.
+	FateMerged Fate = "merged"
+)
+
+// StepFate says what became of one source step.
+type StepFate struct {
+	StepRef
+	Fate Fate `json:"fate"`
+	// Hop is the index of the hop that applies the step's release.
+	Hop int `json:"hop"`
+	// By names the step that runs instead, for superseded and merged steps.
+	By *StepRef `json:"by,omitempty"`
+}
+
+// Figures are the derived facts of a hop or a whole path. They are computed, never
+// typed, so customers always see totals that add up.
+type Figures struct {
+	// HandsOn is the hands-on minutes per role, in catalogue order.
+	HandsOn []RoleMinutes
+	// HandsOnMinutes is the hands-on effort of all steps, all roles together.
+	HandsOnMinutes int
+	// PrerequisiteMinutes is the effort of the prerequisites.
+	PrerequisiteMinutes int
+	// Window is the length of the maintenance window: the longest chain of steps
+	// through dependsOn, phases running one after another (prepare excluded).
+	Window Window
+	// Outages per feature.
+	Outages []FeatureOutage
+	// Freeze is the content-freeze decision and span.
+	Freeze FreezeSummary
+	// Presence says who must be present during the window, and when.
+	Presence []Presence
+	// GABlocks are the runs of consecutive steps that need a Global Administrator.
+	GABlocks []GABlock
+}
+
+// RoleMinutes is an amount of hands-on effort for one role.
+type RoleMinutes struct {
+	Role    *Role
+	Minutes int
+}
+
+// Window is the length of a maintenance window.
+type Window struct {
+	EstimateMinutes int `json:"estimateMinutes"`
+	MaxMinutes      int `json:"maxMinutes"`
+}
+
+// FeatureOutage is how long a feature is offline.
+type FeatureOutage struct {
+	Feature    *CatalogFeature
+	MinMinutes int
+	MaxMinutes int
+	// CausedBy are the anchors of the steps that cause it.
+	CausedBy []string
+	// Messages are what users are told meanwhile.
+	Messages []string
+}
+
+// FreezeSummary is the content-freeze decision for a hop or path.
+type FreezeSummary struct {
+	Decision FreezeDecision
+	// Reasons give each release's reason, "4.0.0: …".
+	Reasons []string
+	// StartMinute and EndMinute bound the freeze within the window (estimates).
+	StartMinute, EndMinute int
+}
+
+// SpanMinutes is how long content stays frozen.
+func (f FreezeSummary) SpanMinutes() int { return f.EndMinute - f.StartMinute }
+
+// Presence says when a role is needed during the window.
+type Presence struct {
+	Role *Role
+	// FromMinute and ToMinute bound the role's steps in the window (estimates).
+	FromMinute, ToMinute int
+	// Before means the role also has prepare steps ahead of the window.
+	Before bool
+	// Steps are the anchors of the role's steps.
+	Steps          []string
+	HandsOnMinutes int
+}
+
+// GABlock is a run of consecutive steps that need a Global Administrator: one
+// PIM activation.
+type GABlock struct {
+	Steps                  []string
+	StartMinute, EndMinute int
+}
+
+// Plan composes the cumulative runbook for an upgrade from `from` to `to`.
+func (ws *Workspace) Plan(from, to *semver.Version) (*Path, error) {
+	stops, err := ws.Route(from, to)
+	if err != nil {
+		return nil, err
+	}
+	p := &Path{From: from, To: to}
+	c := &composer{ws: ws, path: p, once: map[string]*PlannedStep{}, anchors: map[string]bool{}}
+	start := from
+	for _, stop := range stops {
+		if err := c.addHop(start, stop.version); err != nil {
+			return nil, err
+		}
+		start = stop.version
+	}
+	p.Total = c.total()
+	return p, nil
+}
+
+// between returns the manifests in (from, to], oldest first.
+func (ws *Workspace) between(from, to *semver.Version) []*Manifest {
+	var out []*Manifest
+	for _, m := range ws.Manifests {
+		if m.version.GreaterThan(from) && !m.version.GreaterThan(to) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+type composer struct {
+	ws      *Workspace
+	path    *Path
+	once    map[string]*PlannedStep // once-key → the step that runs, path-wide
+	anchors map[string]bool
+}
+
+// orderKey is the natural reading order: phase, then release, then file order.
+type orderKey struct{ phase, release, index int }
+
+func (k orderKey) compare(o orderKey) int {
+	return cmp.Or(cmp.Compare(k.phase, o.phase), cmp.Compare(k.release, o.release), cmp.Compare(k.index, o.index))
+}
+
+func onceKey(s *Step) string { return cmp.Or(s.DedupeKey, s.ID) }
+
+func (c *composer) addHop(from, to *semver.Version) error {
+	hopIndex := len(c.path.Hops)
+	hop := &Hop{From: from, To: to, Releases: c.ws.between(from, to)}
+
+	// Supersede: the newest step with each dedupeKey runs.
+	newest := map[string]*Step{}
+	for _, m := range hop.Releases {
+		for i := range m.Steps {
+			if s := &m.Steps[i]; s.Repeat == RepeatSupersede {
+				newest[s.DedupeKey] = s
+			}
+		}
+	}
+	// Select, in path order, and remember where every source step went.
+	standIn := map[*Step]*PlannedStep{} // every source step → the step that runs for it
+	var superseded []*Step
+	supersededRel := map[*Step]*Manifest{}
+	for ri, m := range hop.Releases {
+		for i := range m.Steps {
+			s := &m.Steps[i]
+			ref := StepRef{Version: m.version.String(), Step: s.ID}
+			switch {
+			case s.Repeat == RepeatSupersede && newest[s.DedupeKey] != s:
+				superseded = append(superseded, s)
+				supersededRel[s] = m
+				continue
+			case s.Repeat == RepeatOnce && c.once[onceKey(s)] != nil:
+				first := c.once[onceKey(s)]
+				standIn[s] = first
+				by := first.ref
+				c.path.Fates = append(c.path.Fates, StepFate{StepRef: ref, Fate: FateMerged, Hop: hopIndex, By: &by})
+				first.Replaces = append(first.Replaces, ref)
+				continue
+			}
+			ps := &PlannedStep{Step: s, Release: m, ref: ref, hop: hopIndex, key: orderKey{s.Phase.Rank(), ri, i}}
+			if s.Repeat == RepeatOnce {
+				c.once[onceKey(s)] = ps
+			}
+			standIn[s] = ps
+			hop.Steps = append(hop.Steps, ps)
+			c.path.Fates = append(c.path.Fates, StepFate{StepRef: ref, Fate: FateKept, Hop: hopIndex})
+		}
+	}
+	for _, s := range superseded {
+		by := standIn[newest[s.DedupeKey]]
+		ref := StepRef{Version: supersededRel[s].version.String(), Step: s.ID}
+		standIn[s] = by
+		by.Replaces = append(by.Replaces, ref)
+		by.replaced = append(by.replaced, &sourceStep{s, supersededRel[s]})
+		byRef := by.ref
+		c.path.Fates = append(c.path.Fates, StepFate{StepRef: ref, Fate: FateSuperseded, Hop: hopIndex, By: &byRef})
+	}
+	if err := order(hop, standIn, c.ws.Config); err != nil {
+		return err
+	}
+	for _, ps := range hop.Steps {
+		ps.Anchor = c.anchor(ps)
+	}
+	for _, ps := range hop.Steps {
+		for _, dep := range ps.deps(standIn) {
+			ps.After = append(ps.After, dep.Anchor)
+		}
+	}
+	schedule(hop, standIn)
+	hop.Figures = c.figures(hop)
+	c.path.Hops = append(c.path.Hops, hop)
+	for _, m := range hop.Releases {
+		for i := range m.Prerequisites {
+			c.path.Prerequisites = append(c.path.Prerequisites, PlannedPrerequisite{Prerequisite: &m.Prerequisites[i], Release: m, Before: to})
+		}
+	}
+	return nil
+}
+
+// anchor gives a step a path-wide unique anchor: its id when free, else the id
+// suffixed with its version.
+func (c *composer) anchor(ps *PlannedStep) string {
+	a := ps.ID
+	if c.anchors[a] {
+		a = ps.ID + "-v" + strings.ReplaceAll(ps.ref.Version, ".", "-")
+	}
+	for n := 2; c.anchors[a]; n++ {
+		a = fmt.Sprintf("%s-v%s-%d", ps.ID, strings.ReplaceAll(ps.ref.Version, ".", "-"), n)
+	}
+	c.anchors[a] = true
+	return a
+}
+
+// deps returns the planned steps this step waits for within its hop: its own
+// dependsOn and those of the steps it supersedes (4.3's backend deployment still
+// needs what 4.2's needed), each mapped to the step that runs in its place. A
+// dependency that ran in an earlier hop (a "once" step) is already done.
+func (ps *PlannedStep) deps(standIn map[*Step]*PlannedStep) []*PlannedStep {
+	var out []*PlannedStep
+	add := func(s *Step, rel *Manifest) {
+		for _, id := range s.DependsOn {
+			src := rel.step(id)
+			if src == nil {
+				continue
+			}
+			if d, ok := standIn[src]; ok && d != ps && d.hop == ps.hop && !slices.Contains(out, d) {
+				out = append(out, d)
+			}
+		}
+	}
+	add(ps.Step, ps.Release)
+	for _, r := range ps.replaced {
+		add(r.step, r.release)
+	}
+	return out
+}
+
+// step finds a step of the manifest by id.
+func (m *Manifest) step(id string) *Step {
+	for i := range m.Steps {
+		if m.Steps[i].ID == id {
+			return &m.Steps[i]
+		}
+	}
+	return nil
+}
+
+// order sorts a hop's steps: dependencies first; otherwise by phase, release and
+// file order, keeping each release's own order within a phase. Where releases
+// interleave, steps that need a Global Administrator are gathered so that PIM is
+// activated as few times as possible.
+func order(hop *Hop, standIn map[*Step]*PlannedStep, cfg *Config) error {
+	n := len(hop.Steps)
+	waitsFor := make(map[*PlannedStep][]*PlannedStep, n)
+	pending := make(map[*PlannedStep]int, n)
+	last := map[[2]int]*PlannedStep{} // (release, phase) → previous step, to keep file order
+	for _, ps := range hop.Steps {
+		preds := ps.deps(standIn)
+		if prev := last[[2]int{ps.key.release, ps.key.phase}]; prev != nil && !slices.Contains(preds, prev) {
+			preds = append(preds, prev)
+		}
+		last[[2]int{ps.key.release, ps.key.phase}] = ps
+		pending[ps] = len(preds)
+		for _, d := range preds {
+			waitsFor[d] = append(waitsFor[d], ps)
+		}
+	}
+	ga := func(ps *PlannedStep) int {
+		if cfg.needsGlobalAdmin(ps.Role) {
+			return 1
+		}
+		return 0
+	}
+	var avail, out []*PlannedStep
+	for _, ps := range hop.Steps {
+		if pending[ps] == 0 {
+			avail = append(avail, ps)
+		}
+	}
+	var prev *PlannedStep
+	// prefer reports whether a should come before b: first to continue an open
+	// Global Administrator block in the same phase, then by phase, leaving Global
+	// Administrator steps for last so that they gather, then in reading order.
+	prefer := func(a, b *PlannedStep) bool {
+		if prev != nil && ga(prev) == 1 {
+			ca := ga(a) == 1 && a.key.phase == prev.key.phase
+			cb := ga(b) == 1 && b.key.phase == prev.key.phase
+			if ca != cb {
+				return ca
+			}
+		}
+		return cmp.Or(cmp.Compare(a.key.phase, b.key.phase), cmp.Compare(ga(a), ga(b)), a.key.compare(b.key)) < 0
+	}
+	for len(avail) > 0 {
+		best := 0
+		for i := 1; i < len(avail); i++ {
+			if prefer(avail[i], avail[best]) {
+				best = i
+			}
+		}
+		ps := avail[best]
+		avail = slices.Delete(avail, best, best+1)
+		out = append(out, ps)
+		prev = ps
+		for _, w := range waitsFor[ps] {
+			if pending[w]--; pending[w] == 0 {
+				avail = append(avail, w)
+			}
+		}
+	}
+	if len(out) != n {
+		var stuck []string
+		for _, ps := range hop.Steps {
+			if pending[ps] > 0 {
+				stuck = append(stuck, ps.ref.String())
+			}
+		}
+		return fmt.Errorf("upgrade from %s to %s: steps wait for each other in a cycle: %s", hop.From, hop.To, strings.Join(stuck, ", "))
+	}
+	hop.Steps = out
+	return nil
+}
+
+// schedule places the steps in time: a step starts when the steps it depends on and
+// every step of earlier phases have finished. Prepare steps precede the window and
+// are scheduled on their own clock.
+func schedule(hop *Hop, standIn map[*Step]*PlannedStep) {
+	type bounds struct{ est, max int }
+	phaseEnd := map[int]bounds{} // phase rank → latest finish of the phase's steps
+	barrier := func(phase int) bounds {
+		var b bounds
+		for p, e := range phaseEnd {
+			if p < phase && (phase == 0) == (p == 0) {
+				b.est, b.max = max(b.est, e.est), max(b.max, e.max)
+			}
+		}
+		return b
+	}
+	for _, ps := range hop.Steps {
+		b := barrier(ps.key.phase)
+		start, maxStart := b.est, b.max
+		for _, d := range ps.deps(standIn) {
+			if (d.key.phase == 0) == (ps.key.phase == 0) {
+				start, maxStart = max(start, d.Finish), max(maxStart, d.MaxFinish)
+			}
+		}
+		ps.Start = start
+		ps.Finish = start + ps.ElapsedMinutes.Estimate
+		ps.MaxFinish = maxStart + ps.ElapsedMinutes.Max
+		e := phaseEnd[ps.key.phase]
+		phaseEnd[ps.key.phase] = bounds{max(e.est, ps.Finish), max(e.max, ps.MaxFinish)}
+	}
+}
+
+func (c *composer) figures(hop *Hop) Figures {
+	cfg := c.ws.Config
+	var f Figures
+	handsOn := map[string]int{}
+	presence := map[string]*Presence{}
+	for _, ps := range hop.Steps {
+		handsOn[ps.Role] += ps.HandsOnMinutes
+		f.HandsOnMinutes += ps.HandsOnMinutes
+		pr := presence[ps.Role]
+		if pr == nil {
+			pr = &Presence{Role: cfg.Role(ps.Role), FromMinute: -1}
+			presence[ps.Role] = pr
+		}
+		pr.Steps = append(pr.Steps, ps.Anchor)
+		pr.HandsOnMinutes += ps.HandsOnMinutes
+		if ps.Phase == PhasePrepare {
+			pr.Before = true
+			continue
+		}
+		f.Window.EstimateMinutes = max(f.Window.EstimateMinutes, ps.Finish)
+		f.Window.MaxMinutes = max(f.Window.MaxMinutes, ps.MaxFinish)
+		if pr.FromMinute < 0 || ps.Start < pr.FromMinute {
+			pr.FromMinute = ps.Start
+		}
+		pr.ToMinute = max(pr.ToMinute, ps.Finish)
+	}
+	for i := range cfg.Roles {
+		r := &cfg.Roles[i]
+		if m, ok := handsOn[r.ID]; ok {
+			f.HandsOn = append(f.HandsOn, RoleMinutes{Role: r, Minutes: m})
+		}
+		if pr := presence[r.ID]; pr != nil {
+			pr.FromMinute = max(pr.FromMinute, 0)
+			f.Presence = append(f.Presence, *pr)
+		}
+	}
+	for _, m := range hop.Releases {
+		for i := range m.Prerequisites {
+			f.PrerequisiteMinutes += m.Prerequisites[i].EffortMinutes
+		}
+	}
+	f.Outages = c.outages(hop)
+	f.Freeze = freeze(hop)
+	f.GABlocks = gaBlocks(hop.Steps, cfg)
+	return f
+}
+
+// outages adds up, per feature, the outages whose causing steps run in the hop.
+// An outage whose every cause was superseded does not happen: the step that runs
+// instead declares its own.
+func (c *composer) outages(hop *Hop) []FeatureOutage {
+	running := map[*Step]*PlannedStep{}
+	for _, ps := range hop.Steps {
+		running[ps.Step] = ps
+	}
+	byFeature := map[string]*FeatureOutage{}
+	for _, m := range hop.Releases {
+		for _, o := range m.Outages {
+			var causes []string
+			for _, id := range o.CausedBy {
+				if ps := running[m.step(id)]; ps != nil {
+					causes = append(causes, ps.Anchor)
+				}
+			}
+			if len(causes) == 0 {
+				continue
+			}
+			fo := byFeature[o.Feature]
+			if fo == nil {
+				fo = &FeatureOutage{Feature: c.ws.Config.Feature(o.Feature)}
+				byFeature[o.Feature] = fo
+			}
+			fo.MinMinutes += o.MinMinutes
+			fo.MaxMinutes += o.MaxMinutes
+			fo.CausedBy = append(fo.CausedBy, causes...)
+			fo.Messages = append(fo.Messages, o.UserMessage)
+		}
+	}
+	var out []FeatureOutage
+	for i := range c.ws.Config.Features {
+		if fo := byFeature[c.ws.Config.Features[i].ID]; fo != nil {
+			out = append(out, *fo)
+		}
+	}
+	return out
+}
+
+func freeze(hop *Hop) FreezeSummary {
+	fs := FreezeSummary{Decision: FreezeNotNeeded}
+	for _, m := range hop.Releases {
+		if m.ContentFreeze == nil {
+			continue
+		}
+		if freezeStrength(m.ContentFreeze.Decision) > freezeStrength(fs.Decision) {
+			fs.Decision = m.ContentFreeze.Decision
+		}
+		fs.Reasons = append(fs.Reasons, m.version.String()+": "+m.ContentFreeze.Reason)
+	}
+	if fs.Decision == FreezeNotNeeded {
+		return fs
+	}
+	fs.StartMinute = -1
+	for _, ps := range hop.Steps {
+		switch ps.Phase {
+		case PhaseFreeze:
+			if fs.StartMinute < 0 || ps.Start < fs.StartMinute {
+				fs.StartMinute = ps.Start
+			}
+		case PhaseUnfreeze:
+			fs.EndMinute = max(fs.EndMinute, ps.Finish)
+		}
+	}
+	fs.StartMinute = max(fs.StartMinute, 0)
+	fs.EndMinute = max(fs.EndMinute, fs.StartMinute)
+	return fs
+}
+
+func freezeStrength(d FreezeDecision) int {
+	switch d {
+	case FreezeRequired:
+		return 2
+	case FreezeRecommended:
+		return 1
+	}
+	return 0
+}
+
+// gaBlocks finds the runs of consecutive steps that need a Global Administrator and
+// numbers each step's block.
+func gaBlocks(steps []*PlannedStep, cfg *Config) []GABlock {
+	var blocks []GABlock
+	open := false
+	for _, ps := range steps {
+		if !cfg.needsGlobalAdmin(ps.Role) {
+			ps.GABlock, open = 0, false
+			continue
+		}
+		if !open {
+			blocks = append(blocks, GABlock{StartMinute: ps.Start})
+			open = true
+		}
+		b := &blocks[len(blocks)-1]
+		b.Steps = append(b.Steps, ps.Anchor)
+		b.EndMinute = max(b.EndMinute, ps.Finish)
+		ps.GABlock = len(blocks)
+	}
+	return blocks
+}
+
+// total adds up the hops of the path.
+func (c *composer) total() Figures {
+	var t Figures
+	handsOn := map[string]int{}
+	outages := map[string]*FeatureOutage{}
+	offset := 0
+	for _, h := range c.path.Hops {
+		t.HandsOnMinutes += h.HandsOnMinutes
+		t.PrerequisiteMinutes += h.PrerequisiteMinutes
+		t.Window.EstimateMinutes += h.Window.EstimateMinutes
+		t.Window.MaxMinutes += h.Window.MaxMinutes
+		for _, rm := range h.HandsOn {
+			handsOn[rm.Role.ID] += rm.Minutes
+		}
+		for _, o := range h.Outages {
+			fo := outages[o.Feature.ID]
+			if fo == nil {
+				fo = &FeatureOutage{Feature: o.Feature}
+				outages[o.Feature.ID] = fo
+			}
+			fo.MinMinutes += o.MinMinutes
+			fo.MaxMinutes += o.MaxMinutes
+			fo.CausedBy = append(fo.CausedBy, o.CausedBy...)
+			fo.Messages = append(fo.Messages, o.Messages...)
+		}
+		if freezeStrength(h.Freeze.Decision) > freezeStrength(t.Freeze.Decision) || t.Freeze.Decision == "" {
+			t.Freeze.Decision = h.Freeze.Decision
+		}
+		t.Freeze.Reasons = append(t.Freeze.Reasons, h.Freeze.Reasons...)
+		if h.Freeze.Decision != FreezeNotNeeded {
+			t.Freeze.EndMinute += h.Freeze.SpanMinutes()
+		}
+		for _, b := range h.GABlocks {
+			t.GABlocks = append(t.GABlocks, GABlock{Steps: b.Steps, StartMinute: offset + b.StartMinute, EndMinute: offset + b.EndMinute})
+		}
+		offset += h.Window.EstimateMinutes
+	}
+	cfg := c.ws.Config
+	for i := range cfg.Roles {
+		if m, ok := handsOn[cfg.Roles[i].ID]; ok {
+			t.HandsOn = append(t.HandsOn, RoleMinutes{Role: &cfg.Roles[i], Minutes: m})
+		}
+	}
+	for i := range cfg.Features {
+		if fo := outages[cfg.Features[i].ID]; fo != nil {
+			t.Outages = append(t.Outages, *fo)
+		}
+	}
+	return t
+}
+
+// Role returns the catalogue role with the given id, or nil.
+func (c *Config) Role(id string) *Role {
+	for i := range c.Roles {
+		if c.Roles[i].ID == id {
+			return &c.Roles[i]
+		}
+	}
+	return nil
+}
+
+// Feature returns the catalogue feature with the given id, or nil.
+func (c *Config) Feature(id string) *CatalogFeature {
+	for i := range c.Features {
+		if c.Features[i].ID == id {
+			return &c.Features[i]
+		}
+	}
+	return nil
+}
+
+// GlobalAdministrator is the Entra ID role that can do everything, and that
+// customers least like to activate.
+const GlobalAdministrator = "Global Administrator"
+
+// NeedsGlobalAdmin reports whether the role's least privileged Entra ID role is
+// Global Administrator.
+func (r *Role) NeedsGlobalAdmin() bool {
+	return r != nil && len(r.EntraRoles) > 0 && r.EntraRoles[0] == GlobalAdministrator
+}
+
+func (c *Config) needsGlobalAdmin(roleID string) bool { return c.Role(roleID).NeedsGlobalAdmin() }

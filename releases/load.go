@@ -1,0 +1,218 @@
+package releases
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/Masterminds/semver/v3"
+)
+
+// The fixed names of a workspace.
+const (
+	// ConfigFile is the workspace file at the root of every workspace.
+	ConfigFile = "atlas-release.yaml"
+	// ReleasesDir holds one manifest per version, releases/<version>.yaml.
+	ReleasesDir = "releases"
+	// ScriptsDir holds the PowerShell scripts that steps run.
+	ScriptsDir = "scripts"
+)
+
+// ErrNoWorkspace means a folder has no atlas-release.yaml.
+var ErrNoWorkspace = errors.New("not a release workspace (no " + ConfigFile + ")")
+
+// Workspace is a loaded release workspace.
+type Workspace struct {
+	// FS is the workspace folder; scripts and templates are read from it.
+	FS fs.FS
+	// Config is atlas-release.yaml, or nil when it has structural errors.
+	Config *Config
+	// Manifests are the manifests that loaded without structural errors, in
+	// version order.
+	Manifests []*Manifest
+	// Diagnostics are the problems found while loading.
+	Diagnostics Diagnostics
+}
+
+// Load reads the workspace in fsys. Problems with the files' contents become
+// Diagnostics; the error is for a folder that is not a workspace or cannot be read.
+func Load(fsys fs.FS) (*Workspace, error) {
+	ws := &Workspace{FS: fsys}
+	src, err := readLimited(fsys, ConfigFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, ErrNoWorkspace
+	}
+	if err != nil {
+		return nil, err
+	}
+	var cfg Config
+	if decodeFile(ConfigFile, src, &cfg, &ws.Diagnostics) && checkSchemaVersion(ConfigFile, cfg.SchemaVersion, cfg.Loc, &ws.Diagnostics) {
+		ws.Config = &cfg
+	}
+
+	files, err := manifestFiles(fsys)
+	if err != nil {
+		return nil, err
+	}
+	loaded := make([]*Manifest, len(files))
+	diags := make([]Diagnostics, len(files))
+	errs := make([]error, len(files))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, file := range files {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			loaded[i], diags[i], errs[i] = loadManifest(fsys, file)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	byVersion := map[string]*Manifest{}
+	for i, m := range loaded {
+		ws.Diagnostics = append(ws.Diagnostics, diags[i]...)
+		if m == nil {
+			continue
+		}
+		key := m.version.String()
+		if first, dup := byVersion[key]; dup {
+			reporter{m.file, &ws.Diagnostics}.report(m.PosOf("version"), "AR0204",
+				"version %s is also claimed by %s", key, first.file)
+			continue
+		}
+		byVersion[key] = m
+		ws.Manifests = append(ws.Manifests, m)
+	}
+	slices.SortFunc(ws.Manifests, func(a, b *Manifest) int { return a.version.Compare(b.version) })
+	return ws, nil
+}
+
+// manifestFiles lists releases/*.yaml in name order.
+func manifestFiles(fsys fs.FS) ([]string, error) {
+	entries, err := fs.ReadDir(fsys, ReleasesDir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var files []string
+	for _, e := range entries {
+		if e.Type().IsRegular() && strings.HasSuffix(e.Name(), ".yaml") {
+			files = append(files, path.Join(ReleasesDir, e.Name()))
+		}
+	}
+	return files, nil
+}
+
+// loadManifest reads and decodes one manifest and checks its identity: a SemVer
+// version that matches the file name. It returns nil when the manifest cannot take
+// part in further checks.
+func loadManifest(fsys fs.FS, file string) (*Manifest, Diagnostics, error) {
+	var diags Diagnostics
+	src, err := readLimited(fsys, file)
+	if err != nil {
+		return nil, nil, err
+	}
+	m := &Manifest{file: file}
+	if !decodeFile(file, src, m, &diags) || !checkSchemaVersion(file, m.SchemaVersion, m.Loc, &diags) {
+		return nil, diags, nil
+	}
+	r := reporter{file, &diags}
+	v, err := ParseVersion(m.Version)
+	if err != nil {
+		r.report(m.PosOf("version"), "AR0201", "%v", err)
+		return nil, diags, nil
+	}
+	m.version = v
+	if base := strings.TrimSuffix(path.Base(file), ".yaml"); base != v.String() {
+		r.report(m.PosOf("version"), "AR0202", "version %s does not match the file name %s; rename the file to %s.yaml", v, path.Base(file), v)
+		return nil, diags, nil
+	}
+	return m, diags, nil
+}
+
+func checkSchemaVersion(file string, got int, loc Loc, diags *Diagnostics) bool {
+	if got == SchemaVersion {
+		return true
+	}
+	reporter{file, diags}.report(loc.PosOf("schemaVersion"), "AR0110", "schemaVersion %d is not supported; this build reads %d", got, SchemaVersion)
+	return false
+}
+
+// readLimited reads a file, refusing one larger than MaxFileSize without reading it
+// all: the loader's memory must not depend on what it is given.
+func readLimited(fsys fs.FS, name string) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return b, nil
+}
+
+// ParseVersion parses a release version, strictly MAJOR.MINOR.PATCH.
+func ParseVersion(s string) (*semver.Version, error) {
+	v, err := semver.StrictNewVersion(s)
+	if err != nil {
+		return nil, fmt.Errorf("version %q is not a SemVer version MAJOR.MINOR.PATCH", s)
+	}
+	if v.Prerelease() != "" || v.Metadata() != "" {
+		return nil, fmt.Errorf("version %q has a pre-release or build suffix; manifests describe releases", s)
+	}
+	return v, nil
+}
+
+// ParseVersionArg parses a version typed by a person, allowing "4.3" for "4.3.0"
+// and a leading "v".
+func ParseVersionArg(s string) (*semver.Version, error) {
+	v, err := semver.NewVersion(s)
+	if err != nil || v.Prerelease() != "" || v.Metadata() != "" {
+		return nil, fmt.Errorf("%q is not a version like 4.3 or 4.3.0", s)
+	}
+	return v, nil
+}
+
+// Find returns the manifest of version v.
+func (ws *Workspace) Find(v *semver.Version) (*Manifest, bool) {
+	i, ok := slices.BinarySearchFunc(ws.Manifests, v, func(m *Manifest, v *semver.Version) int { return m.version.Compare(v) })
+	if !ok {
+		return nil, false
+	}
+	return ws.Manifests[i], true
+}
+
+// File is the manifest's path relative to the workspace.
+func (m *Manifest) File() string { return m.file }
+
+// SemVer is the manifest's parsed version.
+func (m *Manifest) SemVer() *semver.Version { return m.version }
+
+// IsRequiredStop reports whether every upgrade path must land on this version.
+func (m *Manifest) IsRequiredStop() bool {
+	if m.RequiredStop != nil {
+		return *m.RequiredStop
+	}
+	return m.Kind == Major
+}
+
+// Freeze is the content-freeze decision, defaulting to not needed.
+func (m *Manifest) Freeze() FreezeDecision {
+	if m.ContentFreeze == nil {
+		return FreezeNotNeeded
+	}
+	return m.ContentFreeze.Decision
+}

@@ -15,6 +15,8 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	goccyyaml "github.com/goccy/go-yaml"
+	goccyparser "github.com/goccy/go-yaml/parser"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -31,7 +33,8 @@ const maxDecodeErrors = 50
 
 // decodeFile checks that src is YAML text, parses it and decodes it strictly into
 // v (a pointer to a struct). It reports every problem found and returns false when
-// the value must not be used for further checks.
+// the value must not be used for further checks. Placeholders left to fill in do
+// not make a value unusable.
 func decodeFile(file string, src []byte, v any, diags *Diagnostics) bool {
 	start := len(*diags)
 	r := reporter{file: file, diags: diags}
@@ -41,7 +44,12 @@ func decodeFile(file string, src []byte, v any, diags *Diagnostics) bool {
 	}
 	d := decoder{r: r}
 	d.decode(root, reflect.ValueOf(v).Elem(), "", nil, "")
-	return len(*diags) == start
+	for _, diag := range (*diags)[start:] {
+		if diag.Code != "AR0108" {
+			return false
+		}
+	}
+	return true
 }
 
 // parseYAML checks the bytes and parses them into a single YAML document whose root
@@ -49,7 +57,7 @@ func decodeFile(file string, src []byte, v any, diags *Diagnostics) bool {
 func parseYAML(r reporter, src []byte) (*yaml.Node, bool) {
 	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
 	if len(src) > MaxFileSize {
-		r.report(Pos{1, 1}, "AR0101", "file is %d bytes; files are limited to %d bytes (1 MiB)", len(src), MaxFileSize)
+		r.report(Pos{1, 1}, "AR0101", "%v", &tooLargeError{size: int64(len(src))})
 		return nil, false
 	}
 	if p, what, bad := findNonText(src); bad {
@@ -131,30 +139,50 @@ func findNonText(src []byte) (Pos, string, bool) {
 
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-// syntaxErrorPosition turns a parser error into a position and a message. The parser
-// reports lines only; the column is that of the first tab used for indentation on
-// or before that line (the most common cause), or else of the line's first
-// non-blank character.
+// syntaxErrorPosition turns a parse failure into a position and a message. The
+// parser only reports lines (and, for some errors, the line before), so a second
+// parser that tracks columns is asked where the problem is; its answer is used when
+// it agrees that the file is broken. A tab in the indentation of that line, the
+// most common slip, gets a message of its own.
 func syntaxErrorPosition(src []byte, err error) (Pos, string) {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line := 1
-	if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		msg = m[2]
-	}
-	lines := bytes.Split(src, []byte("\n"))
-	for i := 0; i < len(lines) && i < line; i++ {
-		indent := lines[i][:len(lines[i])-len(bytes.TrimLeft(lines[i], " \t"))]
-		if j := bytes.IndexByte(indent, '\t'); j >= 0 {
-			return Pos{i + 1, j + 1}, "tab character used for indentation; YAML indents with spaces"
+	p, msg, ok := positionSyntaxError(src)
+	if !ok {
+		msg = strings.TrimPrefix(err.Error(), "yaml: ")
+		p = Pos{1, 1}
+		if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
+			p.Line, _ = strconv.Atoi(m[1])
+			msg = m[2]
 		}
 	}
-	col := 1
-	if line >= 1 && line <= len(lines) {
-		l := lines[line-1]
-		col = len(l) - len(bytes.TrimLeft(l, " ")) + 1
+	lines := bytes.Split(src, []byte("\n"))
+	if p.Line < 1 || p.Line > len(lines) {
+		return Pos{max(min(p.Line, len(lines)), 1), 1}, msg
 	}
-	return Pos{line, col}, msg
+	line := lines[p.Line-1]
+	indent := line[:len(line)-len(bytes.TrimLeft(line, " \t"))]
+	if i := bytes.IndexByte(indent, '\t'); i >= 0 {
+		return Pos{p.Line, i + 1}, "tab character used for indentation; YAML indents with spaces"
+	}
+	if p.Col < 1 {
+		p.Col = len(indent) + 1
+	}
+	return p, msg
+}
+
+// positionSyntaxError asks goccy/go-yaml where a syntax error is.
+func positionSyntaxError(src []byte) (p Pos, msg string, ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	_, err := goccyparser.ParseBytes(src, 0)
+	var ge goccyyaml.Error
+	if !errors.As(err, &ge) || ge.GetToken() == nil {
+		return Pos{}, "", false
+	}
+	tp := ge.GetToken().Position
+	return Pos{tp.Line, tp.Column}, ge.GetMessage(), true
 }
 
 // decoder walks a YAML node tree into Go values, enforcing the constraints carried
@@ -500,7 +528,7 @@ func name(path string) string {
 
 func where(path string) string {
 	if path == "" {
-		return "the top level"
+		return "the file"
 	}
 	return path
 }

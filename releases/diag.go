@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Severity says whether a diagnostic fails validation.
@@ -160,4 +161,35 @@ func (r reporter) report(p Pos, code, format string, args ...any) {
 		Message:  fmt.Sprintf(format, args...),
 		Help:     rule.Help,
 	})
+}
+
+// ValidationError is returned when a workspace does not validate.
+type ValidationError struct {
+	Diagnostics Diagnostics
+}
+
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	n := e.Diagnostics.Errors()
+	fmt.Fprintf(&b, "the workspace does not validate (%d error%s); run `atlas-release validate` for details", n, plural(n))
+	shown := 0
+	for _, d := range e.Diagnostics {
+		if d.Severity != SeverityError {
+			continue
+		}
+		if shown == 5 {
+			fmt.Fprintf(&b, "\n  …")
+			break
+		}
+		fmt.Fprintf(&b, "\n  %s", d)
+		shown++
+	}
+	return b.String()
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }

@@ -36,6 +36,9 @@ type Workspace struct {
 	// Manifests are the manifests that loaded without structural errors, in
 	// version order.
 	Manifests []*Manifest
+	// ManifestFiles are all the manifest files found, in name order, including
+	// those that did not load.
+	ManifestFiles []string
 	// Diagnostics are the problems found while loading.
 	Diagnostics Diagnostics
 }
@@ -44,7 +47,7 @@ type Workspace struct {
 // Diagnostics; the error is for a folder that is not a workspace or cannot be read.
 func Load(fsys fs.FS) (*Workspace, error) {
 	ws := &Workspace{FS: fsys}
-	src, err := readLimited(fsys, ConfigFile)
+	src, ok, err := readFile(fsys, ConfigFile, &ws.Diagnostics)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, ErrNoWorkspace
 	}
@@ -52,7 +55,7 @@ func Load(fsys fs.FS) (*Workspace, error) {
 		return nil, err
 	}
 	var cfg Config
-	if decodeFile(ConfigFile, src, &cfg, &ws.Diagnostics) && checkSchemaVersion(ConfigFile, cfg.SchemaVersion, cfg.Loc, &ws.Diagnostics) {
+	if ok && decodeFile(ConfigFile, src, &cfg, &ws.Diagnostics) && checkSchemaVersion(ConfigFile, cfg.SchemaVersion, cfg.Loc, &ws.Diagnostics) {
 		ws.Config = &cfg
 	}
 
@@ -60,6 +63,7 @@ func Load(fsys fs.FS) (*Workspace, error) {
 	if err != nil {
 		return nil, err
 	}
+	ws.ManifestFiles = files
 	loaded := make([]*Manifest, len(files))
 	diags := make([]Diagnostics, len(files))
 	errs := make([]error, len(files))
@@ -119,9 +123,9 @@ func manifestFiles(fsys fs.FS) ([]string, error) {
 // part in further checks.
 func loadManifest(fsys fs.FS, file string) (*Manifest, Diagnostics, error) {
 	var diags Diagnostics
-	src, err := readLimited(fsys, file)
-	if err != nil {
-		return nil, nil, err
+	src, ok, err := readFile(fsys, file, &diags)
+	if !ok {
+		return nil, diags, err
 	}
 	m := &Manifest{file: file}
 	if !decodeFile(file, src, m, &diags) || !checkSchemaVersion(file, m.SchemaVersion, m.Loc, &diags) {
@@ -149,6 +153,26 @@ func checkSchemaVersion(file string, got int, loc Loc, diags *Diagnostics) bool 
 	return false
 }
 
+// tooLargeError reports a file over MaxFileSize; size is at least the real size
+// when the file could not be measured.
+type tooLargeError struct{ size int64 }
+
+func (e *tooLargeError) Error() string {
+	return fmt.Sprintf("file is %d bytes; files are limited to %d bytes (1 MiB)", e.size, MaxFileSize)
+}
+
+// readFile reads a workspace file for decoding. A file too large to be a manifest
+// becomes a diagnostic, not an error.
+func readFile(fsys fs.FS, name string, diags *Diagnostics) ([]byte, bool, error) {
+	src, err := readLimited(fsys, name)
+	var tooLarge *tooLargeError
+	if errors.As(err, &tooLarge) {
+		reporter{name, diags}.report(Pos{1, 1}, "AR0101", "%v", tooLarge)
+		return nil, false, nil
+	}
+	return src, err == nil, err
+}
+
 // readLimited reads a file, refusing one larger than MaxFileSize without reading it
 // all: the loader's memory must not depend on what it is given.
 func readLimited(fsys fs.FS, name string) ([]byte, error) {
@@ -157,9 +181,15 @@ func readLimited(fsys fs.FS, name string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Size() > MaxFileSize {
+		return nil, &tooLargeError{size: st.Size()}
+	}
 	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	if len(b) > MaxFileSize {
+		return nil, &tooLargeError{size: int64(len(b))}
 	}
 	return b, nil
 }
@@ -215,4 +245,10 @@ func (m *Manifest) Freeze() FreezeDecision {
 		return FreezeNotNeeded
 	}
 	return m.ContentFreeze.Decision
+}
+
+// FileExists reports whether name is a regular file in fsys.
+func FileExists(fsys fs.FS, name string) bool {
+	st, err := fs.Stat(fsys, name)
+	return err == nil && st.Mode().IsRegular()
 }

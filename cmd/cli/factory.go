@@ -1,0 +1,111 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/atlas-release/atlas-release/releases"
+)
+
+// BuildInfo describes the binary.
+type BuildInfo struct {
+	// Version is the tool's version, recorded in every bundle's manifest.
+	Version string
+}
+
+// Factory hands commands their dependencies. Everything is constructed lazily, so
+// that a command that never touches the workspace or the network never needs one.
+type Factory struct {
+	IO     *IOStreams
+	Getenv func(string) string
+	// Dir is where the command starts looking for the workspace (-C); empty means
+	// the working directory.
+	Dir   string
+	Now   func() time.Time
+	Build BuildInfo
+
+	root string
+	ws   *releases.Workspace
+}
+
+// NewFactory returns the factory of a real process.
+func NewFactory(build BuildInfo) *Factory {
+	return &Factory{
+		IO:     SystemIO(os.Getenv),
+		Getenv: os.Getenv,
+		Now:    time.Now,
+		Build:  build,
+	}
+}
+
+// StartDir is the directory given with -C, or the working directory.
+func (f *Factory) StartDir() (string, error) {
+	dir := f.Dir
+	if dir == "" {
+		var err error
+		if dir, err = os.Getwd(); err != nil {
+			return "", err
+		}
+	}
+	return filepath.Abs(dir)
+}
+
+// WorkspaceRoot finds the workspace: the start directory or its nearest parent
+// that holds atlas-release.yaml.
+func (f *Factory) WorkspaceRoot() (string, error) {
+	if f.root != "" {
+		return f.root, nil
+	}
+	start, err := f.StartDir()
+	if err != nil {
+		return "", err
+	}
+	if st, err := os.Stat(start); err != nil || !st.IsDir() {
+		return "", fmt.Errorf("%s is not a directory", start)
+	}
+	for dir := start; ; dir = filepath.Dir(dir) {
+		if st, err := os.Stat(filepath.Join(dir, releases.ConfigFile)); err == nil && st.Mode().IsRegular() {
+			f.root = dir
+			return dir, nil
+		}
+		if filepath.Dir(dir) == dir {
+			return "", fmt.Errorf("%w: no %s in %s or any parent folder; run `atlas-release init` to create one, or pass -C <workspace>",
+				errNoWorkspace, releases.ConfigFile, start)
+		}
+	}
+}
+
+var errNoWorkspace = errors.New("no release workspace")
+
+// Workspace loads the workspace without judging it.
+func (f *Factory) Workspace() (*releases.Workspace, error) {
+	if f.ws != nil {
+		return f.ws, nil
+	}
+	root, err := f.WorkspaceRoot()
+	if err != nil {
+		return nil, err
+	}
+	ws, err := releases.Load(os.DirFS(root))
+	if err != nil {
+		return nil, fmt.Errorf("load workspace %s: %w", root, err)
+	}
+	f.ws = ws
+	return ws, nil
+}
+
+// ValidWorkspace loads the workspace and fails, with the errors, unless it
+// validates. Commands that render or publish start here.
+func (f *Factory) ValidWorkspace() (*releases.Workspace, error) {
+	ws, err := f.Workspace()
+	if err != nil {
+		return nil, err
+	}
+	if diags := ws.Validate(); diags.Errors() > 0 {
+		return nil, &releases.ValidationError{Diagnostics: diags}
+	}
+	return ws, nil
+}

@@ -1,0 +1,65 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+
+	"golang.org/x/term"
+)
+
+// IOStreams carries the standard streams and what is known about them. Data goes
+// to Out, progress and chatter to ErrOut; output for people (colour, progress,
+// tables) is only produced on terminals, so scripts always see stable text.
+type IOStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+
+	StdinTTY, StdoutTTY, StderrTTY bool
+	// Color enables ANSI colours on Out and ErrOut.
+	Color bool
+}
+
+// SystemIO returns the process's streams. Colour is on for terminals unless
+// NO_COLOR is set (https://no-color.org).
+func SystemIO(getenv func(string) string) *IOStreams {
+	io := &IOStreams{
+		In:        os.Stdin,
+		Out:       os.Stdout,
+		ErrOut:    os.Stderr,
+		StdinTTY:  term.IsTerminal(int(os.Stdin.Fd())),
+		StdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
+		StderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
+	}
+	io.Color = io.StdoutTTY && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb"
+	return io
+}
+
+// TestIO returns streams backed by buffers, as a script would see them.
+func TestIO() (*IOStreams, *bytes.Buffer, *bytes.Buffer, *bytes.Buffer) {
+	in, out, errOut := &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
+	return &IOStreams{In: in, Out: out, ErrOut: errOut}, in, out, errOut
+}
+
+// Progress writes a progress line to ErrOut, only on a terminal.
+func (s *IOStreams) Progress(format string, args ...any) {
+	if s.StderrTTY {
+		fmt.Fprintf(s.ErrOut, format+"\n", args...)
+	}
+}
+
+func (s *IOStreams) paint(code, text string) string {
+	if !s.Color {
+		return text
+	}
+	return "\x1b[" + code + "m" + text + "\x1b[0m"
+}
+
+// Red, Yellow, Green, Bold and Dim colour text when colour is on.
+func (s *IOStreams) Red(t string) string    { return s.paint("31", t) }
+func (s *IOStreams) Yellow(t string) string { return s.paint("33", t) }
+func (s *IOStreams) Green(t string) string  { return s.paint("32", t) }
+func (s *IOStreams) Bold(t string) string   { return s.paint("1", t) }
+func (s *IOStreams) Dim(t string) string    { return s.paint("2", t) }

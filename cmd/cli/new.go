@@ -1,0 +1,105 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+
+	"github.com/Masterminds/semver/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/atlas-release/atlas-release/releases"
+)
+
+// NewOptions are the inputs of `new`.
+type NewOptions struct {
+	F       *Factory
+	Version string
+	Date    string
+	Stdout  bool
+}
+
+// NewCmdNew builds `new`.
+func NewCmdNew(f *Factory, runF func(*NewOptions) error) *cobra.Command {
+	opts := &NewOptions{F: f}
+	cmd := &cobra.Command{
+		Use:   "new [version]",
+		Short: "Start the manifest of a new release",
+		Long: `Write releases/<version>.yaml for a new release, with its kind taken from the
+version (X.0.0 major, X.Y.0 minor, X.Y.Z patch) and a release date proposed from
+the cadence: the policy's interval after the previous release.
+
+Without a version, the next one is proposed: a major once the cadence's minors
+since the last major are out, otherwise the next minor.
+
+The manifest holds "FILL IN" placeholders where a person must write; validate
+points at each one that is left.`,
+		Example: `  atlas-release new            # propose the next version
+  atlas-release new 4.4 --date 2023-08-21
+  atlas-release new 5.0 --stdout`,
+		Args: rangeArgs(0, 1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Version = args[0]
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return newRun(opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Date, "date", "", "release `DATE` (YYYY-MM-DD) instead of the proposed one")
+	cmd.Flags().BoolVar(&opts.Stdout, "stdout", false, "print the manifest instead of writing it")
+	return cmd
+}
+
+func newRun(opts *NewOptions) error {
+	ws, err := opts.F.Workspace()
+	if err != nil {
+		return err
+	}
+	if ws.Config == nil {
+		return &releases.ValidationError{Diagnostics: ws.Validate()}
+	}
+	var v *semver.Version
+	if opts.Version != "" {
+		if v, err = releases.ParseVersionArg(opts.Version); err != nil {
+			return usageErrorf("%v", err)
+		}
+	}
+	p, err := ws.Propose(v, releases.DateOf(opts.F.Now()))
+	if err != nil {
+		return err
+	}
+	if opts.Date != "" {
+		if p.ReleaseDate, err = releases.ParseDate(opts.Date); err != nil {
+			return usageErrorf("--date: %v", err)
+		}
+		p.Reason = "given with --date"
+	}
+	schemaRef := ""
+	if releases.FileExists(ws.FS, "schemas/manifest.schema.json") {
+		schemaRef = "../schemas/manifest.schema.json"
+	}
+	text := ws.NewManifestFile(p, schemaRef)
+	ios := opts.F.IO
+	if opts.Stdout {
+		_, err := ios.Out.Write(text)
+		return err
+	}
+	root, err := opts.F.WorkspaceRoot()
+	if err != nil {
+		return err
+	}
+	rel := path.Join(releases.ReleasesDir, p.Version.String()+".yaml")
+	if err := os.MkdirAll(filepath.Join(root, releases.ReleasesDir), 0o755); err != nil {
+		return err
+	}
+	if err := writeNewFile(filepath.Join(root, filepath.FromSlash(rel)), text, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(ios.Out, "Created %s: %s release, shipping %s (%s).\n", rel, p.Kind, p.ReleaseDate, p.Reason)
+	fmt.Fprintf(ios.Out, "Replace its FILL IN values; `atlas-release validate %s` points at the ones left.\n", p.Version)
+	return nil
+}

@@ -1,0 +1,169 @@
+// Package cli is the command-line layer of atlas-release: the only code that knows
+// cobra, flags, environment variables, terminals and exit codes. Each command is an
+// Options struct filled by its cobra constructor and a run function that does the
+// work, so tests can call the run function directly.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/atlas-release/atlas-release/releases"
+)
+
+// Exit codes, as documented in every command's help.
+const (
+	ExitOK         = 0
+	ExitError      = 1
+	ExitUsage      = 2
+	ExitValidation = 3
+	ExitAuth       = 4
+)
+
+const exitStatusHelp = `
+Exit status:
+  0  success
+  1  error
+  2  wrong usage (unknown command or flag, bad arguments)
+  3  validation or verification failed
+  4  remote authentication or permission failure
+`
+
+// Main runs the command line and returns the process exit code.
+func Main(args []string, build BuildInfo) int {
+	return run(NewFactory(build), args)
+}
+
+func run(f *Factory, args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	root := NewCmdRoot(f)
+	root.SetArgs(args)
+	root.SetIn(f.IO.In)
+	root.SetOut(f.IO.Out)
+	root.SetErr(f.IO.ErrOut)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	code := exitCode(err)
+	var silent *silentError
+	if !errors.As(err, &silent) {
+		fmt.Fprintf(f.IO.ErrOut, "atlas-release: %v\n", err)
+	}
+	if code == ExitUsage {
+		fmt.Fprintln(f.IO.ErrOut, "Run 'atlas-release --help' for usage.")
+	}
+	return code
+}
+
+// exitCode classifies an error. It is the only place that decides exit codes.
+func exitCode(err error) int {
+	var (
+		usage   *usageError
+		silent  *silentError
+		invalid *releases.ValidationError
+	)
+	switch {
+	case errors.As(err, &silent):
+		return silent.code
+	case errors.As(err, &usage), strings.HasPrefix(err.Error(), "unknown command"):
+		return ExitUsage
+	case errors.As(err, &invalid):
+		return ExitValidation
+	}
+	return ExitError
+}
+
+// usageError is a mistake in how the command was called.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+func usageErrorf(format string, args ...any) error {
+	return &usageError{fmt.Errorf(format, args...)}
+}
+
+// silentError ends the process with a code after the command has already said why.
+type silentError struct{ code int }
+
+func (e *silentError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// NewCmdRoot builds the command tree.
+func NewCmdRoot(f *Factory) *cobra.Command {
+	var noColor bool
+	cmd := &cobra.Command{
+		Use:   "atlas-release <command>",
+		Short: "Release manifests, upgrade runbooks, signed bundles and release notes",
+		Long: `atlas-release turns a product's release manifests into everything customers need
+to upgrade: validated manifests, cumulative upgrade runbooks for every path,
+signed and reproducible runbook bundles, a changelog, and release notes.
+
+It works on a release workspace: a folder with atlas-release.yaml, one manifest
+per version under releases/, and the scripts the runbooks run under scripts/.`,
+		Example: `  atlas-release init my-product         # create a workspace
+  atlas-release new 4.4                  # start the manifest of the next release
+  atlas-release validate                 # check every manifest
+  atlas-release -C examples/atlas validate 4.3`,
+		Version:       f.Build.Version,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		PersistentPreRun: func(*cobra.Command, []string) {
+			if noColor {
+				f.IO.Color = false
+			}
+		},
+	}
+	cmd.PersistentFlags().StringVarP(&f.Dir, "dir", "C", "", "run in `DIR`: the workspace or a folder inside it (default: the nearest parent with atlas-release.yaml)")
+	cmd.PersistentFlags().BoolVar(&noColor, "no-color", false, "disable colours (also: NO_COLOR=1)")
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	cmd.SetUsageTemplate(cmd.UsageTemplate() + exitStatusHelp)
+
+	cmd.AddCommand(
+		NewCmdInit(f, nil),
+		NewCmdNew(f, nil),
+		NewCmdValidate(f, nil),
+		NewCmdSchema(f, nil),
+	)
+	return cmd
+}
+
+// exactArgs and rangeArgs are cobra argument checks that report usage errors.
+func rangeArgs(minArgs, maxArgs int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < minArgs || len(args) > maxArgs {
+			switch {
+			case minArgs == maxArgs:
+				return usageErrorf("%s takes %d argument(s), got %d", cmd.CommandPath(), minArgs, len(args))
+			case len(args) < minArgs:
+				return usageErrorf("%s needs at least %d argument(s)", cmd.CommandPath(), minArgs)
+			default:
+				return usageErrorf("%s takes at most %d argument(s), got %d", cmd.CommandPath(), maxArgs, len(args))
+			}
+		}
+		return nil
+	}
+}
+
+// completeVersions offers the workspace's versions for shell completion.
+func completeVersions(f *Factory) cobra.CompletionFunc {
+	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		ws, err := f.Workspace()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		var out []string
+		for _, m := range ws.Manifests {
+			out = append(out, m.SemVer().String())
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
+}

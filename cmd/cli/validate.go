@@ -1,0 +1,151 @@
+package cli
+
+import (
+	"fmt"
+	"path"
+
+	"github.com/spf13/cobra"
+
+	"github.com/atlas-release/atlas-release/releases"
+)
+
+// ValidateOptions are the inputs of `validate`.
+type ValidateOptions struct {
+	F        *Factory
+	Versions []string
+	JSON     bool
+	Strict   bool
+	Explain  string
+}
+
+// NewCmdValidate builds `validate`. runF replaces the run function in tests.
+func NewCmdValidate(f *Factory, runF func(*ValidateOptions) error) *cobra.Command {
+	opts := &ValidateOptions{F: f}
+	cmd := &cobra.Command{
+		Use:   "validate [version...]",
+		Short: "Check the workspace and its release manifests",
+		Long: `Check atlas-release.yaml and every release manifest against every rule: YAML
+syntax, unknown keys, types, references, dependencies, durations, outages,
+content freezes, effort budgets, cadence and privileged roles.
+
+Each problem is printed as
+
+  path:line:col: severity CODE: message
+
+with paths relative to the workspace, sorted by file and position, followed by a
+summary. On a terminal, a hint follows each problem. Name versions to report
+only on their manifests (and on atlas-release.yaml); every manifest is still
+loaded, because rules look across releases.
+
+Warnings do not fail validation unless --strict is given. Explain a rule with
+--explain CODE.`,
+		Example: `  atlas-release validate
+  atlas-release validate 4.3 --strict
+  atlas-release validate --json | jq '.diagnostics[] | select(.severity == "error")'
+  atlas-release validate --explain AR0901`,
+		ValidArgsFunction: completeVersions(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Versions = args
+			if runF != nil {
+				return runF(opts)
+			}
+			return validateRun(opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the diagnostics as JSON")
+	cmd.Flags().BoolVar(&opts.Strict, "strict", false, "fail on warnings too")
+	cmd.Flags().StringVar(&opts.Explain, "explain", "", "explain the rule with this `CODE` and exit")
+	return cmd
+}
+
+type validateResult struct {
+	Diagnostics releases.Diagnostics `json:"diagnostics"`
+	Manifests   int                  `json:"manifests"`
+	Errors      int                  `json:"errors"`
+	Warnings    int                  `json:"warnings"`
+	OK          bool                 `json:"ok"`
+}
+
+func validateRun(opts *ValidateOptions) error {
+	ios := opts.F.IO
+	if opts.Explain != "" {
+		rule, ok := releases.RuleFor(opts.Explain)
+		if !ok {
+			return usageErrorf("no rule %q; codes run from %s to %s", opts.Explain, releases.Rules[0].Code, releases.Rules[len(releases.Rules)-1].Code)
+		}
+		fmt.Fprintf(ios.Out, "%s (%s): %s\n%s\n", rule.Code, rule.Severity, rule.Summary, rule.Help)
+		return nil
+	}
+	ws, err := opts.F.Workspace()
+	if err != nil {
+		return err
+	}
+	diags := ws.Validate()
+	manifests := len(ws.ManifestFiles)
+	if len(opts.Versions) > 0 {
+		files := map[string]bool{releases.ConfigFile: true}
+		for _, arg := range opts.Versions {
+			v, err := releases.ParseVersionArg(arg)
+			if err != nil {
+				return usageErrorf("%v", err)
+			}
+			file := path.Join(releases.ReleasesDir, v.String()+".yaml")
+			if !releases.FileExists(ws.FS, file) {
+				return fmt.Errorf("no manifest for %s (looked for %s)", v, file)
+			}
+			files[file] = true
+		}
+		var kept releases.Diagnostics
+		for _, d := range diags {
+			if files[d.File] {
+				kept = append(kept, d)
+			}
+		}
+		diags, manifests = kept, len(opts.Versions)
+	}
+	res := validateResult{Diagnostics: diags, Manifests: manifests, Errors: diags.Errors(), Warnings: diags.Warnings()}
+	if res.Diagnostics == nil {
+		res.Diagnostics = releases.Diagnostics{}
+	}
+	res.OK = res.Errors == 0 && (!opts.Strict || res.Warnings == 0)
+	if opts.JSON {
+		if err := writeJSON(ios.Out, res); err != nil {
+			return err
+		}
+	} else {
+		printDiagnostics(ios, diags)
+		fmt.Fprintln(ios.Out, summary(ios, res, opts.Strict))
+	}
+	if !res.OK {
+		return &silentError{code: ExitValidation}
+	}
+	return nil
+}
+
+func printDiagnostics(ios *IOStreams, diags releases.Diagnostics) {
+	for _, d := range diags {
+		line := d.String()
+		if d.Severity == releases.SeverityError {
+			line = ios.Red(line)
+		} else {
+			line = ios.Yellow(line)
+		}
+		fmt.Fprintln(ios.Out, line)
+		if ios.StdoutTTY && d.Help != "" {
+			fmt.Fprintln(ios.Out, ios.Dim("    hint: "+d.Help))
+		}
+	}
+}
+
+func summary(ios *IOStreams, r validateResult, strict bool) string {
+	what := fmt.Sprintf("%d manifest%s and %s", r.Manifests, plural(r.Manifests), releases.ConfigFile)
+	switch {
+	case r.Errors == 0 && r.Warnings == 0:
+		return ios.Green("ok") + ": " + what + " validate with no problems"
+	case r.OK:
+		return fmt.Sprintf("%s: %s validate with %d warning%s", ios.Yellow("ok"), what, r.Warnings, plural(r.Warnings))
+	case r.Errors == 0 && strict:
+		return fmt.Sprintf("%s: %d warning%s in %s, and --strict fails on warnings", ios.Red("failed"), r.Warnings, plural(r.Warnings), what)
+	}
+	return fmt.Sprintf("%s: %d error%s and %d warning%s in %s", ios.Red("failed"), r.Errors, plural(r.Errors), r.Warnings, plural(r.Warnings), what)
+}

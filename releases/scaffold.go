@@ -1,0 +1,312 @@
+package releases
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"text/template"
+
+	"github.com/Masterminds/semver/v3"
+)
+
+// Proposal is what `new` proposes for a release: its version, its kind and a
+// release date that follows the cadence.
+type Proposal struct {
+	Version     *semver.Version
+	Kind        Kind
+	ReleaseDate Date
+	// Reason explains the date.
+	Reason string
+}
+
+// KindOf returns the kind a version's shape implies: X.0.0 is a major, X.Y.0 a
+// minor, anything else a patch.
+func KindOf(v *semver.Version) Kind {
+	switch {
+	case v.Minor() == 0 && v.Patch() == 0:
+		return Major
+	case v.Patch() == 0:
+		return Minor
+	}
+	return Patch
+}
+
+// Propose proposes the next release. With v nil it picks the version too: after
+// as many minors as the cadence fits between two majors, the next major; otherwise
+// the next minor. The date is the cadence's interval after the latest major or
+// minor before it; patches ship when needed, so they get today.
+func (ws *Workspace) Propose(v *semver.Version, today Date) (Proposal, error) {
+	if ws.Config == nil {
+		return Proposal{}, fmt.Errorf("the workspace file %s is invalid; run validate", ConfigFile)
+	}
+	c := ws.Config.Policy.Cadence
+	if v == nil {
+		v = ws.nextVersion(c)
+	}
+	if m, ok := ws.Find(v); ok {
+		return Proposal{}, fmt.Errorf("%s already exists (%s)", v, m.file)
+	}
+	p := Proposal{Version: v, Kind: KindOf(v), ReleaseDate: today, Reason: "patches ship when needed"}
+	if p.Kind == Patch {
+		return p, nil
+	}
+	var prev *Manifest
+	for _, m := range ws.Manifests {
+		if m.version.LessThan(v) && m.Kind != Patch {
+			prev = m
+		}
+	}
+	if prev == nil {
+		p.Reason = "the first release of the workspace"
+		return p, nil
+	}
+	p.ReleaseDate = prev.ReleaseDate.AddMonths(c.MonthsBetweenReleases)
+	p.Reason = fmt.Sprintf("%d months after %s (%s)", c.MonthsBetweenReleases, prev.version, prev.ReleaseDate)
+	return p, nil
+}
+
+func (ws *Workspace) nextVersion(c Cadence) *semver.Version {
+	oldest, err := ParseVersion(ws.Config.Policy.OldestVersion)
+	if len(ws.Manifests) == 0 {
+		if err != nil {
+			return semver.New(1, 0, 0, "", "")
+		}
+		return oldest
+	}
+	latest := ws.Manifests[len(ws.Manifests)-1].version
+	perYear := max(12/max(c.MonthsBetweenReleases, 1), 1)
+	minorsPerMajor := max(perYear/max(c.MajorsPerYear, 1)-1, 0)
+	if int(latest.Minor()) >= minorsPerMajor {
+		return semver.New(latest.Major()+1, 0, 0, "", "")
+	}
+	return semver.New(latest.Major(), latest.Minor()+1, 0, "", "")
+}
+
+var manifestTemplate = template.Must(template.New("manifest").Funcs(template.FuncMap{"quote": strconv.Quote}).Parse(
+	`{{with .SchemaRef}}# yaml-language-server: $schema={{.}}
+{{end}}# Release manifest of {{.Product}} {{.Version}}. Replace every "FILL IN" value;
+# ` + "`atlas-release validate`" + ` points at the ones left. ` + "`atlas-release schema manifest`" + `
+# describes every field.
+schemaVersion: 1
+version: {{.Version}}
+kind: {{.Kind}}
+releaseDate: {{.Date}}  # proposed: {{.Reason}}
+summary: |
+  FILL IN: two or three sentences that introduce the release to customers.
+{{- if eq .Kind "major"}}
+requiredStop: true  # every upgrade path lands on a major before going further
+contentFreeze:
+  decision: recommended  # required | recommended | not-needed
+  reason: "FILL IN: why users should (or need not) stop editing content during the upgrade"
+changeType: normal
+leadTimeDays: {{.LeadTime}}
+{{- else}}
+contentFreeze:
+  decision: not-needed
+  reason: "FILL IN: why users can keep editing content during the upgrade"
+changeType: standard
+leadTimeDays: 14
+{{- end}}
+
+features:
+  - id: first-feature
+    title: "FILL IN: a short headline for the release notes"
+    type: new  # new | improved | fixed | deprecated | removed | security | configuration
+    summary: |
+      FILL IN: what changes for readers, in a short paragraph of Markdown.
+{{- if eq .Kind "major"}}
+
+prerequisites:
+  - id: first-prerequisite
+    title: "FILL IN: what customers must complete before the upgrade starts"
+    role: {{.Role}}
+    effortMinutes: 30
+    details: |
+      FILL IN: how to do it.
+    verify: |
+      FILL IN: how to check it is done.
+    blocking: true
+{{- end}}
+
+steps:
+{{- if eq .Kind "major"}}
+  - id: start-content-freeze
+    title: Start the content freeze
+    phase: freeze
+    kind: manual
+    role: {{.Role}}
+    handsOnMinutes: 5
+    elapsedMinutes: {estimate: 5, max: 10}
+    details: |
+      FILL IN: how to make content read-only and tell users.
+    verify: |
+      FILL IN: how to check content cannot be edited.
+    rollback:
+      instructions: |
+        FILL IN: how to make content editable again.
+{{- end}}
+  - id: first-step
+    title: "FILL IN: what to do, starting with a verb"
+    phase: deploy  # prepare | freeze | deploy | verify | unfreeze | communicate
+    kind: manual   # script | manual | approval | wait | verification | communication
+    role: {{.Role}}
+    handsOnMinutes: 10
+    elapsedMinutes: {estimate: 10, max: 20}
+    details: |
+      FILL IN: how to do it.
+    verify: |
+      FILL IN: how to confirm it worked.
+    rollback:
+      instructions: |
+        FILL IN: how to undo it (or replace "instructions" with "none" and the reason).
+{{- if eq .Kind "major"}}
+  - id: end-content-freeze
+    title: End the content freeze
+    phase: unfreeze
+    kind: manual
+    role: {{.Role}}
+    handsOnMinutes: 5
+    elapsedMinutes: {estimate: 5, max: 10}
+    details: |
+      FILL IN: how to make content editable again and tell users.
+    verify: |
+      FILL IN: how to check content can be edited.
+    rollback:
+      none: Ending the freeze needs no undo.
+{{- end}}
+`))
+
+// NewManifestFile returns the text of a manifest for the proposal, with FILL IN
+// placeholders where a person must write. schemaRef, when not empty, is put in
+// the editor's schema comment.
+func (ws *Workspace) NewManifestFile(p Proposal, schemaRef string) []byte {
+	// Propose the first role that needs no Global Administrator: most steps should.
+	role := ws.Config.Roles[0].ID
+	for i := range ws.Config.Roles {
+		if !ws.Config.Roles[i].NeedsGlobalAdmin() {
+			role = ws.Config.Roles[i].ID
+			break
+		}
+	}
+	var b bytes.Buffer
+	err := manifestTemplate.Execute(&b, map[string]any{
+		"SchemaRef": schemaRef,
+		"Product":   ws.Config.Product.Name,
+		"Version":   p.Version.String(),
+		"Kind":      string(p.Kind),
+		"Date":      p.ReleaseDate.String(),
+		"Reason":    p.Reason,
+		"LeadTime":  ws.Config.Policy.MajorLeadTimeDays,
+		"Role":      role,
+	})
+	if err != nil {
+		panic("releases: manifest template: " + err.Error())
+	}
+	return b.Bytes()
+}
+
+// RolesChecked is when the built-in role catalogue that `init` writes was last
+// checked against Microsoft's documentation.
+var RolesChecked = NewDate(2026, 10, 15)
+
+var configTemplate = template.Must(template.New("config").Funcs(template.FuncMap{"quote": strconv.Quote}).Parse(
+	`{{with .SchemaRef}}# yaml-language-server: $schema={{.}}
+{{end}}# The release workspace of {{.Name}}. ` + "`atlas-release schema workspace`" + ` describes every
+# field. Secrets never go here: tokens and passphrases come from the environment.
+schemaVersion: 1
+
+product:
+  id: {{.ID}}
+  name: {{quote .Name}}
+
+policy:
+  cadence:
+    monthsBetweenReleases: 3  # one release a quarter
+    majorsPerYear: 1          # one major and three minors a year
+    toleranceDays: 21
+  oldestVersion: 1.0.0        # the oldest version customers upgrade from themselves
+  handsOnBudgetMinutes: 240   # most hands-on effort one upgrade may take
+  maxOutageMinutes: 20        # longest a feature may be offline without justification
+  majorLeadTimeDays: 30       # least notice customers get before a major
+  bundleSources: 3            # bundles per cut: from the three previous versions
+
+# Who can perform steps. Entra ID roles are listed least privileged first.
+# Microsoft's role guidance changes: re-check each source and update "checked".
+roles:
+  - id: global-admin
+    name: Global Administrator
+    entraRoles: [Global Administrator]
+    pimLikely: true
+    source: https://learn.microsoft.com/en-us/entra/identity/role-based-access-control/permissions-reference#global-administrator
+    checked: {{.Checked}}
+  - id: app-admin
+    name: Cloud Application Administrator
+    entraRoles: [Cloud Application Administrator, Application Administrator, Global Administrator]
+    pimLikely: true
+    source: https://learn.microsoft.com/en-us/entra/identity/role-based-access-control/permissions-reference#cloud-application-administrator
+    checked: {{.Checked}}
+  - id: sharepoint-admin
+    name: SharePoint Administrator
+    entraRoles: [SharePoint Administrator, Global Administrator]
+    extraRights: [Site collection administrator of the tenant app catalog]
+    pimLikely: true
+    source: https://learn.microsoft.com/en-us/sharepoint/sharepoint-admin-role
+    checked: {{.Checked}}
+  - id: teams-admin
+    name: Teams Administrator
+    entraRoles: [Teams Administrator, Global Administrator]
+    pimLikely: true
+    source: https://learn.microsoft.com/en-us/microsoftteams/using-admin-roles
+    checked: {{.Checked}}
+  - id: it-admin
+    name: IT administrator
+    extraRights: [Runs the deployment scripts from an admin workstation]
+
+# Product features that an upgrade can take offline, e.g.
+#   - id: search
+#     name: Search
+features: []
+
+locales: [en-us]
+
+# Where release notes are published (credentials come from ZENDESK_* variables):
+# zendesk:
+#   url: https://example.zendesk.com
+#   sectionId: 123
+#   permissionGroupId: 456
+#
+# Where signed bundles are published (token from GITHUB_TOKEN):
+# github:
+#   repository: owner/name
+#
+# The public key customers verify bundles with (from ` + "`atlas-release keygen`" + `):
+# signing:
+#   publicKey: RW...
+`))
+
+// NewConfigFile returns the text of a minimal, valid atlas-release.yaml.
+func NewConfigFile(id, name, schemaRef string) []byte {
+	var b bytes.Buffer
+	err := configTemplate.Execute(&b, map[string]any{
+		"SchemaRef": schemaRef, "ID": id, "Name": name, "Checked": RolesChecked.String(),
+	})
+	if err != nil {
+		panic("releases: workspace template: " + err.Error())
+	}
+	return b.Bytes()
+}
+
+var nonID = regexp.MustCompile(`[^a-z0-9]+`)
+
+// SuggestID turns a name such as a folder name into a valid id ("My Product" →
+// "my-product"), or "" when nothing usable is left.
+func SuggestID(name string) string {
+	id := strings.Trim(nonID.ReplaceAllString(strings.ToLower(name), "-"), "-")
+	id = strings.TrimLeft(id, "0123456789-")
+	if !idRE.MatchString(id) {
+		return ""
+	}
+	return id
+}

@@ -1,0 +1,61 @@
+// Package generate produces the JSON Schemas of package schemas from the Go types
+// of package releases, so that the types' doc comments and struct tags are the
+// single source of the schemas.
+package generate
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+
+	"github.com/invopop/jsonschema"
+
+	"github.com/atlas-release/atlas-release/releases"
+)
+
+// BaseURL identifies the schemas; it is an identifier, not a place they are fetched from.
+const BaseURL = "https://github.com/atlas-release/atlas-release/schemas/"
+
+// Targets maps each schema's name to the Go value it describes and a title.
+var Targets = []struct {
+	Name, Title string
+	Value       any
+}{
+	{"workspace", "atlas-release workspace (atlas-release.yaml)", &releases.Config{}},
+	{"manifest", "atlas-release release manifest (releases/<version>.yaml)", &releases.Manifest{}},
+}
+
+// All generates every schema, keyed by name. It reads the doc comments of package
+// releases from releasesDir, the package's source folder as seen from the working
+// directory, whose import path is importBase.
+func All(releasesDir, importBase string) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	for _, t := range Targets {
+		r := &jsonschema.Reflector{
+			RequiredFromJSONSchemaTags: true,
+			ExpandedStruct:             true,
+			Mapper:                     mapType,
+		}
+		if err := r.AddGoComments(importBase, releasesDir, jsonschema.WithFullComment()); err != nil {
+			return nil, fmt.Errorf("read doc comments: %w", err)
+		}
+		s := r.Reflect(t.Value)
+		s.ID = jsonschema.ID(BaseURL + t.Name + ".schema.json")
+		s.Title = t.Title
+		b, err := json.MarshalIndent(s, "", "  ")
+		if err != nil {
+			return nil, err
+		}
+		out[t.Name] = append(bytes.ReplaceAll(b, []byte(`\u003c`), []byte("<")), '\n')
+	}
+	return out, nil
+}
+
+// mapType describes the types whose YAML form differs from their Go form.
+func mapType(t reflect.Type) *jsonschema.Schema {
+	if t == reflect.TypeFor[releases.Date]() {
+		return &jsonschema.Schema{Type: "string", Format: "date", Description: "A calendar day, YYYY-MM-DD."}
+	}
+	return nil
+}

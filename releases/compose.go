@@ -231,7 +231,9 @@ func (k orderKey) compare(o orderKey) int {
 
 func onceKey(s *Step) string { return cmp.Or(s.DedupeKey, s.ID) }
 
-func (c *composer) addHop(from, to *semver.Version) error {
+// selectAndOrder builds the hop from `from` to `to`: it selects the steps that run
+// (recording every source step's fate) and orders them.
+func (c *composer) selectAndOrder(from, to *semver.Version) (*Hop, map[*Step]*PlannedStep, error) {
 	hopIndex := len(c.path.Hops)
 	hop := &Hop{From: from, To: to, Releases: c.ws.between(from, to)}
 
@@ -284,6 +286,14 @@ func (c *composer) addHop(from, to *semver.Version) error {
 		c.path.Fates = append(c.path.Fates, StepFate{StepRef: ref, Fate: FateSuperseded, Hop: hopIndex, By: &byRef})
 	}
 	if err := order(hop, standIn, c.ws.Config); err != nil {
+		return nil, nil, err
+	}
+	return hop, standIn, nil
+}
+
+func (c *composer) addHop(from, to *semver.Version) error {
+	hop, standIn, err := c.selectAndOrder(from, to)
+	if err != nil {
 		return err
 	}
 	for _, ps := range hop.Steps {

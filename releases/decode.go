@@ -78,10 +78,8 @@ func parseYAML(r reporter, src []byte) (*yaml.Node, bool) {
 	}
 	var extra yaml.Node
 	if err := safeDecode(dec, &extra); !errors.Is(err, io.EOF) {
-		p := Pos{1, 1}
-		if err == nil {
-			p = Pos{extra.Line, extra.Column}
-		} else {
+		p := Pos{extra.Line, extra.Column}
+		if err != nil {
 			p, _ = syntaxErrorPosition(src, err)
 		}
 		r.report(p, "AR0109", "file holds several YAML documents; put one manifest in each file")
@@ -265,8 +263,8 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, loc *Loc, k
 			d.fail(nodePos(n), "AR0105", "%s must be a whole number, not %s", name(path), describe(n))
 			return
 		}
-		var i int64
-		if err := n.Decode(&i); err != nil || (v.Kind() == reflect.Int && (i > math.MaxInt32 || i < math.MinInt32)) {
+		i, err := parseInt(n)
+		if err != nil || (v.Kind() == reflect.Int && (i > math.MaxInt32 || i < math.MinInt32)) {
 			d.fail(nodePos(n), "AR0105", "%s: %s is out of range", name(path), n.Value)
 			return
 		}
@@ -276,12 +274,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, loc *Loc, k
 			d.fail(nodePos(n), "AR0105", "%s must be true or false, not %s", name(path), describe(n))
 			return
 		}
-		var b bool
-		if err := n.Decode(&b); err != nil {
-			d.fail(nodePos(n), "AR0105", "%s must be true or false", name(path))
-			return
-		}
-		v.SetBool(b)
+		v.SetBool(n.Value == "true" || n.Value == "True" || n.Value == "TRUE")
 	default:
 		panic("releases: cannot decode into " + v.Type().String())
 	}
@@ -313,6 +306,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 	if info.loc >= 0 {
 		loc = v.Field(info.loc).Addr().Interface().(*Loc)
 		loc.pos = nodePos(n)
+		loc.fields = make([]fieldPos, 0, len(n.Content)/2+2)
 	}
 	seen := make(map[string]Pos, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -338,6 +332,11 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		fieldPath := join(path, f.name)
 		fv := v.Field(f.index)
 		d.decode(val, fv, fieldPath, loc, f.name)
+		if loc != nil && (val.Kind == yaml.MappingNode || val.Kind == yaml.SequenceNode) && val.Style&yaml.FlowStyle == 0 {
+			// A block mapping or list starts on the line after its key; problems
+			// with the field as a whole read best at the key.
+			loc.record(f.name, nodePos(k))
+		}
 		if isNull(val) {
 			if f.required {
 				d.fail(nodePos(val), "AR0106", "%s is required and cannot be empty", fieldPath)
@@ -488,6 +487,18 @@ func structInfoFor(t reflect.Type) *structInfo {
 	}
 	actual, _ := structInfos.LoadOrStore(t, si)
 	return actual.(*structInfo)
+}
+
+// parseInt reads a scalar the parser resolved as !!int: decimal, or 0x, 0o and 0b
+// forms, as in YAML 1.2.
+func parseInt(n *yaml.Node) (int64, error) {
+	s := strings.ReplaceAll(n.Value, "_", "")
+	if i, err := strconv.ParseInt(s, 0, 64); err == nil {
+		return i, nil
+	}
+	var i int64
+	err := n.Decode(&i) // forms strconv does not know, e.g. a leading "+" on hex
+	return i, err
 }
 
 func nodePos(n *yaml.Node) Pos { return Pos{Line: n.Line, Col: n.Column} }

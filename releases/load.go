@@ -81,20 +81,26 @@ func Load(fsys fs.FS) (*Workspace, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	byVersion := map[string]*Manifest{}
-	for i, m := range loaded {
+	for i := range loaded {
 		ws.Diagnostics = append(ws.Diagnostics, diags[i]...)
-		if m == nil {
-			continue
+	}
+	// A correctly named manifest owns its version; a misnamed one claiming the
+	// same version is the duplicate, whatever the order of the file names.
+	byVersion := map[string]*Manifest{}
+	for _, wellNamed := range []bool{true, false} {
+		for _, m := range loaded {
+			if m == nil || m.wellNamed() != wellNamed {
+				continue
+			}
+			key := m.version.String()
+			if first, dup := byVersion[key]; dup {
+				reporter{m.file, &ws.Diagnostics}.report(m.PosOf("version"), "AR0204",
+					"version %s is also claimed by %s", key, first.file)
+				continue
+			}
+			byVersion[key] = m
+			ws.Manifests = append(ws.Manifests, m)
 		}
-		key := m.version.String()
-		if first, dup := byVersion[key]; dup {
-			reporter{m.file, &ws.Diagnostics}.report(m.PosOf("version"), "AR0204",
-				"version %s is also claimed by %s", key, first.file)
-			continue
-		}
-		byVersion[key] = m
-		ws.Manifests = append(ws.Manifests, m)
 	}
 	slices.SortFunc(ws.Manifests, func(a, b *Manifest) int { return a.version.Compare(b.version) })
 	return ws, nil
@@ -139,8 +145,9 @@ func loadManifest(fsys fs.FS, file string) (*Manifest, Diagnostics, error) {
 	}
 	m.version = v
 	if base := strings.TrimSuffix(path.Base(file), ".yaml"); base != v.String() {
+		// Keep the manifest under the version it declares, so that a clash with
+		// the manifest that rightly holds that version is reported too.
 		r.report(m.PosOf("version"), "AR0202", "version %s does not match the file name %s; rename the file to %s.yaml", v, path.Base(file), v)
-		return nil, diags, nil
 	}
 	return m, diags, nil
 }
@@ -224,6 +231,8 @@ func (ws *Workspace) Find(v *semver.Version) (*Manifest, bool) {
 	}
 	return ws.Manifests[i], true
 }
+
+func (m *Manifest) wellNamed() bool { return path.Base(m.file) == m.version.String()+".yaml" }
 
 // File is the manifest's path relative to the workspace.
 func (m *Manifest) File() string { return m.file }

@@ -16,7 +16,7 @@ const SchemaVersion = 1
 type Config struct {
 	Loc `json:"-"`
 	// SchemaVersion is the version of this file's format. This build reads 1.
-	SchemaVersion int `json:"schemaVersion" jsonschema:"required,enum=1"`
+	SchemaVersion int `json:"schemaVersion" jsonschema:"required,minimum=1"`
 	// Product names the product whose releases this workspace describes.
 	Product Product `json:"product" jsonschema:"required"`
 	// Policy holds the rules every release and every upgrade path must respect.
@@ -161,7 +161,7 @@ type SigningSettings struct {
 type Manifest struct {
 	Loc `json:"-"`
 	// SchemaVersion is the version of this file's format. This build reads 1.
-	SchemaVersion int `json:"schemaVersion" jsonschema:"required,enum=1"`
+	SchemaVersion int `json:"schemaVersion" jsonschema:"required,minimum=1"`
 	// Version is the release's semantic version; it matches the file name.
 	Version string `json:"version" jsonschema:"required"`
 	// Kind is major (X.0.0), minor (X.Y.0) or patch (X.Y.Z).

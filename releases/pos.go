@@ -23,8 +23,15 @@ func (p Pos) Less(q Pos) bool {
 // every diagnostic, however late it is found, points at the exact place.
 // The loader fills it in; values built in code have an empty Loc.
 type Loc struct {
-	pos    Pos
-	fields map[string]Pos
+	pos Pos
+	// fields is short (a mapping's keys and its lists' items), written once
+	// and rarely read: a slice searched from the end costs far less than a map.
+	fields []fieldPos
+}
+
+type fieldPos struct {
+	path string
+	pos  Pos
 }
 
 // Pos is where the mapping itself starts.
@@ -34,23 +41,28 @@ func (l Loc) Pos() Pos { return l.pos }
 // ("dependsOn.2") was written. A value that was not written at all points at the
 // mapping that should have held it.
 func (l Loc) PosOf(path string) Pos {
-	if p, ok := l.fields[path]; ok {
-		return p
+	for i := len(l.fields) - 1; i >= 0; i-- {
+		if l.fields[i].path == path {
+			return l.fields[i].pos
+		}
 	}
 	return l.pos
 }
 
 // Has reports whether a field was written (even as null).
 func (l Loc) Has(field string) bool {
-	_, ok := l.fields[field]
-	return ok
+	for _, f := range l.fields {
+		if f.path == field {
+			return true
+		}
+	}
+	return false
 }
 
+// record notes where a field or list item was written; a later record of the
+// same path wins.
 func (l *Loc) record(path string, p Pos) {
-	if l.fields == nil {
-		l.fields = make(map[string]Pos, 16)
-	}
-	l.fields[path] = p
+	l.fields = append(l.fields, fieldPos{path, p})
 }
 
 // At returns a Loc whose mapping is at p; tests and generated values use it.

@@ -28,6 +28,7 @@ func (ws *Workspace) Validate() Diagnostics {
 		v.history()
 		v.cadence()
 		v.effort()
+		v.combinations()
 	}
 	return diags.Sort()
 }
@@ -101,7 +102,7 @@ func (v *validator) manifest(m *Manifest) {
 		if s.Repeat == RepeatSupersede && s.DedupeKey != "" {
 			unique(r, dedupe, "supersede dedupeKey", s.DedupeKey, s.PosOf("dedupeKey"))
 		}
-		v.step(r, m, s)
+		v.step(r, s)
 	}
 	v.outages(r, m)
 	v.dependencies(r, m)
@@ -139,7 +140,7 @@ func (v *validator) role(r reporter, id string, p Pos) *Role {
 	return role
 }
 
-func (v *validator) step(r reporter, m *Manifest, s *Step) {
+func (v *validator) step(r reporter, s *Step) {
 	role := v.role(r, s.Role, s.PosOf("role"))
 
 	// Durations.
@@ -532,54 +533,87 @@ func (v *validator) cadence() {
 }
 
 // effort checks that every single upgrade (one hop: from a version straight to a
-// later one, with no required stop between) stays within the hands-on budget. For
-// each target it adds releases newest first, applying the composer's rules
-// incrementally: the newest supersede step of a key runs, the oldest once step of
-// a key runs, every always step runs.
+// later one, with no required stop between) stays within the hands-on budget.
 func (v *validator) effort() {
 	budget := v.cfg.Policy.HandsOnBudgetMinutes
 	for t := len(v.ws.Manifests) - 1; t > 0; t-- {
 		target := v.ws.Manifests[t]
-		total := 0
-		supersede := map[string]bool{}
-		once := map[string]int{}
 		var over []string
 		worst := 0
-		for s := t; s >= 1; s-- {
-			rel := v.ws.Manifests[s]
-			if s < t && rel.IsRequiredStop() {
-				break
+		for _, h := range v.ws.directHopEfforts(t, v.oldest) {
+			if h.minutes > budget {
+				over = append(over, fmt.Sprintf("%s: %d", h.source.version, h.minutes))
+				worst = max(worst, h.minutes)
 			}
-			for i := len(rel.Steps) - 1; i >= 0; i-- {
-				st := &rel.Steps[i]
-				switch st.Repeat {
-				case RepeatSupersede:
-					if !supersede[st.DedupeKey] {
-						supersede[st.DedupeKey] = true
-						total += st.HandsOnMinutes
-					}
-				case RepeatOnce:
-					total += st.HandsOnMinutes - once[onceKey(st)]
-					once[onceKey(st)] = st.HandsOnMinutes
-				default:
-					total += st.HandsOnMinutes
-				}
-			}
-			source := v.ws.Manifests[s-1]
-			if source.version.LessThan(v.oldest) {
-				break
-			}
-			if _, ok := v.ws.allowedSource(target, source.version); !ok || total <= budget {
-				continue
-			}
-			over = append(over, fmt.Sprintf("%s: %d", source.version, total))
-			worst = max(worst, total)
 		}
 		if len(over) > 0 {
 			v.at(target.file).report(target.PosOf("steps"), "AR0901", "upgrading to %s takes up to %d minutes of hands-on effort, over the policy budget of %d (from %s)",
 				target.version, worst, budget, strings.Join(over, "; "))
 		}
 	}
+}
+
+// combinations composes every direct upgrade: releases that each order their steps
+// consistently can still order superseding steps both ways round, and then no
+// combined runbook exists. Only the order matters here, so figures are not computed.
+func (v *validator) combinations() {
+	for t := 1; t < len(v.ws.Manifests); t++ {
+		target := v.ws.Manifests[t]
+		for _, h := range v.ws.directHopEfforts(t, v.oldest) {
+			c := &composer{ws: v.ws, path: &Path{}, once: map[string]*PlannedStep{}}
+			if _, _, err := c.selectAndOrder(h.source.version, target.version); err != nil {
+				v.at(target.file).report(target.PosOf("steps"), "AR0501", "%v", err)
+				break
+			}
+		}
+	}
+}
+
+type hopEffort struct {
+	source  *Manifest
+	minutes int
+}
+
+// directHopEfforts returns the hands-on minutes of every direct upgrade to the
+// t-th manifest, newest source first. It adds releases newest first, applying the
+// composer's rules incrementally (the newest supersede step of a key runs, the
+// oldest once step of a key runs, every always step runs), so that checking every
+// hop costs one pass over the steps per target instead of one composition per hop.
+func (ws *Workspace) directHopEfforts(t int, oldest *semver.Version) []hopEffort {
+	target := ws.Manifests[t]
+	total := 0
+	superseded := map[string]bool{}
+	once := map[string]int{}
+	var out []hopEffort
+	for s := t; s >= 1; s-- {
+		rel := ws.Manifests[s]
+		if s < t && rel.IsRequiredStop() {
+			break
+		}
+		for i := len(rel.Steps) - 1; i >= 0; i-- {
+			st := &rel.Steps[i]
+			switch st.Repeat {
+			case RepeatSupersede:
+				if !superseded[st.DedupeKey] {
+					superseded[st.DedupeKey] = true
+					total += st.HandsOnMinutes
+				}
+			case RepeatOnce:
+				total += st.HandsOnMinutes - once[onceKey(st)]
+				once[onceKey(st)] = st.HandsOnMinutes
+			default:
+				total += st.HandsOnMinutes
+			}
+		}
+		source := ws.Manifests[s-1]
+		if source.version.LessThan(oldest) {
+			break
+		}
+		if _, ok := ws.allowedSource(target, source.version); ok {
+			out = append(out, hopEffort{source, total})
+		}
+	}
+	return out
 }
 
 // imperative guesses whether a title starts with a verb in the imperative. It

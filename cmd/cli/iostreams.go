@@ -57,9 +57,17 @@ func (s *IOStreams) paint(code, text string) string {
 	return "\x1b[" + code + "m" + text + "\x1b[0m"
 }
 
-// Red, Yellow, Green, Bold and Dim colour text when colour is on.
-func (s *IOStreams) Red(t string) string    { return s.paint("31", t) }
+// Red marks errors when colour is on.
+func (s *IOStreams) Red(t string) string { return s.paint("31", t) }
+
+// Yellow marks warnings when colour is on.
 func (s *IOStreams) Yellow(t string) string { return s.paint("33", t) }
-func (s *IOStreams) Green(t string) string  { return s.paint("32", t) }
-func (s *IOStreams) Bold(t string) string   { return s.paint("1", t) }
-func (s *IOStreams) Dim(t string) string    { return s.paint("2", t) }
+
+// Green marks success when colour is on.
+func (s *IOStreams) Green(t string) string { return s.paint("32", t) }
+
+// Bold marks headings when colour is on.
+func (s *IOStreams) Bold(t string) string { return s.paint("1", t) }
+
+// Dim marks hints when colour is on.
+func (s *IOStreams) Dim(t string) string { return s.paint("2", t) }

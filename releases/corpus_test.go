@@ -111,3 +111,13 @@ func diagLines(ds Diagnostics) string {
 	}
 	return b.String()
 }
+
+// TestREADMEListsEveryRule keeps the user guide's table of rules complete.
+func TestREADMEListsEveryRule(t *testing.T) {
+	readme := string(mustRead(t, "../README.md"))
+	for _, r := range Rules {
+		if !strings.Contains(readme, "| "+r.Code+" | "+string(r.Severity)+" |") {
+			t.Errorf("README.md does not list %s (%s) as %s", r.Code, r.Summary, r.Severity)
+		}
+	}
+}

@@ -33,8 +33,9 @@ const maxDecodeErrors = 50
 
 // decodeFile checks that src is YAML text, parses it and decodes it strictly into
 // v (a pointer to a struct). It reports every problem found and returns false when
-// the value must not be used for further checks. Placeholders left to fill in do
-// not make a value unusable.
+// the value must not be used for further checks. Unknown and duplicate keys (the
+// first is kept) and placeholders left to fill in do not make a value unusable;
+// wrong types and missing fields do.
 func decodeFile(file string, src []byte, v any, diags *Diagnostics) bool {
 	start := len(*diags)
 	r := reporter{file: file, diags: diags}
@@ -45,7 +46,9 @@ func decodeFile(file string, src []byte, v any, diags *Diagnostics) bool {
 	d := decoder{r: r}
 	d.decode(root, reflect.ValueOf(v).Elem(), "", nil, "")
 	for _, diag := range (*diags)[start:] {
-		if diag.Code != "AR0108" {
+		switch diag.Code {
+		case "AR0103", "AR0104", "AR0108":
+		default:
 			return false
 		}
 	}

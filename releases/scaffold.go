@@ -131,21 +131,8 @@ prerequisites:
 {{- end}}
 
 steps:
-{{- if eq .Kind "major"}}
-  - id: start-content-freeze
-    title: Start the content freeze
-    phase: freeze
-    kind: manual
-    role: {{.Role}}
-    handsOnMinutes: 5
-    elapsedMinutes: {estimate: 5, max: 10}
-    details: |
-      FILL IN: how to make content read-only and tell users.
-    verify: |
-      FILL IN: how to check content cannot be edited.
-    rollback:
-      instructions: |
-        FILL IN: how to make content editable again.
+{{- with .Freeze}}
+{{template "step" .}}
 {{- end}}
   - id: first-step
     title: "FILL IN: what to do, starting with a verb"
@@ -161,20 +148,35 @@ steps:
     rollback:
       instructions: |
         FILL IN: how to undo it (or replace "instructions" with "none" and the reason).
-{{- if eq .Kind "major"}}
-  - id: end-content-freeze
-    title: End the content freeze
-    phase: unfreeze
-    kind: manual
+{{- with .Unfreeze}}
+{{template "step" .}}
+{{- end}}
+{{define "step"}}  - id: {{.ID}}
+    title: {{quote .Title}}
+    phase: {{.Phase}}
+    kind: {{.Kind}}
     role: {{.Role}}
+{{- with .Script}}
+    script: {{.}}
+{{- end}}
+{{- with .Args}}
+    args: [{{range $i, $a := .}}{{if $i}}, {{end}}{{quote $a}}{{end}}]
+{{- end}}
     handsOnMinutes: 5
     elapsedMinutes: {estimate: 5, max: 10}
     details: |
-      FILL IN: how to make content editable again and tell users.
+      FILL IN: {{.Hint}}
     verify: |
-      FILL IN: how to check content can be edited.
+      FILL IN: how to check it worked.
     rollback:
-      none: Ending the freeze needs no undo.
+      instructions: |
+        FILL IN: how to undo it.
+{{- if .Repeat}}
+    repeat: {{.Repeat}}
+{{- end}}
+{{- with .DedupeKey}}
+    dedupeKey: {{.}}
+{{- end}}
 {{- end}}
 `))
 
@@ -190,8 +192,17 @@ func (ws *Workspace) NewManifestFile(p Proposal, schemaRef string) []byte {
 			break
 		}
 	}
+	var freeze, unfreeze *scaffoldStep
+	if p.Kind == Major {
+		freeze = ws.carriedStep(p.Version, PhaseFreeze, scaffoldStep{ID: "start-content-freeze", Title: "Start the content freeze",
+			Phase: PhaseFreeze, Kind: KindManual, Role: role, Hint: "how to make content read-only and tell users."})
+		unfreeze = ws.carriedStep(p.Version, PhaseUnfreeze, scaffoldStep{ID: "end-content-freeze", Title: "End the content freeze",
+			Phase: PhaseUnfreeze, Kind: KindManual, Role: role, Hint: "how to make content editable again and tell users."})
+	}
 	var b bytes.Buffer
 	err := manifestTemplate.Execute(&b, map[string]any{
+		"Freeze":    freeze,
+		"Unfreeze":  unfreeze,
 		"SchemaRef": schemaRef,
 		"Product":   ws.Config.Product.Name,
 		"Version":   p.Version.String(),
@@ -205,6 +216,35 @@ func (ws *Workspace) NewManifestFile(p Proposal, schemaRef string) []byte {
 		panic("releases: manifest template: " + err.Error())
 	}
 	return b.Bytes()
+}
+
+// scaffoldStep is a step that `new` writes.
+type scaffoldStep struct {
+	ID, Title       string
+	Phase           Phase
+	Kind            StepKind
+	Role, Script    string
+	Args            []string
+	Repeat          Repeat
+	DedupeKey, Hint string
+}
+
+// carriedStep returns the newest earlier release's step of the phase, so that a new
+// release repeats it under the same id with the same meaning, or else def.
+func (ws *Workspace) carriedStep(before *semver.Version, phase Phase, def scaffoldStep) *scaffoldStep {
+	for i := len(ws.Manifests) - 1; i >= 0; i-- {
+		m := ws.Manifests[i]
+		if !m.version.LessThan(before) {
+			continue
+		}
+		for _, s := range m.Steps {
+			if s.Phase == phase {
+				return &scaffoldStep{ID: s.ID, Title: s.Title, Phase: s.Phase, Kind: s.Kind, Role: s.Role, Script: s.Script,
+					Args: s.Args, Repeat: s.Repeat, DedupeKey: s.DedupeKey, Hint: def.Hint}
+			}
+		}
+	}
+	return &def
 }
 
 // RolesChecked is when the built-in role catalogue that `init` writes was last

@@ -2,12 +2,14 @@ package releases
 
 import (
 	"testing"
+
+	"github.com/atlas-release/atlas-release/internal/synth"
 )
 
 // BenchmarkValidate loads and validates a synthetic workspace of 40 releases with
 // 60 steps each (target: under 100 ms and 50 MB).
 func BenchmarkValidate(b *testing.B) {
-	fsys := synthWorkspace(synthOptions{Releases: 40, Steps: 60, Seed: 1})
+	fsys := synth.Workspace(synth.Options{Releases: 40, Steps: 60, Seed: 1})
 	b.ReportAllocs()
 	for b.Loop() {
 		ws, err := Load(fsys)

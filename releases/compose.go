@@ -195,10 +195,32 @@ func (ws *Workspace) Plan(from, to *semver.Version) (*Path, error) {
 	c := &composer{ws: ws, path: p, once: map[string]*PlannedStep{}, anchors: map[string]bool{}}
 	start := from
 	for _, stop := range stops {
-		if err := c.addHop(start, stop.version); err != nil {
+		if err := c.addHop(start, stop.version, ws.between(start, stop.version)); err != nil {
 			return nil, err
 		}
 		start = stop.version
+	}
+	p.Total = c.total()
+	return p, nil
+}
+
+// ReleasePlan composes the runbook of one release on its own: its steps, in
+// order, as a customer on the previous version runs them. It is what changes from
+// one release's procedure to the next. From is the previous version, or the
+// release itself when it is the first.
+func (ws *Workspace) ReleasePlan(v *semver.Version) (*Path, error) {
+	m, ok := ws.Find(v)
+	if !ok {
+		return nil, fmt.Errorf("%s is not a known version (known: %s)", v, ws.knownVersions())
+	}
+	from := v
+	if prev := ws.Previous(v); prev != nil {
+		from = prev.version
+	}
+	p := &Path{From: from, To: v}
+	c := &composer{ws: ws, path: p, once: map[string]*PlannedStep{}, anchors: map[string]bool{}}
+	if err := c.addHop(from, v, []*Manifest{m}); err != nil {
+		return nil, err
 	}
 	p.Total = c.total()
 	return p, nil
@@ -233,9 +255,9 @@ func onceKey(s *Step) string { return cmp.Or(s.DedupeKey, s.ID) }
 
 // selectAndOrder builds the hop from `from` to `to`: it selects the steps that run
 // (recording every source step's fate) and orders them.
-func (c *composer) selectAndOrder(from, to *semver.Version) (*Hop, map[*Step]*PlannedStep, error) {
+func (c *composer) selectAndOrder(from, to *semver.Version, rels []*Manifest) (*Hop, map[*Step]*PlannedStep, error) {
 	hopIndex := len(c.path.Hops)
-	hop := &Hop{From: from, To: to, Releases: c.ws.between(from, to)}
+	hop := &Hop{From: from, To: to, Releases: rels}
 
 	// Supersede: the newest step with each dedupeKey runs.
 	newest := map[string]*Step{}
@@ -253,7 +275,7 @@ func (c *composer) selectAndOrder(from, to *semver.Version) (*Hop, map[*Step]*Pl
 	for ri, m := range hop.Releases {
 		for i := range m.Steps {
 			s := &m.Steps[i]
-			ref := StepRef{Version: m.version.String(), Step: s.ID}
+			ref := StepRef{Version: m.Version, Step: s.ID}
 			switch {
 			case s.Repeat == RepeatSupersede && newest[s.DedupeKey] != s:
 				superseded = append(superseded, s)
@@ -278,7 +300,7 @@ func (c *composer) selectAndOrder(from, to *semver.Version) (*Hop, map[*Step]*Pl
 	}
 	for _, s := range superseded {
 		by := standIn[newest[s.DedupeKey]]
-		ref := StepRef{Version: supersededRel[s].version.String(), Step: s.ID}
+		ref := StepRef{Version: supersededRel[s].Version, Step: s.ID}
 		standIn[s] = by
 		by.Replaces = append(by.Replaces, ref)
 		by.replaced = append(by.replaced, &sourceStep{s, supersededRel[s]})
@@ -291,8 +313,8 @@ func (c *composer) selectAndOrder(from, to *semver.Version) (*Hop, map[*Step]*Pl
 	return hop, standIn, nil
 }
 
-func (c *composer) addHop(from, to *semver.Version) error {
-	hop, standIn, err := c.selectAndOrder(from, to)
+func (c *composer) addHop(from, to *semver.Version, rels []*Manifest) error {
+	hop, standIn, err := c.selectAndOrder(from, to, rels)
 	if err != nil {
 		return err
 	}
@@ -566,7 +588,7 @@ func freeze(hop *Hop) FreezeSummary {
 		if freezeStrength(m.ContentFreeze.Decision) > freezeStrength(fs.Decision) {
 			fs.Decision = m.ContentFreeze.Decision
 		}
-		fs.Reasons = append(fs.Reasons, m.version.String()+": "+m.ContentFreeze.Reason)
+		fs.Reasons = append(fs.Reasons, m.Version+": "+m.ContentFreeze.Reason)
 	}
 	if fs.Decision == FreezeNotNeeded {
 		return fs

@@ -144,6 +144,9 @@ func loadManifest(fsys fs.FS, file string) (*Manifest, Diagnostics, error) {
 		return nil, diags, nil
 	}
 	m.version = v
+	// Strict parsing accepts only the canonical form, so the text is the
+	// version's string; code on hot paths uses it instead of formatting anew.
+	m.Version = v.String()
 	if base := strings.TrimSuffix(path.Base(file), ".yaml"); base != v.String() {
 		// Keep the manifest under the version it declares, so that a clash with
 		// the manifest that rightly holds that version is reported too.
@@ -260,4 +263,15 @@ func (m *Manifest) Freeze() FreezeDecision {
 func FileExists(fsys fs.FS, name string) bool {
 	st, err := fs.Stat(fsys, name)
 	return err == nil && st.Mode().IsRegular()
+}
+
+// Previous returns the newest manifest older than v, or nil.
+func (ws *Workspace) Previous(v *semver.Version) *Manifest {
+	var prev *Manifest
+	for _, m := range ws.Manifests {
+		if m.version.LessThan(v) {
+			prev = m
+		}
+	}
+	return prev
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+
+	"github.com/atlas-release/atlas-release/internal/synth"
 )
 
 // TestCompositionProperties composes every path of many generated workspaces and
@@ -14,7 +16,7 @@ import (
 func TestCompositionProperties(t *testing.T) {
 	for seed := range uint64(40) {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
-			ws := mustLoad(t, synthWorkspace(synthOptions{Releases: 9, Steps: 4 + int(seed%12), Seed: seed}))
+			ws := mustLoad(t, synth.Workspace(synth.Options{Releases: 9, Steps: 4 + int(seed%12), Seed: seed}))
 			if diags := ws.Validate(); diags.Errors() > 0 {
 				t.Fatalf("generated workspace does not validate:\n%s", diagLines(diags))
 			}

@@ -561,7 +561,7 @@ func (v *validator) combinations() {
 		target := v.ws.Manifests[t]
 		for _, h := range v.ws.directHopEfforts(t, v.oldest) {
 			c := &composer{ws: v.ws, path: &Path{}, once: map[string]*PlannedStep{}}
-			if _, _, err := c.selectAndOrder(h.source.version, target.version); err != nil {
+			if _, _, err := c.selectAndOrder(h.source.version, target.version, v.ws.between(h.source.version, target.version)); err != nil {
 				v.at(target.file).report(target.PosOf("steps"), "AR0501", "%v", err)
 				break
 			}

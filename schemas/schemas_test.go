@@ -12,13 +12,15 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/atlas-release/atlas-release/releases"
 	"github.com/atlas-release/atlas-release/schemas"
 	"github.com/atlas-release/atlas-release/schemas/internal/generate"
+	"github.com/atlas-release/atlas-release/templates"
 )
 
 // TestSchemasAreGenerated fails when a type changed and `make generate` was not run.
 func TestSchemasAreGenerated(t *testing.T) {
-	all, err := generate.All("../releases", "github.com/atlas-release/atlas-release/schemas")
+	all, err := generate.All("github.com/atlas-release/atlas-release/schemas", "../releases", "../templates")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,5 +160,47 @@ func TestSchemasRejectWhatTheLoaderRejects(t *testing.T) {
 	}
 	if checked < 8 {
 		t.Fatalf("only %d corpus cases checked", checked)
+	}
+}
+
+// TestRenderedDocumentsMatchSchemas renders the JSON runbooks and notes of the
+// example workspace and validates them against their schemas.
+func TestRenderedDocumentsMatchSchemas(t *testing.T) {
+	ws, err := releases.Load(os.DirFS("../examples/atlas"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := templates.Load(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runbook, notes := compile(t, "runbook"), compile(t, "notes")
+	check := func(name string, s *jsonschema.Schema, render func(*bytes.Buffer) error) {
+		var buf bytes.Buffer
+		if err := render(&buf); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		inst, err := jsonschema.UnmarshalJSON(&buf)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if err := s.Validate(inst); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	for _, to := range ws.Manifests {
+		notesDoc, err := templates.NewNotes(ws, to.SemVer(), "atlas-release test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("notes "+to.SemVer().String(), notes, func(b *bytes.Buffer) error { return set.RenderNotes(b, notesDoc, templates.JSON) })
+		for _, from := range ws.Manifests {
+			p, err := ws.Plan(from.SemVer(), to.SemVer())
+			if err != nil {
+				continue
+			}
+			rb := templates.NewRunbook(ws, p, "atlas-release test")
+			check("runbook "+rb.Bundle, runbook, func(b *bytes.Buffer) error { return set.RenderRunbook(b, rb, templates.JSON) })
+		}
 	}
 }

@@ -11,6 +11,10 @@ echo "== Validation of a synthetic workspace: 40 releases x 60 steps (target: < 
 go test -run '^$' -bench '^BenchmarkValidate$' -benchmem -count 5 ./releases | grep -E '^Benchmark|^ok'
 
 echo
+echo "== Compose and render (md, html, json) every path of a synthetic 40-release workspace (target: < 2 s)"
+go test -run '^$' -bench '^BenchmarkAllPaths$' -benchmem -count 3 -benchtime 2x ./templates | grep -E '^Benchmark|^ok'
+
+echo
 echo "== Hostile manifests through the real binary (target: exit 3, < 2 s, < 200 MB each)"
 go build -o "$tmp/measure" ./scripts/measure
 go build -o "$tmp/hostile" ./scripts/hostile

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/atlas-release/atlas-release/releases"
+	"github.com/atlas-release/atlas-release/templates"
 )
 
 // BuildInfo describes the binary.
@@ -29,6 +30,7 @@ type Factory struct {
 
 	root string
 	ws   *releases.Workspace
+	tmpl *templates.Set
 }
 
 // NewFactory returns the factory of a real process.
@@ -109,3 +111,23 @@ func (f *Factory) ValidWorkspace() (*releases.Workspace, error) {
 	}
 	return ws, nil
 }
+
+// Templates returns the built-in templates with the workspace's overrides.
+func (f *Factory) Templates() (*templates.Set, error) {
+	if f.tmpl != nil {
+		return f.tmpl, nil
+	}
+	ws, err := f.Workspace()
+	if err != nil {
+		return nil, err
+	}
+	t, err := templates.Load(ws.FS)
+	if err != nil {
+		return nil, err
+	}
+	f.tmpl = t
+	return t, nil
+}
+
+// Generator names this tool in generated documents.
+func (f *Factory) Generator() string { return "atlas-release " + f.Build.Version }

@@ -10,7 +10,16 @@ import (
 
 // writeFileAtomic writes a file through a temporary file in the same folder and a
 // rename, so that a reader never sees half of it and a failure leaves nothing.
+// Missing parent folders are created.
 func writeFileAtomic(path string, data []byte, perm fs.FileMode) (err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("write %s: %w", path, bareError(err))
+		}
+	}()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return err
@@ -51,4 +60,18 @@ func writeNewFile(path string, data []byte, perm fs.FileMode) error {
 		return err
 	}
 	return nil
+}
+
+// bareError strips the temporary file's name from an error: people should see the
+// file they asked for, not the one used to write it.
+func bareError(err error) error {
+	var pathErr *fs.PathError
+	var linkErr *os.LinkError
+	switch {
+	case errors.As(err, &pathErr):
+		return pathErr.Err
+	case errors.As(err, &linkErr):
+		return linkErr.Err
+	}
+	return err
 }

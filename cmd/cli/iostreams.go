@@ -66,6 +66,9 @@ func (s *IOStreams) Yellow(t string) string { return s.paint("33", t) }
 // Green marks success when colour is on.
 func (s *IOStreams) Green(t string) string { return s.paint("32", t) }
 
+// Cyan marks positions when colour is on.
+func (s *IOStreams) Cyan(t string) string { return s.paint("36", t) }
+
 // Bold marks headings when colour is on.
 func (s *IOStreams) Bold(t string) string { return s.paint("1", t) }
 

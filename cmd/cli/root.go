@@ -131,6 +131,11 @@ per version under releases/, and the scripts the runbooks run under scripts/.`,
 		NewCmdInit(f, nil),
 		NewCmdNew(f, nil),
 		NewCmdValidate(f, nil),
+		NewCmdPlan(f, nil),
+		NewCmdRunbook(f, nil),
+		NewCmdNotes(f, nil),
+		NewCmdChangelog(f, nil),
+		NewCmdDiff(f, nil),
 		NewCmdSchema(f, nil),
 	)
 	return cmd

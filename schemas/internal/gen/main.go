@@ -11,7 +11,7 @@ import (
 )
 
 func main() {
-	all, err := generate.All("../releases", "github.com/atlas-release/atlas-release/schemas")
+	all, err := generate.All("github.com/atlas-release/atlas-release/schemas", "../releases", "../templates")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)

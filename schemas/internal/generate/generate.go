@@ -12,6 +12,7 @@ import (
 	"github.com/invopop/jsonschema"
 
 	"github.com/atlas-release/atlas-release/releases"
+	"github.com/atlas-release/atlas-release/templates"
 )
 
 // BaseURL identifies the schemas; it is an identifier, not a place they are fetched from.
@@ -21,24 +22,32 @@ const BaseURL = "https://github.com/atlas-release/atlas-release/schemas/"
 var Targets = []struct {
 	Name, Title string
 	Value       any
+	// Output marks documents atlas-release writes: every field without
+	// omitempty is always present, so it is required. Files people write mark
+	// their required fields with jsonschema:"required".
+	Output bool
 }{
-	{"workspace", "atlas-release workspace (atlas-release.yaml)", &releases.Config{}},
-	{"manifest", "atlas-release release manifest (releases/<version>.yaml)", &releases.Manifest{}},
+	{"workspace", "atlas-release workspace (atlas-release.yaml)", &releases.Config{}, false},
+	{"manifest", "atlas-release release manifest (releases/<version>.yaml)", &releases.Manifest{}, false},
+	{"runbook", "atlas-release cumulative runbook (runbook.json)", &templates.Runbook{}, true},
+	{"notes", "atlas-release release notes (notes --format json)", &templates.Notes{}, true},
 }
 
-// All generates every schema, keyed by name. It reads the doc comments of package
-// releases from releasesDir, the package's source folder as seen from the working
-// directory, whose import path is importBase.
-func All(releasesDir, importBase string) (map[string][]byte, error) {
+// All generates every schema, keyed by name. It reads the doc comments of the
+// packages whose source folders (as seen from the working directory) are given;
+// importBase is the import path of the working directory.
+func All(importBase string, sourceDirs ...string) (map[string][]byte, error) {
 	out := map[string][]byte{}
 	for _, t := range Targets {
 		r := &jsonschema.Reflector{
-			RequiredFromJSONSchemaTags: true,
+			RequiredFromJSONSchemaTags: !t.Output,
 			ExpandedStruct:             true,
 			Mapper:                     mapType,
 		}
-		if err := r.AddGoComments(importBase, releasesDir, jsonschema.WithFullComment()); err != nil {
-			return nil, fmt.Errorf("read doc comments: %w", err)
+		for _, dir := range sourceDirs {
+			if err := r.AddGoComments(importBase, dir, jsonschema.WithFullComment()); err != nil {
+				return nil, fmt.Errorf("read doc comments: %w", err)
+			}
 		}
 		s := r.Reflect(t.Value)
 		s.ID = jsonschema.ID(BaseURL + t.Name + ".schema.json")

@@ -1,4 +1,6 @@
-package releases
+// Package synth generates valid release workspaces of any size, as YAML text, for
+// property tests and benchmarks.
+package synth
 
 import (
 	"fmt"
@@ -6,35 +8,36 @@ import (
 	"slices"
 	"strings"
 	"testing/fstest"
+	"time"
 )
 
-// synthOptions shape a generated workspace.
-type synthOptions struct {
+// Options shape a generated workspace.
+type Options struct {
 	Releases, Steps int
 	Seed            uint64
 }
 
-// synthWorkspace generates a valid workspace as YAML text: a major every fourth
+// Workspace generates a valid workspace as YAML text: a major every fourth
 // release (a required stop with prerequisites and a content freeze), steps of every
 // repeat kind with ids reused across releases, random dependencies on earlier steps,
 // and now and then a step that needs a Global Administrator.
-func synthWorkspace(o synthOptions) fstest.MapFS {
+func Workspace(o Options) fstest.MapFS {
 	rng := rand.New(rand.NewPCG(o.Seed, 42))
 	fsys := fstest.MapFS{
-		ConfigFile:         {Data: []byte(synthConfig)},
-		"scripts/Step.ps1": {Data: []byte("[CmdletBinding(SupportsShouldProcess)]\nparam()\n")},
+		"atlas-release.yaml": {Data: []byte(config)},
+		"scripts/Step.ps1":   {Data: []byte("[CmdletBinding(SupportsShouldProcess)]\nparam()\n")},
 	}
-	date := NewDate(2015, 1, 12)
+	date := time.Date(2015, 1, 12, 0, 0, 0, 0, time.UTC)
 	for r := range o.Releases {
 		major, minor := 1+r/4, r%4
 		v := fmt.Sprintf("%d.%d.0", major, minor)
-		fsys["releases/"+v+".yaml"] = &fstest.MapFile{Data: []byte(synthManifest(rng, v, minor == 0, date, o.Steps))}
-		date = date.AddMonths(3)
+		fsys["releases/"+v+".yaml"] = &fstest.MapFile{Data: []byte(manifest(rng, v, minor == 0, date.Format("2006-01-02"), o.Steps))}
+		date = date.AddDate(0, 3, 0)
 	}
 	return fsys
 }
 
-const synthConfig = `schemaVersion: 1
+const config = `schemaVersion: 1
 product: {id: synth, name: Synth}
 policy:
   cadence: {monthsBetweenReleases: 3, majorsPerYear: 1, toleranceDays: 21}
@@ -52,13 +55,22 @@ features:
   - {id: connex, name: ConneX}
 `
 
-// synthPhases are the phases steps are spread over, in order, with their weights.
-var synthPhases = []struct {
-	phase  Phase
+// phases are the phases steps are spread over, in order, with their weights.
+var phases = []struct {
+	phase  string
 	weight int
-}{{PhasePrepare, 2}, {PhaseFreeze, 1}, {PhaseDeploy, 6}, {PhaseVerify, 2}, {PhaseUnfreeze, 1}, {PhaseCommunicate, 1}}
+}{{"prepare", 2}, {"freeze", 1}, {"deploy", 6}, {"verify", 2}, {"unfreeze", 1}, {"communicate", 1}}
 
-func synthManifest(rng *rand.Rand, version string, major bool, date Date, nSteps int) string {
+func rank(phase string) int {
+	for i, p := range phases {
+		if p.phase == phase {
+			return i
+		}
+	}
+	return -1
+}
+
+func manifest(rng *rand.Rand, version string, major bool, date string, nSteps int) string {
 	var b strings.Builder
 	kind := "minor"
 	if major {
@@ -82,30 +94,30 @@ func synthManifest(rng *rand.Rand, version string, major bool, date Date, nSteps
 	}
 
 	// Choose each step's phase, keeping the freeze phases for majors only.
-	var phases []Phase
-	for _, p := range synthPhases {
-		if !major && (p.phase == PhaseFreeze || p.phase == PhaseUnfreeze) {
+	var pool []string
+	for _, p := range phases {
+		if !major && (p.phase == "freeze" || p.phase == "unfreeze") {
 			continue
 		}
 		for range p.weight {
-			phases = append(phases, p.phase)
+			pool = append(pool, p.phase)
 		}
 	}
-	stepPhases := make([]Phase, nSteps)
+	stepPhases := make([]string, nSteps)
 	for i := range stepPhases {
-		stepPhases[i] = phases[rng.IntN(len(phases))]
+		stepPhases[i] = pool[rng.IntN(len(pool))]
 	}
 	if major {
-		stepPhases[0], stepPhases[nSteps-1] = PhaseFreeze, PhaseUnfreeze
+		stepPhases[0], stepPhases[nSteps-1] = "freeze", "unfreeze"
 	}
-	sortPhases(stepPhases)
+	slices.SortStableFunc(stepPhases, func(a, b string) int { return rank(a) - rank(b) })
 
 	// Keyed steps (supersede and once) keep one global order within their phase
 	// in every release, as real runbooks do; otherwise combining releases could
 	// order them both ways round, which validation rightly rejects.
 	type step struct {
 		id, repeat, key string
-		phase           Phase
+		phase           string
 	}
 	var steps []step
 	for start := 0; start < nSteps; {
@@ -143,7 +155,7 @@ func synthManifest(rng *rand.Rand, version string, major bool, date Date, nSteps
 	}
 	outageStep := -1
 	for i, s := range steps {
-		if s.phase == PhaseDeploy {
+		if s.phase == "deploy" {
 			outageStep = i
 			break
 		}
@@ -208,12 +220,4 @@ func synthManifest(rng *rand.Rand, version string, major bool, date Date, nSteps
 		}
 	}
 	return b.String()
-}
-
-func sortPhases(ps []Phase) {
-	for i := 1; i < len(ps); i++ {
-		for j := i; j > 0 && ps[j].Rank() < ps[j-1].Rank(); j-- {
-			ps[j], ps[j-1] = ps[j-1], ps[j]
-		}
-	}
 }

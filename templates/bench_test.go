@@ -1,0 +1,62 @@
+package templates_test
+
+import (
+	"fmt"
+	"io"
+	"testing"
+
+	"github.com/atlas-release/atlas-release/internal/synth"
+	"github.com/atlas-release/atlas-release/releases"
+	"github.com/atlas-release/atlas-release/templates"
+)
+
+// BenchmarkAllPaths composes every (from, to) pair of a synthetic 40-release
+// workspace and renders each runbook in every format (target: under 2 s in all).
+func BenchmarkAllPaths(b *testing.B) {
+	for _, steps := range []int{20, 60} {
+		b.Run(fmt.Sprintf("40x%dsteps", steps), func(b *testing.B) {
+			ws, err := releases.Load(synth.Workspace(synth.Options{Releases: 40, Steps: steps, Seed: 1}))
+			if err != nil {
+				b.Fatal(err)
+			}
+			set, err := templates.Load(nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			var paths int
+			var written int64
+			for b.Loop() {
+				paths, written = 0, 0
+				for i, from := range ws.Manifests {
+					for _, to := range ws.Manifests[i+1:] {
+						p, err := ws.Plan(from.SemVer(), to.SemVer())
+						if err != nil {
+							b.Fatal(err)
+						}
+						rb := templates.NewRunbook(ws, p, "bench")
+						for _, f := range []templates.Format{templates.Markdown, templates.HTML, templates.JSON} {
+							w := &countingWriter{}
+							if err := set.RenderRunbook(w, rb, f); err != nil {
+								b.Fatal(err)
+							}
+							written += w.n
+						}
+						paths++
+					}
+				}
+			}
+			b.ReportMetric(float64(paths), "paths")
+			b.ReportMetric(float64(written)/(1<<20), "MB-rendered")
+		})
+	}
+}
+
+type countingWriter struct{ n int64 }
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.n += int64(len(p))
+	return len(p), nil
+}
+
+var _ io.Writer = (*countingWriter)(nil)

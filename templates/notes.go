@@ -1,0 +1,196 @@
+package templates
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+
+	"github.com/Masterminds/semver/v3"
+
+	"github.com/atlas-release/atlas-release/releases"
+)
+
+// NotesSchemaVersion is the version of the notes' JSON form.
+const NotesSchemaVersion = 1
+
+// Notes are the release notes of one version, as the templates receive them.
+type Notes struct {
+	SchemaVersion int     `json:"schemaVersion"`
+	Generator     string  `json:"generator"`
+	Product       Product `json:"product"`
+	Release
+	Townhall *Townhall `json:"townhall,omitempty"`
+	// LeadTimeDays is the notice customers get before they can upgrade.
+	LeadTimeDays int `json:"leadTimeDays"`
+	// Groups are the customer-facing features by type, in the order notes
+	// present them; empty groups are left out.
+	Groups        []FeatureGroup `json:"groups"`
+	Outages       []Outage       `json:"outages"`
+	ContentFreeze Decision       `json:"contentFreeze"`
+	// Prerequisites customers must complete before upgrading.
+	Prerequisites []Prerequisite `json:"prerequisites"`
+	KnownIssues   []KnownIssue   `json:"knownIssues"`
+	// Upgrade describes upgrading from the previous version, when there is one.
+	Upgrade *UpgradeFacts `json:"upgrade,omitempty"`
+}
+
+// Townhall is the presentation of a release.
+type Townhall struct {
+	Date      string `json:"date"`
+	Recording string `json:"recording,omitempty"`
+	Slides    string `json:"slides,omitempty"`
+}
+
+// FeatureGroup is the features of one type.
+type FeatureGroup struct {
+	Type     string    `json:"type"`
+	Title    string    `json:"title"`
+	Features []Feature `json:"features"`
+}
+
+// Feature is a release-note entry.
+type Feature struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Area  string `json:"area,omitempty"`
+	// Summary is Markdown.
+	Summary string `json:"summary"`
+	Links   []Link `json:"links,omitempty"`
+}
+
+// Link is a titled URL.
+type Link struct {
+	Title string `json:"title"`
+	URL   string `json:"url"`
+}
+
+// Decision is a content-freeze decision and its reason.
+type Decision struct {
+	Decision string `json:"decision"`
+	Reason   string `json:"reason,omitempty"`
+}
+
+// KnownIssue is a problem customers may meet after upgrading.
+type KnownIssue struct {
+	Title      string `json:"title"`
+	Details    string `json:"details"`
+	Workaround string `json:"workaround,omitempty"`
+}
+
+// UpgradeFacts summarise the upgrade from the previous version.
+type UpgradeFacts struct {
+	From              string   `json:"from"`
+	HandsOnMinutes    int      `json:"handsOnMinutes"`
+	Window            Window   `json:"window"`
+	GlobalAdminBlocks int      `json:"globalAdminBlocks"`
+	RolesInvolved     []string `json:"rolesInvolved"`
+}
+
+// groupTitles name the feature types in release notes.
+var groupTitles = map[releases.FeatureType]string{
+	releases.FeatureNew:           "New",
+	releases.FeatureImproved:      "Improved",
+	releases.FeatureFixed:         "Fixed",
+	releases.FeatureSecurity:      "Security",
+	releases.FeatureConfiguration: "Configuration changes",
+	releases.FeatureDeprecated:    "Deprecated",
+	releases.FeatureRemoved:       "Removed",
+}
+
+// NewNotes builds the release notes of version v. Internal features are left out.
+func NewNotes(ws *releases.Workspace, v *semver.Version, generator string) (*Notes, error) {
+	m, ok := ws.Find(v)
+	if !ok {
+		return nil, fmt.Errorf("no release %s in the workspace", v)
+	}
+	cfg := ws.Config
+	n := &Notes{
+		SchemaVersion: NotesSchemaVersion, Generator: generator, Product: productOf(cfg), Release: releaseOf(m),
+		LeadTimeDays: m.LeadTimeDays, Groups: []FeatureGroup{}, Outages: []Outage{}, Prerequisites: []Prerequisite{},
+		KnownIssues: []KnownIssue{}, ContentFreeze: Decision{Decision: string(m.Freeze())},
+	}
+	if m.ContentFreeze != nil {
+		n.ContentFreeze.Reason = m.ContentFreeze.Reason
+	}
+	if t := m.Townhall; t != nil {
+		n.Townhall = &Townhall{Date: t.Date.String(), Recording: t.Recording, Slides: t.Slides}
+	}
+	for _, typ := range releases.FeatureTypes {
+		g := FeatureGroup{Type: string(typ), Title: groupTitles[typ]}
+		for _, f := range m.Features {
+			if f.Type != typ || f.Audience == releases.AudienceInternal {
+				continue
+			}
+			feature := Feature{ID: f.ID, Title: f.Title, Area: f.Area, Summary: f.Summary}
+			for _, l := range f.Links {
+				feature.Links = append(feature.Links, Link{Title: l.Title, URL: l.URL})
+			}
+			g.Features = append(g.Features, feature)
+		}
+		if len(g.Features) > 0 {
+			n.Groups = append(n.Groups, g)
+		}
+	}
+	for _, o := range m.Outages {
+		n.Outages = append(n.Outages, Outage{Feature: o.Feature, Name: featureName(cfg, o.Feature), MinMinutes: o.MinMinutes,
+			MaxMinutes: o.MaxMinutes, CausedBy: o.CausedBy, Messages: []string{o.UserMessage}})
+	}
+	for _, p := range m.Prerequisites {
+		n.Prerequisites = append(n.Prerequisites, Prerequisite{ID: p.ID, Version: v.String(), Before: v.String(), Title: p.Title,
+			Role: p.Role, RoleName: roleName(cfg, p.Role), EffortMinutes: p.EffortMinutes, LeadTimeDays: p.LeadTimeDays,
+			Details: p.Details, Verify: p.Verify, Blocking: p.Blocking})
+	}
+	for _, k := range m.KnownIssues {
+		n.KnownIssues = append(n.KnownIssues, KnownIssue{Title: k.Title, Details: k.Details, Workaround: k.Workaround})
+	}
+	if prev := ws.Previous(v); prev != nil {
+		if p, err := ws.Plan(prev.SemVer(), v); err == nil {
+			up := &UpgradeFacts{From: prev.SemVer().String(), HandsOnMinutes: p.Total.HandsOnMinutes, RolesInvolved: []string{},
+				Window: Window{p.Total.Window.EstimateMinutes, p.Total.Window.MaxMinutes}, GlobalAdminBlocks: len(p.Total.GABlocks)}
+			for _, rm := range p.Total.HandsOn {
+				up.RolesInvolved = append(up.RolesInvolved, rm.Role.Name)
+			}
+			n.Upgrade = up
+		}
+	}
+	return n, nil
+}
+
+// RenderNotes writes the notes as Markdown, as a ZenDesk-safe HTML fragment (the
+// Markdown converted by goldmark, so both always say the same, without the title,
+// which a Help Center article carries separately), or as JSON.
+func (s *Set) RenderNotes(w io.Writer, n *Notes, f Format) error {
+	switch f {
+	case Markdown:
+		return s.execute(w, NotesMarkdown, n)
+	case HTML:
+		var md bytes.Buffer
+		if err := s.execute(&md, NotesMarkdown, n); err != nil {
+			return err
+		}
+		out, err := DocumentHTML(withoutTitle(md.Bytes()))
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(out)
+		return err
+	case JSON:
+		return WriteJSON(w, n)
+	}
+	return fmt.Errorf("release notes have no %q format", f)
+}
+
+// withoutTitle drops a leading "# Title" line from a Markdown document.
+func withoutTitle(md []byte) []byte {
+	trimmed := bytes.TrimLeft(md, "\n")
+	if !bytes.HasPrefix(trimmed, []byte("# ")) {
+		return md
+	}
+	if i := bytes.IndexByte(trimmed, '\n'); i >= 0 {
+		return trimmed[i+1:]
+	}
+	return nil
+}
+
+// Title is the notes' title, as the Markdown form's first heading says it.
+func (n *Notes) Title() string { return fmt.Sprintf("%s %s release notes", n.Product.Name, n.Version) }

@@ -1,0 +1,480 @@
+package templates
+
+import (
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+
+	"github.com/atlas-release/atlas-release/releases"
+)
+
+// RunbookSchemaVersion is the version of the runbook's JSON form.
+const RunbookSchemaVersion = 1
+
+// Runbook is the cumulative runbook of an upgrade path, as every format renders it:
+// the JSON form is this value, and the Markdown and HTML templates receive it.
+type Runbook struct {
+	// SchemaVersion is the version of this format.
+	SchemaVersion int `json:"schemaVersion"`
+	// Generator names the tool that wrote the runbook.
+	Generator string `json:"generator"`
+	// Product is the product upgraded.
+	Product Product `json:"product"`
+	// Bundle names the runbook, e.g. "atlas-4.3.0-from-4.1.0". The HTML page keys
+	// its saved checkbox state by it.
+	Bundle string `json:"bundle"`
+	// From is the version installed before the upgrade.
+	From string `json:"from"`
+	// To is the version installed after it.
+	To string `json:"to"`
+	// Releases are the releases the path applies, oldest first.
+	Releases []Release `json:"releases"`
+	// Hops are the upgrades, one maintenance window each: to every required stop,
+	// then to the target.
+	Hops []Hop `json:"hops"`
+	// Prerequisites of every release on the path, to complete before the hop named
+	// in each.
+	Prerequisites []Prerequisite `json:"prerequisites"`
+	// Total adds up the hops.
+	Total Figures `json:"total"`
+	// Roles describes every role the runbook names.
+	Roles []Role `json:"roles"`
+	// Accounting says what became of every step of every release on the path.
+	Accounting []Fate `json:"accounting"`
+}
+
+// Product names a product.
+type Product struct {
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	Vendor     string `json:"vendor,omitempty"`
+	SupportURL string `json:"supportUrl,omitempty"`
+}
+
+// Release summarises a release on the path.
+type Release struct {
+	Version      string `json:"version"`
+	Kind         string `json:"kind"`
+	ReleaseDate  string `json:"releaseDate"`
+	Codename     string `json:"codename,omitempty"`
+	RequiredStop bool   `json:"requiredStop"`
+	ChangeType   string `json:"changeType"`
+	// Summary is Markdown.
+	Summary string `json:"summary"`
+	// Hop is the number of the hop that applies the release.
+	Hop int `json:"hop"`
+}
+
+// Hop is one upgrade: one maintenance window.
+type Hop struct {
+	// Number counts hops from 1.
+	Number int    `json:"number"`
+	From   string `json:"from"`
+	To     string `json:"to"`
+	// Releases are the versions the hop applies.
+	Releases []string `json:"releases"`
+	// Steps are in the order to perform them.
+	Steps []Step `json:"steps,omitempty"`
+	Figures
+}
+
+// Step is a step of the runbook.
+type Step struct {
+	// Number counts the hop's steps from 1.
+	Number int `json:"number"`
+	// Anchor is unique in the runbook: the step id, suffixed with the version when
+	// an earlier step of the path has the same id.
+	Anchor string `json:"anchor"`
+	ID     string `json:"id"`
+	// Version is the release the step comes from.
+	Version string `json:"version"`
+	Title   string `json:"title"`
+	Phase   string `json:"phase"`
+	Kind    string `json:"kind"`
+	Role    string `json:"role"`
+	// RoleName is the role's display name.
+	RoleName string   `json:"roleName"`
+	Script   string   `json:"script,omitempty"`
+	Args     []string `json:"args,omitempty"`
+	// CommandLine is the script with its arguments, quoted for PowerShell, as run
+	// from the bundle's root folder.
+	CommandLine    string  `json:"commandLine,omitempty"`
+	HandsOnMinutes int     `json:"handsOnMinutes"`
+	ElapsedMinutes Elapsed `json:"elapsedMinutes"`
+	// StartMinute and FinishMinute place the step in its window (estimates);
+	// preparation steps count from the start of the preparation.
+	StartMinute  int `json:"startMinute"`
+	FinishMinute int `json:"finishMinute"`
+	// After lists the anchors of the steps to finish first.
+	After []string `json:"after,omitempty"`
+	// CausesOutage names the features the step takes offline.
+	CausesOutage []string `json:"causesOutage,omitempty"`
+	// Grants lists the privileged operations the step performs.
+	Grants []string `json:"grants,omitempty"`
+	// Details, Verify and the rollback are Markdown.
+	Details         string   `json:"details,omitempty"`
+	Verify          string   `json:"verify"`
+	Rollback        Rollback `json:"rollback"`
+	PointOfNoReturn bool     `json:"pointOfNoReturn"`
+	Repeat          string   `json:"repeat"`
+	// Replaces lists the steps of other releases this one stands in for
+	// ("4.2.0/deploy-backend").
+	Replaces []string `json:"replaces,omitempty"`
+	// GlobalAdminBlock numbers the Global Administrator block (one PIM activation)
+	// the step belongs to, from 1; 0 when it needs none.
+	GlobalAdminBlock int `json:"globalAdminBlock"`
+}
+
+// Elapsed is a duration estimate in minutes.
+type Elapsed struct {
+	Estimate int `json:"estimate"`
+	Max      int `json:"max"`
+}
+
+// Rollback says how to undo a step, or why it is not undone.
+type Rollback struct {
+	Instructions string `json:"instructions,omitempty"`
+	None         string `json:"none,omitempty"`
+}
+
+// Figures are the derived facts of a hop or a path.
+type Figures struct {
+	HandsOnMinutes int `json:"handsOnMinutes"`
+	// HandsOn is the hands-on effort per role, in catalogue order.
+	HandsOn             []RoleMinutes `json:"handsOn"`
+	PrerequisiteMinutes int           `json:"prerequisiteMinutes"`
+	// Window is the maintenance window's length, by the estimates and maxima.
+	Window        Window         `json:"window"`
+	Outages       []Outage       `json:"outages"`
+	ContentFreeze ContentFreeze  `json:"contentFreeze"`
+	Presence      []Presence     `json:"presence"`
+	GlobalAdmin   []AdminBlock   `json:"globalAdminBlocks"`
+	Phases        []PhaseSummary `json:"phases,omitempty"`
+}
+
+// RoleMinutes is the hands-on effort of one role.
+type RoleMinutes struct {
+	Role    string `json:"role"`
+	Name    string `json:"name"`
+	Minutes int    `json:"minutes"`
+}
+
+// Window is a maintenance window's length in minutes.
+type Window struct {
+	EstimateMinutes int `json:"estimateMinutes"`
+	MaxMinutes      int `json:"maxMinutes"`
+}
+
+// Outage is how long a feature is offline.
+type Outage struct {
+	Feature    string   `json:"feature"`
+	Name       string   `json:"name"`
+	MinMinutes int      `json:"minMinutes"`
+	MaxMinutes int      `json:"maxMinutes"`
+	CausedBy   []string `json:"causedBy"`
+	Messages   []string `json:"messages"`
+}
+
+// ContentFreeze is the content-freeze decision and span.
+type ContentFreeze struct {
+	Decision    string   `json:"decision"`
+	Reasons     []string `json:"reasons,omitempty"`
+	StartMinute int      `json:"startMinute"`
+	EndMinute   int      `json:"endMinute"`
+	SpanMinutes int      `json:"spanMinutes"`
+}
+
+// Presence says when a role is needed.
+type Presence struct {
+	Role        string   `json:"role"`
+	Name        string   `json:"name"`
+	EntraRoles  []string `json:"entraRoles,omitempty"`
+	ExtraRights []string `json:"extraRights,omitempty"`
+	PIMLikely   bool     `json:"pimLikely"`
+	// BeforeWindow means the role also has preparation steps.
+	BeforeWindow   bool     `json:"beforeWindow"`
+	InWindow       bool     `json:"inWindow"`
+	FromMinute     int      `json:"fromMinute"`
+	ToMinute       int      `json:"toMinute"`
+	HandsOnMinutes int      `json:"handsOnMinutes"`
+	Steps          []string `json:"steps"`
+}
+
+// AdminBlock is a run of steps that need a Global Administrator: one PIM activation.
+type AdminBlock struct {
+	Steps       []string `json:"steps"`
+	StartMinute int      `json:"startMinute"`
+	EndMinute   int      `json:"endMinute"`
+}
+
+// PhaseSummary counts a hop's steps in one phase.
+type PhaseSummary struct {
+	Phase          string `json:"phase"`
+	Steps          int    `json:"steps"`
+	HandsOnMinutes int    `json:"handsOnMinutes"`
+}
+
+// Prerequisite is a prerequisite of a release on the path.
+type Prerequisite struct {
+	ID      string `json:"id"`
+	Version string `json:"version"`
+	// Before is the version whose upgrade must wait for it.
+	Before        string `json:"before"`
+	Title         string `json:"title"`
+	Role          string `json:"role"`
+	RoleName      string `json:"roleName"`
+	EffortMinutes int    `json:"effortMinutes"`
+	LeadTimeDays  int    `json:"leadTimeDays"`
+	Details       string `json:"details"`
+	Verify        string `json:"verify"`
+	Blocking      bool   `json:"blocking"`
+}
+
+// Role describes a role of the catalogue.
+type Role struct {
+	ID          string   `json:"id"`
+	Name        string   `json:"name"`
+	EntraRoles  []string `json:"entraRoles,omitempty"`
+	ExtraRights []string `json:"extraRights,omitempty"`
+	PIMLikely   bool     `json:"pimLikely"`
+	Source      string   `json:"source,omitempty"`
+	Checked     string   `json:"checked,omitempty"`
+}
+
+// Fate says what became of a step of a release on the path.
+type Fate struct {
+	Version string `json:"version"`
+	Step    string `json:"step"`
+	// Fate is kept, superseded or merged.
+	Fate string `json:"fate"`
+	// Hop is the number of the hop that applies the step's release.
+	Hop int `json:"hop"`
+	// By names the step that runs instead ("4.3.0/deploy-backend").
+	By string `json:"by,omitempty"`
+}
+
+// BundleName names the runbook of an upgrade: <product>-<to>-from-<from>.
+func BundleName(product, from, to string) string {
+	return fmt.Sprintf("%s-%s-from-%s", product, to, from)
+}
+
+// NewRunbook builds the runbook view of a composed path.
+func NewRunbook(ws *releases.Workspace, p *releases.Path, generator string) *Runbook {
+	cfg := ws.Config
+	rb := &Runbook{
+		SchemaVersion: RunbookSchemaVersion,
+		Generator:     generator,
+		Product:       productOf(cfg),
+		Bundle:        BundleName(cfg.Product.ID, p.From.String(), p.To.String()),
+		From:          p.From.String(),
+		To:            p.To.String(),
+		Total:         figures(p.Total, nil),
+		Releases:      []Release{},
+		Hops:          []Hop{},
+		Prerequisites: []Prerequisite{},
+		Roles:         []Role{},
+		Accounting:    []Fate{},
+	}
+	used := map[string]bool{}
+	for i, h := range p.Hops {
+		hop := Hop{Number: i + 1, From: h.From.String(), To: h.To.String(), Releases: []string{}, Figures: figures(h.Figures, h.Steps)}
+		for _, m := range h.Releases {
+			hop.Releases = append(hop.Releases, m.Version)
+			r := releaseOf(m)
+			r.Hop = i + 1
+			rb.Releases = append(rb.Releases, r)
+		}
+		for n, ps := range h.Steps {
+			hop.Steps = append(hop.Steps, stepOf(ws, ps, n+1))
+			used[ps.Role] = true
+		}
+		rb.Hops = append(rb.Hops, hop)
+	}
+	for _, pp := range p.Prerequisites {
+		used[pp.Role] = true
+		rb.Prerequisites = append(rb.Prerequisites, Prerequisite{
+			ID: pp.ID, Version: pp.Release.Version, Before: pp.Before.String(), Title: pp.Title,
+			Role: pp.Role, RoleName: roleName(cfg, pp.Role), EffortMinutes: pp.EffortMinutes, LeadTimeDays: pp.LeadTimeDays,
+			Details: pp.Details, Verify: pp.Verify, Blocking: pp.Blocking,
+		})
+	}
+	for i := range cfg.Roles {
+		if r := &cfg.Roles[i]; used[r.ID] {
+			rb.Roles = append(rb.Roles, roleOf(r))
+		}
+	}
+	for _, f := range p.Fates {
+		fate := Fate{Version: f.Version, Step: f.Step, Fate: string(f.Fate), Hop: f.Hop + 1}
+		if f.By != nil {
+			fate.By = f.By.String()
+		}
+		rb.Accounting = append(rb.Accounting, fate)
+	}
+	return rb
+}
+
+func productOf(cfg *releases.Config) Product {
+	return Product{ID: cfg.Product.ID, Name: cfg.Product.Name, Vendor: cfg.Product.Vendor, SupportURL: cfg.Product.SupportURL}
+}
+
+func releaseOf(m *releases.Manifest) Release {
+	return Release{
+		Version: m.Version, Kind: string(m.Kind), ReleaseDate: m.ReleaseDate.String(), Codename: m.Codename,
+		RequiredStop: m.IsRequiredStop(), ChangeType: string(m.ChangeType), Summary: m.Summary,
+	}
+}
+
+func roleOf(r *releases.Role) Role {
+	return Role{ID: r.ID, Name: r.Name, EntraRoles: r.EntraRoles, ExtraRights: r.ExtraRights, PIMLikely: r.PIMLikely,
+		Source: r.Source, Checked: r.Checked.String()}
+}
+
+func roleName(cfg *releases.Config, id string) string {
+	if r := cfg.Role(id); r != nil {
+		return r.Name
+	}
+	return id
+}
+
+func stepOf(ws *releases.Workspace, ps *releases.PlannedStep, number int) Step {
+	s := Step{
+		Number: number, Anchor: ps.Anchor, ID: ps.ID, Version: ps.Release.Version, Title: ps.Title,
+		Phase: string(ps.Phase), Kind: string(ps.Kind), Role: ps.Role, RoleName: roleName(ws.Config, ps.Role),
+		Script: ps.Script, Args: ps.Args, CommandLine: CommandLine(ps.Script, ps.Args),
+		HandsOnMinutes: ps.HandsOnMinutes, ElapsedMinutes: Elapsed{ps.ElapsedMinutes.Estimate, ps.ElapsedMinutes.Max},
+		StartMinute: ps.Start, FinishMinute: ps.Finish, After: ps.After, Grants: ps.Grants,
+		Details: ps.Details, Verify: ps.Verify, Rollback: Rollback{ps.Rollback.Instructions, ps.Rollback.None},
+		PointOfNoReturn: ps.PointOfNoReturn, Repeat: string(defaultRepeat(ps.Repeat)), GlobalAdminBlock: ps.GABlock,
+	}
+	for _, id := range ps.CausesOutage {
+		for _, o := range ps.Release.Outages {
+			if o.ID == id {
+				s.CausesOutage = append(s.CausesOutage, featureName(ws.Config, o.Feature))
+			}
+		}
+	}
+	for _, r := range ps.Replaces {
+		s.Replaces = append(s.Replaces, r.String())
+	}
+	return s
+}
+
+func defaultRepeat(r releases.Repeat) releases.Repeat {
+	if r == "" {
+		return releases.RepeatAlways
+	}
+	return r
+}
+
+func featureName(cfg *releases.Config, id string) string {
+	if f := cfg.Feature(id); f != nil {
+		return f.Name
+	}
+	return id
+}
+
+func figures(f releases.Figures, steps []*releases.PlannedStep) Figures {
+	out := Figures{
+		HandsOnMinutes:      f.HandsOnMinutes,
+		PrerequisiteMinutes: f.PrerequisiteMinutes,
+		Window:              Window{f.Window.EstimateMinutes, f.Window.MaxMinutes},
+		ContentFreeze: ContentFreeze{Decision: string(f.Freeze.Decision), Reasons: f.Freeze.Reasons,
+			StartMinute: f.Freeze.StartMinute, EndMinute: f.Freeze.EndMinute, SpanMinutes: f.Freeze.SpanMinutes()},
+		HandsOn:     []RoleMinutes{},
+		Outages:     []Outage{},
+		Presence:    []Presence{},
+		GlobalAdmin: []AdminBlock{},
+	}
+	for _, rm := range f.HandsOn {
+		out.HandsOn = append(out.HandsOn, RoleMinutes{Role: rm.Role.ID, Name: rm.Role.Name, Minutes: rm.Minutes})
+	}
+	for _, o := range f.Outages {
+		out.Outages = append(out.Outages, Outage{Feature: o.Feature.ID, Name: o.Feature.Name, MinMinutes: o.MinMinutes,
+			MaxMinutes: o.MaxMinutes, CausedBy: o.CausedBy, Messages: o.Messages})
+	}
+	for _, p := range f.Presence {
+		inWindow := false
+		for _, a := range p.Steps {
+			for _, s := range steps {
+				if s.Anchor == a && s.Phase != releases.PhasePrepare {
+					inWindow = true
+				}
+			}
+		}
+		out.Presence = append(out.Presence, Presence{Role: p.Role.ID, Name: p.Role.Name, EntraRoles: p.Role.EntraRoles,
+			ExtraRights: p.Role.ExtraRights, PIMLikely: p.Role.PIMLikely, BeforeWindow: p.Before, InWindow: inWindow,
+			FromMinute: p.FromMinute, ToMinute: p.ToMinute, HandsOnMinutes: p.HandsOnMinutes, Steps: p.Steps})
+	}
+	for _, b := range f.GABlocks {
+		out.GlobalAdmin = append(out.GlobalAdmin, AdminBlock{Steps: b.Steps, StartMinute: b.StartMinute, EndMinute: b.EndMinute})
+	}
+	for _, phase := range releases.Phases {
+		sum := PhaseSummary{Phase: string(phase)}
+		for _, s := range steps {
+			if s.Phase == phase {
+				sum.Steps++
+				sum.HandsOnMinutes += s.HandsOnMinutes
+			}
+		}
+		if sum.Steps > 0 {
+			out.Phases = append(out.Phases, sum)
+		}
+	}
+	return out
+}
+
+var plainArg = regexp.MustCompile(`^[A-Za-z0-9._:/\\=+,-]+$`)
+
+// CommandLine writes a script invocation as it is typed in PowerShell from the
+// bundle's root folder, quoting arguments that PowerShell would otherwise
+// interpret (placeholders such as <tenant> included).
+func CommandLine(script string, args []string) string {
+	if script == "" {
+		return ""
+	}
+	parts := []string{"./" + script}
+	for _, a := range args {
+		if !plainArg.MatchString(a) {
+			a = "'" + strings.ReplaceAll(a, "'", "''") + "'"
+		}
+		parts = append(parts, a)
+	}
+	return strings.Join(parts, " ")
+}
+
+// Format is a document format.
+type Format string
+
+// The document formats.
+const (
+	Markdown Format = "md"
+	HTML     Format = "html"
+	JSON     Format = "json"
+)
+
+// ParseFormat accepts md, markdown, html and json.
+func ParseFormat(s string) (Format, error) {
+	switch strings.ToLower(s) {
+	case "md", "markdown":
+		return Markdown, nil
+	case "html":
+		return HTML, nil
+	case "json":
+		return JSON, nil
+	}
+	return "", fmt.Errorf("unknown format %q (md, html or json)", s)
+}
+
+// RenderRunbook writes the runbook in the given format.
+func (s *Set) RenderRunbook(w io.Writer, rb *Runbook, f Format) error {
+	switch f {
+	case Markdown:
+		return writeRunbookMarkdown(w, rb)
+	case HTML:
+		return writeRunbookHTML(w, rb, s.runbookCSS)
+	case JSON:
+		return WriteJSON(w, rb)
+	}
+	return fmt.Errorf("runbooks have no %q format", f)
+}

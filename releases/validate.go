@@ -3,6 +3,7 @@ package releases
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"io/fs"
 	"slices"
 	"strconv"
@@ -192,17 +193,31 @@ func (v *validator) script(r reporter, s *Step) {
 	}
 	whatIf, seen := v.scripts[s.Script]
 	if !seen {
-		src, err := readLimited(v.ws.FS, s.Script)
+		head, err := readHead(v.ws.FS, s.Script, 64<<10)
 		if err != nil {
 			r.report(p, "AR0405", "script %s not found", s.Script)
 			return
 		}
-		whatIf = bytes.Contains(bytes.ToLower(src), []byte("supportsshouldprocess"))
+		whatIf = bytes.Contains(bytes.ToLower(head), []byte("supportsshouldprocess"))
 		v.scripts[s.Script] = whatIf
 	}
 	if !whatIf {
 		r.report(p, "AR1205", "script %s has no -WhatIf support (SupportsShouldProcess)", s.Script)
 	}
+}
+
+// readHead reads the first n bytes of a regular file: a script declares its
+// parameters at the top, and a large file must not be read whole.
+func readHead(fsys fs.FS, name string, n int64) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		return nil, fs.ErrNotExist
+	}
+	return io.ReadAll(io.LimitReader(f, n))
 }
 
 // grants checks that the step's role can perform every privileged operation it

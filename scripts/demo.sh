@@ -15,19 +15,35 @@ step "Validate the example workspace ($ws)"
 step "What a customer on 4.1 faces to reach 4.3"
 "$bin" -C "$ws" plan --from 4.1 --to 4.3
 
-step "Runbooks, release notes and the changelog"
-for from in 4.0 4.1 4.2; do
-	"$bin" -C "$ws" runbook --from "$from" --to 4.3 --format html --out "$out/runbook-$from-to-4.3.html"
-	"$bin" -C "$ws" runbook --from "$from" --to 4.3 --format md --out "$out/runbook-$from-to-4.3.md"
-done
-"$bin" -C "$ws" notes 4.3 --format html --out "$out/release-notes-4.3.html"
-"$bin" -C "$ws" notes 4.3 --out "$out/release-notes-4.3.md"
-"$bin" -C "$ws" changelog --out "$out/CHANGELOG.md"
-ls -1 "$out"
+step "A throwaway signing key, for this demo only ($out/keys)"
+"$bin" keygen --out-dir "$out/keys" --unencrypted
 
-step "What changed in the procedure from 4.2 to 4.3"
+step "Cut 4.3: validate, render, bundle, checksum, sign, metadata"
+"$bin" -C "$ws" cut 4.3 --key "$out/keys/atlas-release.key" --dist "$out/dist"
+
+step "Check every download as a customer would"
+pub=$(tail -n 1 "$out/keys/atlas-release.pub")
+for f in "$out"/dist/4.3.0/*.tar.gz "$out/dist/4.3.0/SHA256SUMS"; do
+	"$bin" verify "$f" --key "$pub" --expect-version 4.3
+done
+if command -v minisign >/dev/null; then
+	(cd "$out/dist/4.3.0" && for f in *.tar.gz SHA256SUMS; do minisign -H -Vm "$f" -P "$pub" | head -n 1; done)
+fi
+(cd "$out/dist/4.3.0" && sha256sum -c --strict SHA256SUMS)
+"$bin" verify "$out/dist/4.3.0/atlas-4.3.0-from-4.1.0.tar.gz" --key "$pub" --extract "$out/runbook-4.1-to-4.3" >/dev/null
+
+step "Changelog and what changed in the procedure from 4.2 to 4.3"
+"$bin" -C "$ws" changelog --out "$out/CHANGELOG.md"
 "$bin" -C "$ws" diff 4.2 4.3 > "$out/runbook-4.2-vs-4.3.diff"
-head -n 40 "$out/runbook-4.2-vs-4.3.diff"
+head -n 20 "$out/runbook-4.2-vs-4.3.diff"
 echo "… (the whole diff: $out/runbook-4.2-vs-4.3.diff)"
 
-printf '\nOpen %s in a browser: tick steps, reload, print.\n' "$out/runbook-4.1-to-4.3.html"
+step "What customers get"
+cat <<MSG
+Release folder:      $out/dist/4.3.0/
+  release notes:     release-notes.md, release-notes.html (ZenDesk-safe fragment)
+  upgrade guide:     upgrade-guide.md, upgrade-guide.html
+  runbook bundles:   atlas-4.3.0-from-{4.0.0,4.1.0,4.2.0}.tar.gz (+ .minisig)
+  checksums:         SHA256SUMS (+ .minisig), metadata.json
+Extracted runbook:   $out/runbook-4.1-to-4.3/runbook.html  <- open it in a browser
+MSG

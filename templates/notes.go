@@ -160,24 +160,7 @@ func NewNotes(ws *releases.Workspace, v *semver.Version, generator string) (*Not
 // Markdown converted by goldmark, so both always say the same, without the title,
 // which a Help Center article carries separately), or as JSON.
 func (s *Set) RenderNotes(w io.Writer, n *Notes, f Format) error {
-	switch f {
-	case Markdown:
-		return s.execute(w, NotesMarkdown, n)
-	case HTML:
-		var md bytes.Buffer
-		if err := s.execute(&md, NotesMarkdown, n); err != nil {
-			return err
-		}
-		out, err := DocumentHTML(withoutTitle(md.Bytes()))
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(out)
-		return err
-	case JSON:
-		return WriteJSON(w, n)
-	}
-	return fmt.Errorf("release notes have no %q format", f)
+	return s.renderDocument(w, NotesMarkdown, n, f)
 }
 
 // withoutTitle drops a leading "# Title" line from a Markdown document.

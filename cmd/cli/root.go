@@ -67,16 +67,17 @@ func run(f *Factory, args []string) int {
 // exitCode classifies an error. It is the only place that decides exit codes.
 func exitCode(err error) int {
 	var (
-		usage   *usageError
-		silent  *silentError
-		invalid *releases.ValidationError
+		usage    *usageError
+		silent   *silentError
+		invalid  *releases.ValidationError
+		verified *verificationError
 	)
 	switch {
 	case errors.As(err, &silent):
 		return silent.code
 	case errors.As(err, &usage), strings.HasPrefix(err.Error(), "unknown command"):
 		return ExitUsage
-	case errors.As(err, &invalid):
+	case errors.As(err, &invalid), errors.As(err, &verified):
 		return ExitValidation
 	}
 	return ExitError
@@ -136,6 +137,9 @@ per version under releases/, and the scripts the runbooks run under scripts/.`,
 		NewCmdNotes(f, nil),
 		NewCmdChangelog(f, nil),
 		NewCmdDiff(f, nil),
+		NewCmdCut(f, nil),
+		NewCmdKeygen(f, nil),
+		NewCmdVerify(f, nil),
 		NewCmdSchema(f, nil),
 	)
 	return cmd

@@ -1,0 +1,151 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+
+	"aead.dev/minisign"
+	"github.com/spf13/cobra"
+
+	"github.com/atlas-release/atlas-release/bundle"
+	"github.com/atlas-release/atlas-release/signing"
+)
+
+// PublicKeyEnv names the environment variable that can hold the public key.
+const PublicKeyEnv = "ATLAS_PUBLIC_KEY"
+
+// VerifyOptions are the inputs of `verify`.
+type VerifyOptions struct {
+	F             *Factory
+	File          string
+	Key           string
+	Signature     string
+	ExpectVersion string
+	ExpectProduct string
+	Extract       string
+	JSON          bool
+}
+
+// NewCmdVerify builds `verify`.
+func NewCmdVerify(f *Factory, runF func(*VerifyOptions) error) *cobra.Command {
+	opts := &VerifyOptions{F: f}
+	cmd := &cobra.Command{
+		Use:   "verify <file>",
+		Short: "Check that a downloaded bundle is authentic and complete",
+		Long: `Check a downloaded runbook bundle (or SHA256SUMS), in this order:
+
+ 1. its minisign signature (<file>.minisig) over the exact bytes, before anything
+    reads them: prehashed only, by the expected key, and a signed trusted comment
+    that names this file, its SHA-256 and, with --expect-version, that version;
+ 2. every entry of the archive: only files and folders, local paths, no duplicates
+    (also by case), sizes counted and capped against decompression bombs;
+ 3. manifest.json and SHA256SUMS list exactly the files present, with the right
+    SHA-256 each.
+
+With --extract DIR, a bundle that passed is extracted into DIR, which must be
+empty, without any file escaping it. Nothing is written when a check fails.
+
+The public key is --key (the "RW…" line or a .pub file), else ATLAS_PUBLIC_KEY,
+else signing.publicKey of the workspace you are in.`,
+		Example: `  atlas-release verify atlas-4.3.0-from-4.1.0.tar.gz --key RWQ… --expect-version 4.3
+  atlas-release verify atlas-4.3.0-from-4.1.0.tar.gz --key atlas-release.pub --extract runbook
+  atlas-release verify SHA256SUMS --key RWQ…`,
+		Args: rangeArgs(1, 1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.File = args[0]
+			if runF != nil {
+				return runF(opts)
+			}
+			return verifyRun(opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Key, "key", "", "the public `KEY`: its base64 line or a .pub file")
+	cmd.Flags().StringVar(&opts.Signature, "sig", "", "the signature `FILE` (default: <file>.minisig)")
+	cmd.Flags().StringVar(&opts.ExpectVersion, "expect-version", "", "fail unless the file is for this `VERSION`")
+	cmd.Flags().StringVar(&opts.ExpectProduct, "expect-product", "", "fail unless the file is for this product `ID`")
+	cmd.Flags().StringVar(&opts.Extract, "extract", "", "extract a verified bundle into `DIR` (empty or new)")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the result as JSON")
+	return cmd
+}
+
+func verifyRun(opts *VerifyOptions) error {
+	pub, err := opts.publicKey()
+	if err != nil {
+		return err
+	}
+	expect := bundle.Expect{Product: opts.ExpectProduct}
+	if opts.ExpectVersion != "" {
+		v, err := versionArg("--expect-version", opts.ExpectVersion)
+		if err != nil {
+			return err
+		}
+		expect.Version = v.String()
+	}
+	sigPath := opts.Signature
+	if sigPath == "" {
+		sigPath = opts.File + ".minisig"
+	}
+	sig, err := os.ReadFile(sigPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return &verificationError{fmt.Errorf("%s: no signature (%s): download it next to the file, or name it with --sig", opts.File, sigPath)}
+	}
+	if err != nil {
+		return err
+	}
+	rep, err := bundle.Verify(opts.File, sig, pub, expect, opts.Extract, bundle.DefaultLimits)
+	if errors.Is(err, signing.ErrVerification) || errors.Is(err, bundle.ErrInvalid) {
+		return &verificationError{err}
+	}
+	if err != nil {
+		return err
+	}
+	ios := opts.F.IO
+	if opts.JSON {
+		return writeJSON(ios.Out, rep)
+	}
+	fmt.Fprintf(ios.Out, "%s %s: signed by key %s\n", ios.Green("OK"), rep.File, rep.KeyID)
+	fmt.Fprintf(ios.Out, "  trusted comment: %s\n", rep.Comment)
+	if m := rep.Bundle; m != nil {
+		fmt.Fprintf(ios.Out, "  runbook bundle: %s %s → %s, %d files checked against manifest.json and SHA256SUMS\n", m.Product, m.From, m.To, len(m.Files)+2)
+	}
+	if rep.Extracted != "" {
+		fmt.Fprintf(ios.Out, "  extracted into %s: open %s/runbook.html\n", rep.Extracted, rep.Extracted)
+	}
+	if rep.Warning != "" {
+		fmt.Fprintf(ios.ErrOut, "%s %s\n", ios.Yellow("warning:"), rep.Warning)
+	}
+	return nil
+}
+
+// publicKey finds the key to verify with: --key, ATLAS_PUBLIC_KEY, or the
+// workspace's signing.publicKey.
+func (opts *VerifyOptions) publicKey() (minisign.PublicKey, error) {
+	text := opts.Key
+	if text == "" {
+		text = opts.F.Getenv(PublicKeyEnv)
+	}
+	if text == "" {
+		if ws, err := opts.F.Workspace(); err == nil && ws.Config != nil && ws.Config.Signing != nil {
+			text = ws.Config.Signing.PublicKey
+		}
+	}
+	if text == "" {
+		return minisign.PublicKey{}, usageErrorf("verify needs the public key: --key RW… (from the upgrade guide), or %s", PublicKeyEnv)
+	}
+	if b, err := os.ReadFile(text); err == nil {
+		text = string(b)
+	}
+	pub, err := signing.ParsePublicKey(text)
+	if err != nil {
+		return minisign.PublicKey{}, usageErrorf("--key: %v", err)
+	}
+	return pub, nil
+}
+
+// verificationError makes a failed check exit with code 3.
+type verificationError struct{ err error }
+
+func (e *verificationError) Error() string { return e.err.Error() }
+func (e *verificationError) Unwrap() error { return e.err }

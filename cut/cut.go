@@ -1,0 +1,235 @@
+// Package cut is the release owner's main job: from a workspace and a version, it
+// validates the release, renders its notes and upgrade guide, builds one runbook
+// bundle per supported source version, checksums and signs everything, and writes
+// the result to dist/<version>/ in one atomic step.
+//
+// The work is a pipeline of named steps (validate, render, bundle, checksum,
+// sign, metadata) over a shared job. It happens in a temporary folder next to the
+// target; only when every step has succeeded is the folder renamed into place,
+// so a failure or an interruption never leaves a partial dist/<version>/.
+package cut
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"aead.dev/minisign"
+	"github.com/Masterminds/semver/v3"
+
+	"github.com/atlas-release/atlas-release/releases"
+	"github.com/atlas-release/atlas-release/templates"
+)
+
+// The steps of a cut, in order.
+const (
+	StepValidate = "validate"
+	StepRender   = "render"
+	StepBundle   = "bundle"
+	StepChecksum = "checksum"
+	StepSign     = "sign"
+	StepMetadata = "metadata"
+)
+
+// Skippable lists the steps --skip accepts: the others are what makes a cut a
+// cut. Signing is left out by cutting a snapshot.
+var Skippable = []string{StepRender, StepBundle}
+
+// Names of the files of every cut.
+const (
+	ChecksumsFile = "SHA256SUMS"
+	MetadataFile  = "metadata.json"
+	SignatureExt  = ".minisig"
+)
+
+// Options say what to cut and how.
+type Options struct {
+	Workspace *releases.Workspace
+	Templates *templates.Set
+	Version   *semver.Version
+	// Dist is the folder that receives <version>/ (or <version>-snapshot/).
+	Dist string
+	// Clean replaces an existing output folder.
+	Clean bool
+	// Snapshot makes an unsigned rehearsal: no key is needed, and nothing
+	// customer-facing accepts it.
+	Snapshot bool
+	// Skip lists steps not to run (see Skippable).
+	Skip []string
+	// Key signs the release; it must be set unless Snapshot.
+	Key *minisign.PrivateKey
+	// Generator names the tool and its version, recorded in every bundle.
+	Generator string
+	// ModTime is the modification time of every archive entry; zero means the
+	// release date. SOURCE_DATE_EPOCH sets it.
+	ModTime time.Time
+	// Progress reports what the cut is doing; it may be nil.
+	Progress func(step, message string)
+}
+
+// Metadata is metadata.json: what the cut produced.
+type Metadata struct {
+	SchemaVersion int    `json:"schemaVersion"`
+	Product       string `json:"product"`
+	Version       string `json:"version"`
+	// Snapshot marks an unsigned rehearsal.
+	Snapshot  bool   `json:"snapshot"`
+	Generator string `json:"generator"`
+	// ModTime is the time every archive entry carries.
+	ModTime   string `json:"modTime"`
+	PublicKey string `json:"publicKey,omitempty"`
+	KeyID     string `json:"keyId,omitempty"`
+	// Sources are the versions that got a bundle, newest first.
+	Sources []string `json:"sources"`
+	// Skipped lists the steps that did not run.
+	Skipped []string `json:"skipped"`
+	// Files are every file of the cut but metadata.json, sorted by name.
+	Files []Artifact `json:"files"`
+}
+
+// Artifact is a file of the cut.
+type Artifact struct {
+	Name   string `json:"name"`
+	Kind   string `json:"kind"`
+	Size   int64  `json:"size"`
+	SHA256 string `json:"sha256"`
+	// From is the source version of a bundle.
+	From string `json:"from,omitempty"`
+}
+
+// The kinds of artifact.
+const (
+	KindNotes     = "release-notes"
+	KindGuide     = "upgrade-guide"
+	KindBundle    = "bundle"
+	KindSignature = "signature"
+	KindChecksums = "checksums"
+)
+
+// job is what the steps share.
+type job struct {
+	opts     Options
+	ws       *releases.Workspace
+	manifest *releases.Manifest
+	dir      string // the temporary output folder
+	modTime  time.Time
+	public   *minisign.PublicKey
+	paths    []*releases.Path
+	files    []Artifact
+	meta     Metadata
+}
+
+type pipe struct {
+	name string
+	run  func(*job, context.Context) error
+}
+
+var pipes = []pipe{
+	{StepValidate, (*job).validate},
+	{StepRender, (*job).render},
+	{StepBundle, (*job).bundles},
+	{StepChecksum, (*job).checksum},
+	{StepSign, (*job).sign},
+	{StepMetadata, (*job).metadata},
+}
+
+// OutputName is the folder a cut of version writes in Dist.
+func OutputName(v *semver.Version, snapshot bool) string {
+	if snapshot {
+		return v.String() + "-snapshot"
+	}
+	return v.String()
+}
+
+// Run cuts the release and returns its metadata and the output folder.
+func Run(ctx context.Context, opts Options) (*Metadata, string, error) {
+	for _, s := range opts.Skip {
+		if !slices.Contains(Skippable, s) {
+			return nil, "", fmt.Errorf("step %q cannot be skipped (skippable: %s; cut a --snapshot to leave signing out)", s, strings.Join(Skippable, ", "))
+		}
+	}
+	if !opts.Snapshot && opts.Key == nil {
+		return nil, "", errors.New("a release must be signed: give the secret key, or cut a snapshot")
+	}
+	name := OutputName(opts.Version, opts.Snapshot)
+	target := filepath.Join(opts.Dist, name)
+	if err := os.MkdirAll(opts.Dist, 0o755); err != nil {
+		return nil, "", err
+	}
+	lockFile, err := lock(filepath.Join(opts.Dist, "."+name+".lock"))
+	if err != nil {
+		return nil, "", err
+	}
+	defer lockFile.Close()
+	if _, err := os.Stat(target); err == nil && !opts.Clean {
+		return nil, "", fmt.Errorf("%s already exists; pass --clean to replace it", target)
+	}
+	// Temporary folders of earlier cuts that were killed: the lock says no cut
+	// is using them.
+	stale, _ := filepath.Glob(filepath.Join(opts.Dist, "."+name+".tmp-*"))
+	for _, s := range stale {
+		_ = os.RemoveAll(s)
+	}
+	dir, err := os.MkdirTemp(opts.Dist, "."+name+".tmp-")
+	if err != nil {
+		return nil, "", err
+	}
+	if err := os.Chmod(dir, 0o755); err != nil { // MkdirTemp makes it private
+		return nil, "", err
+	}
+	done := false
+	defer func() {
+		if !done {
+			_ = os.RemoveAll(dir)
+		}
+	}()
+
+	j := &job{opts: opts, ws: opts.Workspace, dir: dir}
+	for _, p := range pipes {
+		if err := ctx.Err(); err != nil {
+			return nil, "", err
+		}
+		if slices.Contains(opts.Skip, p.name) || (p.name == StepSign && opts.Snapshot) {
+			j.meta.Skipped = append(j.meta.Skipped, p.name)
+			j.progress(p.name, "skipped")
+			continue
+		}
+		if err := p.run(j, ctx); err != nil {
+			return nil, "", fmt.Errorf("%s: %w", p.name, err)
+		}
+	}
+	if err := syncDir(dir); err != nil {
+		return nil, "", err
+	}
+	if err := commit(dir, target); err != nil {
+		return nil, "", err
+	}
+	done = true
+	return &j.meta, target, nil
+}
+
+// commit puts the finished folder in place: a rename, or an atomic exchange with
+// the folder it replaces, which is then removed.
+func commit(dir, target string) error {
+	if _, err := os.Stat(target); err == nil {
+		if err := swap(dir, target); err != nil {
+			return fmt.Errorf("replace %s: %w", target, err)
+		}
+		return os.RemoveAll(dir)
+	}
+	if err := os.Rename(dir, target); err != nil {
+		return fmt.Errorf("move the cut into %s: %w", target, err)
+	}
+	return syncDir(filepath.Dir(target))
+}
+
+func (j *job) progress(step, format string, args ...any) {
+	if j.opts.Progress != nil {
+		j.opts.Progress(step, fmt.Sprintf(format, args...))
+	}
+}

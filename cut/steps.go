@@ -1,0 +1,350 @@
+package cut
+
+import (
+	"bufio"
+	"bytes"
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/atlas-release/atlas-release/bundle"
+	"github.com/atlas-release/atlas-release/releases"
+	"github.com/atlas-release/atlas-release/signing"
+	"github.com/atlas-release/atlas-release/templates"
+)
+
+// validate checks the whole workspace and the signing key, and composes the path
+// of every bundle, so that no later step can fail on the model.
+func (j *job) validate(context.Context) error {
+	ws, v := j.ws, j.opts.Version
+	if diags := ws.Validate(); diags.Errors() > 0 {
+		return &releases.ValidationError{Diagnostics: diags}
+	}
+	m, ok := ws.Find(v)
+	if !ok {
+		return fmt.Errorf("no release %s in the workspace (releases/%s.yaml)", v, v)
+	}
+	j.manifest = m
+	j.modTime = j.opts.ModTime
+	if j.modTime.IsZero() {
+		j.modTime = m.ReleaseDate.Time()
+	}
+	if err := j.checkKey(); err != nil {
+		return err
+	}
+	for _, src := range ws.Sources(v) {
+		p, err := ws.Plan(src.SemVer(), v)
+		if err != nil {
+			return err
+		}
+		j.paths = append(j.paths, p)
+		j.meta.Sources = append(j.meta.Sources, src.Version)
+	}
+	j.meta.SchemaVersion = 1
+	j.meta.Product = ws.Config.Product.ID
+	j.meta.Version = v.String()
+	j.meta.Snapshot = j.opts.Snapshot
+	j.meta.Generator = j.opts.Generator
+	j.meta.ModTime = j.modTime.UTC().Format("2006-01-02T15:04:05Z")
+	if len(j.paths) == 0 {
+		j.progress(StepValidate, "%s has no earlier version to upgrade from: no bundle", v)
+	} else {
+		j.progress(StepValidate, "ok; bundles from %s", strings.Join(j.meta.Sources, ", "))
+	}
+	return nil
+}
+
+// checkKey makes sure the release is signed with the key customers are told
+// about: the public key of atlas-release.yaml, when it is set.
+func (j *job) checkKey() error {
+	var configured string
+	if s := j.ws.Config.Signing; s != nil {
+		configured = s.PublicKey
+	}
+	if j.opts.Key == nil {
+		if configured != "" {
+			pub, err := signing.ParsePublicKey(configured)
+			if err != nil {
+				return fmt.Errorf("signing.publicKey in %s: %w", releases.ConfigFile, err)
+			}
+			j.public = &pub
+		}
+		return nil
+	}
+	pub := signing.PublicKeyOf(*j.opts.Key)
+	if configured != "" {
+		want, err := signing.ParsePublicKey(configured)
+		if err != nil {
+			return fmt.Errorf("signing.publicKey in %s: %w", releases.ConfigFile, err)
+		}
+		if !want.Equal(pub) {
+			return fmt.Errorf("the secret key (ID %s) is not the one whose public key is signing.publicKey in %s (ID %s)",
+				signing.KeyID(pub.ID()), releases.ConfigFile, signing.KeyID(want.ID()))
+		}
+	} else {
+		j.progress(StepValidate, "signing.publicKey is not set in %s: customers learn the key only from the guide; add\n  signing:\n    publicKey: %s",
+			releases.ConfigFile, pub.String())
+	}
+	j.public = &pub
+	j.meta.PublicKey = pub.String()
+	j.meta.KeyID = signing.KeyID(pub.ID())
+	return nil
+}
+
+func (j *job) signingInfo() templates.Signing {
+	s := templates.Signing{Snapshot: j.opts.Snapshot}
+	if j.public != nil && !j.opts.Snapshot {
+		s.PublicKey = j.public.String()
+		s.KeyID = signing.KeyID(j.public.ID())
+	}
+	return s
+}
+
+// render writes the release notes and the upgrade guide, in Markdown and as the
+// HTML fragments that a help center publishes.
+func (j *job) render(context.Context) error {
+	set, v := j.opts.Templates, j.opts.Version
+	notes, err := templates.NewNotes(j.ws, v, j.opts.Generator)
+	if err != nil {
+		return err
+	}
+	guide, err := templates.NewGuide(j.ws, v, j.paths, j.signingInfo(), j.opts.Generator, j.downloadURL)
+	if err != nil {
+		return err
+	}
+	docs := []struct {
+		name, kind string
+		render     func(io.Writer, templates.Format) error
+	}{
+		{"release-notes", KindNotes, func(w io.Writer, f templates.Format) error { return set.RenderNotes(w, notes, f) }},
+		{"upgrade-guide", KindGuide, func(w io.Writer, f templates.Format) error { return set.RenderGuide(w, guide, f) }},
+	}
+	for _, d := range docs {
+		for _, f := range []templates.Format{templates.Markdown, templates.HTML} {
+			var b bytes.Buffer
+			if err := d.render(&b, f); err != nil {
+				return err
+			}
+			if err := j.writeFile(d.name+"."+string(f), d.kind, "", b.Bytes()); err != nil {
+				return err
+			}
+		}
+	}
+	j.progress(StepRender, "release notes and upgrade guide")
+	return nil
+}
+
+// downloadURL is where a file of the release is downloaded from, when the
+// workspace publishes to GitHub: the release's asset URL.
+func (j *job) downloadURL(file string) string {
+	gh := j.ws.Config.GitHub
+	if gh == nil || j.opts.Snapshot {
+		return ""
+	}
+	base := "https://github.com"
+	if gh.APIURL != "" {
+		base = strings.TrimSuffix(strings.TrimSuffix(gh.APIURL, "/"), "/api/v3")
+	}
+	return fmt.Sprintf("%s/%s/releases/download/v%s/%s", base, gh.Repository, j.opts.Version, file)
+}
+
+// bundles writes one runbook bundle per source version.
+func (j *job) bundles(ctx context.Context) error {
+	cfg := j.ws.Config
+	for _, p := range j.paths {
+		name := BundleFile(cfg.Product.ID, p.From.String(), p.To.String())
+		files, err := j.bundleFiles(p)
+		if err != nil {
+			return err
+		}
+		spec := bundle.Spec{Product: cfg.Product.ID, From: p.From.String(), To: p.To.String(), Generator: j.opts.Generator,
+			Snapshot: j.opts.Snapshot, ModTime: j.modTime, Files: files}
+		if err := j.writeBundle(ctx, name, spec); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// BundleFile names the bundle of an upgrade.
+func BundleFile(product, from, to string) string {
+	return templates.BundleName(product, from, to) + ".tar.gz"
+}
+
+// bundleFiles lists what a path's bundle holds: the runbook in three forms, the
+// scripts its steps run, the communications of its releases, and VERIFY.txt.
+func (j *job) bundleFiles(p *releases.Path) ([]bundle.File, error) {
+	set := j.opts.Templates
+	rb := templates.NewRunbook(j.ws, p, j.opts.Generator)
+	var files []bundle.File
+	for _, f := range []templates.Format{templates.HTML, templates.Markdown, templates.JSON} {
+		var b bytes.Buffer
+		if err := set.RenderRunbook(&b, rb, f); err != nil {
+			return nil, err
+		}
+		files = append(files, bundle.File{Path: "runbook." + string(f), Data: b.Bytes()})
+	}
+	scripts := map[string]bool{}
+	for _, h := range p.Hops {
+		for _, ps := range h.Steps {
+			if ps.Script != "" && !scripts[ps.Script] {
+				scripts[ps.Script] = true
+				files = append(files, j.workspaceFile(ps.Script))
+			}
+		}
+	}
+	for _, h := range p.Hops {
+		for _, m := range h.Releases {
+			for _, c := range m.Communications {
+				files = append(files, bundle.File{Path: path.Join("communications", m.Version+"-"+c.ID+".md"), Data: communication(m, c)})
+			}
+		}
+	}
+	var verify bytes.Buffer
+	doc := &templates.VerifyDoc{Product: templates.Product{ID: j.ws.Config.Product.ID, Name: j.ws.Config.Product.Name},
+		Bundle: templates.BundleName(j.ws.Config.Product.ID, p.From.String(), p.To.String()), From: p.From.String(), To: p.To.String(),
+		Signing: j.signingInfo()}
+	if err := set.RenderVerify(&verify, doc); err != nil {
+		return nil, err
+	}
+	files = append(files, bundle.File{Path: bundle.VerifyFile, Data: verify.Bytes()})
+	return files, nil
+}
+
+// workspaceFile streams a workspace file into a bundle; scripts are executable.
+func (j *job) workspaceFile(name string) bundle.File {
+	return bundle.File{Path: name, Executable: strings.HasPrefix(name, releases.ScriptsDir+"/"), Open: func() (io.ReadCloser, error) {
+		return j.ws.FS.Open(name)
+	}}
+}
+
+// communication writes one message of a release as Markdown.
+func communication(m *releases.Manifest, c releases.Communication) []byte {
+	var b bytes.Buffer
+	when := map[releases.CommWhen]string{"before": fmt.Sprintf("%d days before the maintenance window", c.LeadDays),
+		"start": "at the start of the maintenance window", "end": "at the end of the maintenance window"}[c.When]
+	fmt.Fprintf(&b, "# %s\n\nTo: %s · Send: %s · Release %s\n\n%s\n", c.Subject, c.Audience, when, m.Version, strings.TrimSpace(c.Text))
+	return b.Bytes()
+}
+
+// writeBundle writes a bundle archive and, unless the cut is a snapshot, its
+// signature, computed while the archive is written.
+func (j *job) writeBundle(ctx context.Context, name string, spec bundle.Spec) error {
+	f, err := os.OpenFile(filepath.Join(j.dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	digest := signing.NewDigest()
+	defer digest.Close()
+	buf := newBufferedWriter(io.MultiWriter(f, digest))
+	if _, err := bundle.Write(ctx, buf, spec); err != nil {
+		return err
+	}
+	if err := buf.Flush(); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	sum := digest.SHA256()
+	j.files = append(j.files, Artifact{Name: name, Kind: KindBundle, Size: digest.Size(), SHA256: sum, From: spec.From})
+	j.progress(StepBundle, "%s (%s)", name, humanSize(digest.Size()))
+	if j.opts.Snapshot {
+		return nil
+	}
+	sig := digest.Sign(*j.opts.Key, signing.Comment("bundle", name, "product", spec.Product, "from", spec.From, "to", spec.To, "sha256", sum))
+	return j.writeFile(name+SignatureExt, KindSignature, spec.From, sig)
+}
+
+// writeFile writes a small file of the cut and records it.
+func (j *job) writeFile(name, kind, from string, data []byte) error {
+	if err := os.WriteFile(filepath.Join(j.dir, name), data, 0o644); err != nil {
+		return err
+	}
+	sum := sha256.Sum256(data)
+	j.files = append(j.files, Artifact{Name: name, Kind: kind, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), From: from})
+	return nil
+}
+
+// checksum writes SHA256SUMS over every file so far, in GNU format, sorted by name.
+func (j *job) checksum(context.Context) error {
+	slices.SortFunc(j.files, func(a, b Artifact) int { return cmp.Compare(a.Name, b.Name) })
+	var b bytes.Buffer
+	for _, f := range j.files {
+		b.WriteString(bundle.ChecksumLine(f.SHA256, f.Name))
+	}
+	if err := j.writeFile(ChecksumsFile, KindChecksums, "", b.Bytes()); err != nil {
+		return err
+	}
+	j.progress(StepChecksum, "%s lists %d files", ChecksumsFile, len(j.files)-1)
+	return nil
+}
+
+// sign signs SHA256SUMS; the bundles were signed as they were written.
+func (j *job) sign(context.Context) error {
+	sig, _, err := signing.SignFile(*j.opts.Key, os.DirFS(j.dir), ChecksumsFile, func(sum string) string {
+		return signing.Comment("file", ChecksumsFile, "product", j.ws.Config.Product.ID, "version", j.opts.Version.String(), "sha256", sum)
+	})
+	if err != nil {
+		return err
+	}
+	if err := j.writeFile(ChecksumsFile+SignatureExt, KindSignature, "", sig); err != nil {
+		return err
+	}
+	j.progress(StepSign, "%d bundles and %s signed with key %s", len(j.paths), ChecksumsFile, j.meta.KeyID)
+	return nil
+}
+
+// metadata writes metadata.json.
+func (j *job) metadata(context.Context) error {
+	slices.SortFunc(j.files, func(a, b Artifact) int { return cmp.Compare(a.Name, b.Name) })
+	j.meta.Files = slices.Clone(j.files)
+	if j.meta.Skipped == nil {
+		j.meta.Skipped = []string{}
+	}
+	if j.meta.Sources == nil {
+		j.meta.Sources = []string{}
+	}
+	var b bytes.Buffer
+	if err := templates.WriteJSON(&b, &j.meta); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(j.dir, MetadataFile), b.Bytes(), 0o644)
+}
+
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// syncDir flushes a folder's entries to disk, so that a power cut after the rename
+// finds the files. It is best effort: some systems cannot sync a folder.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	_ = d.Sync()
+	return nil
+}
+
+// newBufferedWriter batches the archive's small writes before they reach the file
+// and the digests.
+func newBufferedWriter(w io.Writer) *bufio.Writer { return bufio.NewWriterSize(w, 1<<20) }

@@ -1,0 +1,395 @@
+// Package tamper builds a corpus of runbook bundles that verification must reject:
+// changed bytes, foreign or legacy signatures, renamed bundles, and archives that
+// are validly signed yet unsafe or inconsistent (paths outside the folder, links,
+// duplicates, bombs, missing or extra files). Tests of the bundle package and of
+// the command line run it.
+package tamper
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"aead.dev/minisign"
+
+	"github.com/atlas-release/atlas-release/bundle"
+	"github.com/atlas-release/atlas-release/signing"
+)
+
+// Case is one tampered download: a file and its signature in a folder.
+type Case struct {
+	Name string
+	// File is the bundle (or file) to verify; its signature is File+".minisig".
+	File string
+	// ExpectVersion, when set, is passed as the expected version.
+	ExpectVersion string
+	// Want is part of the error message that must name what is wrong.
+	Want string
+}
+
+// Product, From and To describe the genuine bundle the corpus starts from.
+const (
+	Product = "atlas"
+	From    = "4.2.0"
+	To      = "4.3.0"
+)
+
+// BundleName is the genuine bundle's file name.
+var BundleName = fmt.Sprintf("%s-%s-from-%s.tar.gz", Product, To, From)
+
+type rawEntry struct {
+	hdr  tar.Header
+	data []byte
+}
+
+// Build writes the corpus into dir: one sub-folder per case, signed with key
+// (other is a second key, for the foreign-key case).
+func Build(dir string, key, other minisign.PrivateKey) ([]Case, error) {
+	genuine, err := genuineEntries()
+	if err != nil {
+		return nil, err
+	}
+	older, err := archive(withManifest(filesOf(genuine), "4.1.0", "4.2.0", false))
+	if err != nil {
+		return nil, err
+	}
+	good, err := archive(genuine)
+	if err != nil {
+		return nil, err
+	}
+	signed := func(data []byte, name string) []byte { return sign(key, data, name, From, To) }
+
+	type spec struct {
+		name, want, expect string
+		data               []byte
+		sig                []byte
+		fileName           string
+	}
+	edit := func(f func([]rawEntry) []rawEntry) []byte {
+		b, err := archive(f(clone(genuine)))
+		if err != nil {
+			panic(err)
+		}
+		return b
+	}
+	changed := bytes.Clone(good)
+	changed[len(changed)/2] ^= 0x40
+	otherSig := sign(other, good, BundleName, From, To)
+	legacy := minisign.SignWithComments(key, good, signing.Comment("bundle", BundleName, "product", Product, "from", From, "to", To, "sha256", sum(good)), "legacy")
+	truncated := good[:len(good)*2/3]
+	bomb, err := bombArchive()
+	if err != nil {
+		return nil, err
+	}
+
+	specs := []spec{
+		{name: "changed-byte", data: changed, sig: signed(good, BundleName), want: "the signature does not match the file"},
+		{name: "swapped-signature", data: good, sig: signed(older, BundleName), want: "the signature does not match the file"},
+		{name: "legacy-signature", data: good, sig: legacy, want: "legacy form (Ed)"},
+		{name: "wrong-key", data: good, sig: otherSig, want: "not by the expected key"},
+		{name: "older-bundle-newer-name", data: older, sig: sign(key, older, fmt.Sprintf("%s-4.2.0-from-4.1.0.tar.gz", Product), "4.1.0", "4.2.0"),
+			want: `the signed bundle is "atlas-4.2.0-from-4.1.0.tar.gz", not "atlas-4.3.0-from-4.2.0.tar.gz"`},
+		{name: "wrong-version", data: good, sig: signed(good, BundleName), expect: "4.4.0", want: `the signed to is "4.3.0", not "4.4.0"`},
+		{name: "digest-in-comment", data: good, sig: sign(key, good, BundleName, From, To, "0000000000000000000000000000000000000000000000000000000000000000"),
+			want: "the signed sha256 is"},
+		{name: "truncated-archive", data: truncated, sig: signed(truncated, BundleName), want: "damaged archive"},
+		{name: "not-an-archive", data: []byte("just text, signed"), sig: signed([]byte("just text, signed"), BundleName), want: "not a gzip-compressed archive"},
+		{name: "extra-file", want: "evil.ps1: in the bundle but not listed in manifest.json", data: edit(func(e []rawEntry) []rawEntry {
+			return append(e, file("scripts/evil.ps1", "Remove-Item -Recurse C:\\"))
+		})},
+		{name: "missing-file", want: "runbook.md: listed in manifest.json but missing from the bundle", data: edit(func(e []rawEntry) []rawEntry {
+			return drop(e, "runbook.md")
+		})},
+		{name: "renamed-file", want: "runbook.md: listed in manifest.json but missing", data: edit(func(e []rawEntry) []rawEntry {
+			for i := range e {
+				if e[i].hdr.Name == "runbook.md" {
+					e[i].hdr.Name = "runbook.txt"
+				}
+			}
+			return e
+		})},
+		{name: "changed-content", want: "runbook.md: its SHA-256 is", data: edit(func(e []rawEntry) []rawEntry {
+			for i := range e {
+				if e[i].hdr.Name == "runbook.md" {
+					e[i].data = []byte("# A different runbook\n")
+					e[i].hdr.Size = int64(len(e[i].data))
+				}
+			}
+			return e
+		})},
+		{name: "parent-path", want: "path is not local", data: edit(func(e []rawEntry) []rawEntry {
+			return append(e, file("../evil.ps1", "x"))
+		})},
+		{name: "absolute-path", want: "absolute path", data: edit(func(e []rawEntry) []rawEntry {
+			return append(e, file("/etc/cron.d/evil", "x"))
+		})},
+		{name: "backslash-path", want: "backslash", data: edit(func(e []rawEntry) []rawEntry {
+			return append(e, file(`scripts\..\..\evil.ps1`, "x"))
+		})},
+		{name: "symlink", want: "is a symbolic link", data: edit(func(e []rawEntry) []rawEntry {
+			return append(e, rawEntry{hdr: tar.Header{Typeflag: tar.TypeSymlink, Name: "scripts/link.ps1", Linkname: "/etc/passwd", Mode: 0o777}})
+		})},
+		{name: "hard-link", want: "is a hard link", data: edit(func(e []rawEntry) []rawEntry {
+			return append(e, rawEntry{hdr: tar.Header{Typeflag: tar.TypeLink, Name: "scripts/hard.ps1", Linkname: "runbook.md"}})
+		})},
+		{name: "device", want: "bundles hold only files and folders", data: edit(func(e []rawEntry) []rawEntry {
+			return append(e, rawEntry{hdr: tar.Header{Typeflag: tar.TypeChar, Name: "null", Devmajor: 1, Devminor: 3}})
+		})},
+		{name: "duplicate-entry", want: "appears twice in the archive", data: edit(func(e []rawEntry) []rawEntry {
+			return append(e, file("runbook.md", "# Second copy\n"))
+		})},
+		{name: "case-duplicate", want: "differs from runbook.md only in case", data: edit(func(e []rawEntry) []rawEntry {
+			return append(e, file("RUNBOOK.md", "# Shadow\n"))
+		})},
+		{name: "decompression-bomb", want: "decompression bomb", data: bomb},
+		{name: "data-after-end", want: "data follows the end of the archive", data: func() []byte {
+			b, err := archiveWithTrailer(genuine, []byte("smuggled"))
+			if err != nil {
+				panic(err)
+			}
+			return b
+		}()},
+	}
+	var cases []Case
+	for _, s := range specs {
+		caseDir := filepath.Join(dir, s.name)
+		if err := os.MkdirAll(caseDir, 0o755); err != nil {
+			return nil, err
+		}
+		name := BundleName
+		if s.fileName != "" {
+			name = s.fileName
+		}
+		sig := s.sig
+		if sig == nil {
+			sig = signed(s.data, name)
+		}
+		file := filepath.Join(caseDir, name)
+		if err := os.WriteFile(file, s.data, 0o644); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(file+".minisig", sig, 0o644); err != nil {
+			return nil, err
+		}
+		cases = append(cases, Case{Name: s.name, File: file, ExpectVersion: s.expect, Want: s.want})
+	}
+	// A genuine download without its signature.
+	unsigned := filepath.Join(dir, "no-signature")
+	if err := os.MkdirAll(unsigned, 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(unsigned, BundleName), good, 0o644); err != nil {
+		return nil, err
+	}
+	cases = append(cases, Case{Name: "no-signature", File: filepath.Join(unsigned, BundleName), Want: "no signature"})
+	// A signed snapshot.
+	snapshot, err := archive(withManifest(filesOf(genuine), From, To, true))
+	if err != nil {
+		return nil, err
+	}
+	snapDir := filepath.Join(dir, "snapshot")
+	if err := os.MkdirAll(snapDir, 0o755); err != nil {
+		return nil, err
+	}
+	snapFile := filepath.Join(snapDir, BundleName)
+	if err := os.WriteFile(snapFile, snapshot, 0o644); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(snapFile+".minisig", signed(snapshot, BundleName), 0o644); err != nil {
+		return nil, err
+	}
+	cases = append(cases, Case{Name: "snapshot", File: snapFile, Want: "it is a snapshot"})
+	return cases, nil
+}
+
+// Genuine writes the untampered bundle and its signature into dir and returns the
+// bundle's path.
+func Genuine(dir string, key minisign.PrivateKey) (string, error) {
+	entries, err := genuineEntries()
+	if err != nil {
+		return "", err
+	}
+	data, err := archive(entries)
+	if err != nil {
+		return "", err
+	}
+	file := filepath.Join(dir, BundleName)
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		return "", err
+	}
+	return file, os.WriteFile(file+".minisig", sign(key, data, BundleName, From, To), 0o644)
+}
+
+func sum(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+func sign(key minisign.PrivateKey, data []byte, name, from, to string, digest ...string) []byte {
+	d := signing.NewDigest()
+	_, _ = d.Write(data) // a Digest never fails
+	s := d.SHA256()
+	if len(digest) > 0 {
+		s = digest[0]
+	}
+	return d.Sign(key, signing.Comment("bundle", name, "product", Product, "from", from, "to", to, "sha256", s))
+}
+
+// genuineEntries are the entries of a real bundle, read back from bundle.Write.
+func genuineEntries() ([]rawEntry, error) {
+	var b bytes.Buffer
+	_, err := bundle.Write(context.Background(), &b, bundle.Spec{Product: Product, From: From, To: To, Generator: "tamper",
+		ModTime: time.Date(2023, 5, 15, 0, 0, 0, 0, time.UTC), Files: sampleFiles()})
+	if err != nil {
+		return nil, err
+	}
+	return readEntries(b.Bytes())
+}
+
+func sampleFiles() []bundle.File {
+	return []bundle.File{
+		{Path: "runbook.md", Data: []byte("# Atlas upgrade runbook: 4.2.0 → 4.3.0\n")},
+		{Path: "runbook.html", Data: []byte("<!DOCTYPE html><title>runbook</title>\n")},
+		{Path: "runbook.json", Data: []byte("{}\n")},
+		{Path: "scripts/Deploy-AtlasBackend.ps1", Executable: true, Data: []byte("[CmdletBinding(SupportsShouldProcess)]\nparam()\n")},
+		{Path: bundle.VerifyFile, Data: []byte("How to check this runbook bundle\n")},
+	}
+}
+
+// filesOf turns entries back into files, leaving out what bundle.Write adds.
+func filesOf(entries []rawEntry) []bundle.File {
+	var files []bundle.File
+	for _, e := range entries {
+		if e.hdr.Typeflag != tar.TypeReg || e.hdr.Name == bundle.ManifestFile || e.hdr.Name == bundle.ChecksumsFile {
+			continue
+		}
+		files = append(files, bundle.File{Path: e.hdr.Name, Data: e.data, Executable: e.hdr.Mode&0o111 != 0})
+	}
+	return files
+}
+
+func withManifest(files []bundle.File, from, to string, snapshot bool) []rawEntry {
+	var b bytes.Buffer
+	if _, err := bundle.Write(context.Background(), &b, bundle.Spec{Product: Product, From: from, To: to, Generator: "tamper",
+		Snapshot: snapshot, ModTime: time.Date(2023, 5, 15, 0, 0, 0, 0, time.UTC), Files: files}); err != nil {
+		panic(err)
+	}
+	e, err := readEntries(b.Bytes())
+	if err != nil {
+		panic(err)
+	}
+	return e
+}
+
+func readEntries(data []byte) ([]rawEntry, error) {
+	gz, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	tr := tar.NewReader(gz)
+	var out []rawEntry
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		b, err := io.ReadAll(tr)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rawEntry{*h, b})
+	}
+}
+
+func archive(entries []rawEntry) ([]byte, error) { return archiveWithTrailer(entries, nil) }
+
+func archiveWithTrailer(entries []rawEntry, trailer []byte) ([]byte, error) {
+	var tb bytes.Buffer
+	tw := tar.NewWriter(&tb)
+	for _, e := range entries {
+		h := e.hdr
+		if h.Typeflag == tar.TypeReg {
+			h.Size = int64(len(e.data))
+		}
+		if err := tw.WriteHeader(&h); err != nil {
+			return nil, err
+		}
+		if _, err := tw.Write(e.data); err != nil {
+			return nil, err
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return nil, err
+	}
+	tb.Write(trailer)
+	var b bytes.Buffer
+	gz := gzip.NewWriter(&b)
+	if _, err := gz.Write(tb.Bytes()); err != nil {
+		return nil, err
+	}
+	if err := gz.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// bombArchive holds a file of zeros far larger than any real bundle would
+// expand to for its size: 320 MiB that compress to well under a megabyte.
+func bombArchive() ([]byte, error) {
+	var b bytes.Buffer
+	gz, err := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	if err != nil {
+		return nil, err
+	}
+	tw := tar.NewWriter(gz)
+	const size = 320 << 20
+	if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: "runbook.md", Mode: 0o644, Size: size}); err != nil {
+		return nil, err
+	}
+	zeros := make([]byte, 1<<20)
+	for range size / len(zeros) {
+		if _, err := tw.Write(zeros); err != nil {
+			return nil, err
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return nil, err
+	}
+	if err := gz.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func file(name, content string) rawEntry {
+	return rawEntry{hdr: tar.Header{Typeflag: tar.TypeReg, Name: name, Mode: 0o644, Size: int64(len(content))}, data: []byte(content)}
+}
+
+func clone(e []rawEntry) []rawEntry {
+	out := make([]rawEntry, len(e))
+	copy(out, e)
+	return out
+}
+
+func drop(e []rawEntry, name string) []rawEntry {
+	var out []rawEntry
+	for _, x := range e {
+		if x.hdr.Name != name && !strings.EqualFold(x.hdr.Name, name) {
+			out = append(out, x)
+		}
+	}
+	return out
+}

@@ -1,0 +1,163 @@
+package signing
+
+import (
+	"bytes"
+	"crypto/rand"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"aead.dev/minisign"
+)
+
+func testKey(t *testing.T) (minisign.PublicKey, minisign.PrivateKey) {
+	t.Helper()
+	pub, priv, err := minisign.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pub, priv
+}
+
+func TestDigestSignsWhatWasWritten(t *testing.T) {
+	pub, priv := testKey(t)
+	data := make([]byte, 3*chunkSize+12345)
+	rand.Read(data)
+	d := NewDigest()
+	// Odd-sized writes, as a compressor makes them.
+	for rest := data; len(rest) > 0; {
+		n := min(len(rest), 7919)
+		if m, err := d.Write(rest[:n]); err != nil || m != n {
+			t.Fatalf("Write returned %d, %v", m, err)
+		}
+		rest = rest[n:]
+	}
+	sig := d.Sign(priv, Comment("file", "x", "sha256", d.SHA256()))
+	if d.Size() != int64(len(data)) {
+		t.Fatalf("size %d", d.Size())
+	}
+	v, err := Verify(pub, bytes.NewReader(data), sig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Fields["file"] != "x" || len(v.Fields["sha256"]) != 64 {
+		t.Fatalf("fields %v", v.Fields)
+	}
+	if !bytes.HasPrefix(bytes.Split(sig, []byte("\n"))[1], []byte("RU")) {
+		t.Fatal("not a prehashed (ED) signature")
+	}
+	data[100] ^= 1
+	if _, err := Verify(pub, bytes.NewReader(data), sig); err == nil || !strings.Contains(err.Error(), "does not match") {
+		t.Fatalf("a changed byte verified: %v", err)
+	}
+}
+
+func TestVerifyRefuses(t *testing.T) {
+	pub, priv := testKey(t)
+	otherPub, otherPriv := testKey(t)
+	_ = otherPub
+	msg := []byte("hello")
+	d := NewDigest()
+	_, _ = d.Write(msg) // a Digest never fails
+	good := d.Sign(priv, "atlas-release file=x")
+	d2 := NewDigest()
+	_, _ = d2.Write(msg) // a Digest never fails
+	foreign := d2.Sign(otherPriv, "atlas-release file=x")
+	tests := map[string]struct {
+		sig  []byte
+		want string
+	}{
+		"legacy":          {minisign.SignWithComments(priv, msg, "t", "u"), "legacy form (Ed)"},
+		"other key":       {foreign, "not by the expected key"},
+		"garbage":         {[]byte("not a signature"), "not a minisign signature"},
+		"comment changed": {bytes.Replace(good, []byte("file=x"), []byte("file=y"), 1), "does not match"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, err := Verify(pub, bytes.NewReader(msg), tc.sig)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestKeys(t *testing.T) {
+	dir := t.TempDir()
+	secret, public, err := GenerateKey("correct horse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !KeyIsEncrypted(secret) {
+		t.Fatal("the key is not encrypted")
+	}
+	path := filepath.Join(dir, SecretKeyFile)
+	if err := os.WriteFile(path, secret, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	pub, err := ParsePublicKey(string(public))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := LoadSecretKey(path, func() (string, error) { return "correct horse", nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !PublicKeyOf(key).Equal(pub) {
+		t.Fatal("public key does not match")
+	}
+	if _, err := LoadSecretKey(path, func() (string, error) { return "wrong", nil }); err == nil || !strings.Contains(err.Error(), "wrong passphrase") {
+		t.Fatalf("wrong passphrase: %v", err)
+	}
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadSecretKey(path, nil); err == nil || !strings.Contains(err.Error(), "readable by others") {
+		t.Fatalf("world-readable key: %v", err)
+	}
+	// Bare base64 keys parse too.
+	line := strings.TrimSpace(strings.Split(strings.TrimSpace(string(public)), "\n")[1])
+	if p2, err := ParsePublicKey(line); err != nil || !p2.Equal(pub) {
+		t.Fatalf("bare key: %v", err)
+	}
+	unencrypted, _, err := GenerateKey("")
+	if err != nil || KeyIsEncrypted(unencrypted) {
+		t.Fatalf("unencrypted key: %v", err)
+	}
+}
+
+func TestSignFile(t *testing.T) {
+	pub, priv := testKey(t)
+	fsys := fstest.MapFS{"SHA256SUMS": {Data: []byte("abc  x\n")}}
+	sig, sum, err := SignFile(priv, fsys, "SHA256SUMS", func(s string) string { return Comment("file", "SHA256SUMS", "sha256", s) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ := fsys.Open("SHA256SUMS")
+	v, err := Verify(pub, f, sig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Mismatch(map[string]string{"file": "SHA256SUMS", "sha256": sum}); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Mismatch(map[string]string{"file": "other"}); err == nil {
+		t.Fatal("a different file name matched")
+	}
+	_ = io.EOF
+}
+
+func TestParseComment(t *testing.T) {
+	if ParseComment("timestamp:1 file:x") != nil {
+		t.Fatal("a foreign comment parsed")
+	}
+	if ParseComment("atlas-release a=1 a=2") != nil {
+		t.Fatal("duplicate keys parsed")
+	}
+	if f := ParseComment("atlas-release a=1 b=2"); f["a"] != "1" || f["b"] != "2" {
+		t.Fatalf("got %v", f)
+	}
+}

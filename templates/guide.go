@@ -1,0 +1,149 @@
+package templates
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/Masterminds/semver/v3"
+
+	"github.com/atlas-release/atlas-release/releases"
+)
+
+// The built-in templates of the documents cut writes.
+const (
+	GuideMarkdown = "upgrade-guide.md.tmpl"
+	VerifyText    = "VERIFY.txt.tmpl"
+)
+
+// Guide is the upgrade guide of a release: which runbook bundle to download for
+// each version customers may run, what each upgrade takes, and how to check the
+// download.
+type Guide struct {
+	SchemaVersion int     `json:"schemaVersion"`
+	Generator     string  `json:"generator"`
+	Product       Product `json:"product"`
+	Release
+	ContentFreeze Decision `json:"contentFreeze"`
+	// Paths are the upgrades with a bundle, newest source first.
+	Paths []GuidePath `json:"paths"`
+	// OldestBundled is the oldest version with a bundle: older versions reach it
+	// first.
+	OldestBundled string `json:"oldestBundled"`
+	// OldestSelfService is the policy's oldest version customers upgrade from.
+	OldestSelfService string `json:"oldestSelfService"`
+	Signing
+	// Checksums names the checksum file of the release and its URL, if known.
+	Checksums    string `json:"checksums"`
+	ChecksumsURL string `json:"checksumsUrl,omitempty"`
+}
+
+// Signing says how downloads are signed.
+type Signing struct {
+	// PublicKey is the minisign public key customers verify with; empty for an
+	// unsigned snapshot.
+	PublicKey string `json:"publicKey,omitempty"`
+	KeyID     string `json:"keyId,omitempty"`
+	// Snapshot marks an unsigned rehearsal, not for customers.
+	Snapshot bool `json:"snapshot"`
+}
+
+// GuidePath is the upgrade from one version.
+type GuidePath struct {
+	From   string `json:"from"`
+	Bundle string `json:"bundle"`
+	// URL is where the bundle can be downloaded, when the workspace says.
+	URL string `json:"url,omitempty"`
+	// Stops are the versions the path lands on, the target last.
+	Stops             []string `json:"stops"`
+	HandsOnMinutes    int      `json:"handsOnMinutes"`
+	Window            Window   `json:"window"`
+	GlobalAdminBlocks int      `json:"globalAdminBlocks"`
+	Outages           []Outage `json:"outages"`
+	Prerequisites     int      `json:"prerequisites"`
+	Roles             []string `json:"roles"`
+}
+
+// VerifyDoc is what VERIFY.txt says about one bundle.
+type VerifyDoc struct {
+	Product Product `json:"product"`
+	Bundle  string  `json:"bundle"`
+	From    string  `json:"from"`
+	To      string  `json:"to"`
+	Signing
+}
+
+// NewGuide builds the upgrade guide of version v from the composed paths of its
+// bundles. downloadURL returns a file's download URL, or "".
+func NewGuide(ws *releases.Workspace, v *semver.Version, paths []*releases.Path, signing Signing, generator string, downloadURL func(file string) string) (*Guide, error) {
+	m, ok := ws.Find(v)
+	if !ok {
+		return nil, fmt.Errorf("no release %s in the workspace", v)
+	}
+	cfg := ws.Config
+	g := &Guide{
+		SchemaVersion: 1, Generator: generator, Product: productOf(cfg), Release: releaseOf(m),
+		ContentFreeze: Decision{Decision: string(m.Freeze())}, Paths: []GuidePath{}, OldestSelfService: cfg.Policy.OldestVersion,
+		Signing: signing, Checksums: "SHA256SUMS", ChecksumsURL: downloadURL("SHA256SUMS"),
+	}
+	if m.ContentFreeze != nil {
+		g.ContentFreeze.Reason = m.ContentFreeze.Reason
+	}
+	for _, p := range paths {
+		name := BundleName(cfg.Product.ID, p.From.String(), p.To.String()) + ".tar.gz"
+		gp := GuidePath{From: p.From.String(), Bundle: name, URL: downloadURL(name), HandsOnMinutes: p.Total.HandsOnMinutes,
+			Window: Window{p.Total.Window.EstimateMinutes, p.Total.Window.MaxMinutes}, GlobalAdminBlocks: len(p.Total.GABlocks),
+			Prerequisites: len(p.Prerequisites), Outages: []Outage{}, Roles: []string{}}
+		for _, h := range p.Hops {
+			gp.Stops = append(gp.Stops, h.To.String())
+		}
+		for _, o := range p.Total.Outages {
+			gp.Outages = append(gp.Outages, Outage{Feature: o.Feature.ID, Name: o.Feature.Name, MinMinutes: o.MinMinutes, MaxMinutes: o.MaxMinutes,
+				CausedBy: o.CausedBy, Messages: o.Messages})
+		}
+		for _, rm := range p.Total.HandsOn {
+			gp.Roles = append(gp.Roles, rm.Role.Name)
+		}
+		g.Paths = append(g.Paths, gp)
+		g.OldestBundled = gp.From
+	}
+	return g, nil
+}
+
+// Title is the guide's title.
+func (g *Guide) Title() string { return fmt.Sprintf("Upgrading %s to %s", g.Product.Name, g.Version) }
+
+// RenderGuide writes the guide as Markdown, a help-center-safe HTML fragment
+// (without the title), or JSON.
+func (s *Set) RenderGuide(w io.Writer, g *Guide, f Format) error {
+	return s.renderDocument(w, GuideMarkdown, g, f)
+}
+
+// RenderVerify writes a bundle's VERIFY.txt.
+func (s *Set) RenderVerify(w io.Writer, v *VerifyDoc) error {
+	return s.execute(w, VerifyText, v)
+}
+
+// renderDocument renders a Markdown template and its two other forms: the HTML
+// fragment converted from the Markdown, and the data as JSON.
+func (s *Set) renderDocument(w io.Writer, name string, data any, f Format) error {
+	switch f {
+	case Markdown:
+		return s.execute(w, name, data)
+	case HTML:
+		var md bytes.Buffer
+		if err := s.execute(&md, name, data); err != nil {
+			return err
+		}
+		out, err := DocumentHTML(withoutTitle(md.Bytes()))
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(out)
+		return err
+	case JSON:
+		return WriteJSON(w, data)
+	}
+	return fmt.Errorf("%s has no %q format", strings.TrimSuffix(name, ".md.tmpl"), f)
+}

@@ -187,7 +187,7 @@ func (c *Content) names() []string {
 // walk reads the archive entry by entry, checks each header and path, and hands
 // each entry's body, counted and capped, to fn.
 func walk(r io.Reader, archiveSize int64, lim Limits, fn func(*tar.Header, io.Reader) error) error {
-	gz, err := gzip.NewReader(r)
+	gz, err := gzip.NewReader(bufio.NewReaderSize(r, 1<<20))
 	if err != nil {
 		return invalid("", "not a gzip-compressed archive: %v", err)
 	}

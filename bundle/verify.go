@@ -1,11 +1,8 @@
 package bundle
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"os"
 	"path/filepath"
@@ -59,12 +56,11 @@ func Verify(file string, sigText []byte, pub minisign.PublicKey, expect Expect, 
 	if err != nil {
 		return nil, err
 	}
-	sum := newAsyncSHA256()
-	v, err := signing.Verify(pub, io.TeeReader(f, sum), sigText)
-	digest := sum.Sum()
+	v, err := signing.Verify(pub, f, sigText)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	digest := v.SHA256
 	rep := &Report{File: name, KeyID: v.KeyID, Comment: v.Comment, SHA256: digest}
 	if !IsBundle(name) {
 		return rep, verifyPlain(rep, v, expect)
@@ -131,37 +127,6 @@ func verifyPlain(rep *Report, v *signing.Verified, expect Expect) error {
 		return fmt.Errorf("%s: %w", rep.File, err)
 	}
 	return nil
-}
-
-// asyncSHA256 hashes on another goroutine what is written to it, so that the
-// signature's digest and the SHA-256 are computed in one pass, on two cores.
-type asyncSHA256 struct {
-	h      hash.Hash
-	chunks chan []byte
-	done   chan struct{}
-}
-
-func newAsyncSHA256() *asyncSHA256 {
-	a := &asyncSHA256{h: sha256.New(), chunks: make(chan []byte, 16), done: make(chan struct{})}
-	go func() {
-		defer close(a.done)
-		for c := range a.chunks {
-			a.h.Write(c)
-		}
-	}()
-	return a
-}
-
-func (a *asyncSHA256) Write(p []byte) (int, error) {
-	a.chunks <- append([]byte(nil), p...)
-	return len(p), nil
-}
-
-// Sum ends the hashing and returns the hex digest.
-func (a *asyncSHA256) Sum() string {
-	close(a.chunks)
-	<-a.done
-	return hex.EncodeToString(a.h.Sum(nil))
 }
 
 // ErrNoSignature is returned when a file has no signature next to it.

@@ -18,9 +18,10 @@ FUZZTIME        ?= 20s
 
 all: build test lint
 
-## build: compile bin/atlas-release
+## build: compile bin/atlas-release and bin/zendesk-sandbox
 build:
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/atlas-release
+	$(GO) build -trimpath -o bin/zendesk-sandbox ./cmd/zendesk-sandbox
 
 ## test: run every test (unit, golden, property, end-to-end scripts)
 test:

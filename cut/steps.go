@@ -40,13 +40,13 @@ func (j *job) validate(context.Context) error {
 	if err := j.checkKey(); err != nil {
 		return err
 	}
-	for _, src := range ws.Sources(v) {
-		p, err := ws.Plan(src.SemVer(), v)
-		if err != nil {
-			return err
-		}
-		j.paths = append(j.paths, p)
-		j.meta.Sources = append(j.meta.Sources, src.Version)
+	paths, err := ws.BundlePaths(v)
+	if err != nil {
+		return err
+	}
+	j.paths = paths
+	for _, p := range paths {
+		j.meta.Sources = append(j.meta.Sources, p.From.String())
 	}
 	j.meta.SchemaVersion = 1
 	j.meta.Product = ws.Config.Product.ID
@@ -149,11 +149,7 @@ func (j *job) downloadURL(file string) string {
 	if gh == nil || j.opts.Snapshot {
 		return ""
 	}
-	base := "https://github.com"
-	if gh.APIURL != "" {
-		base = strings.TrimSuffix(strings.TrimSuffix(gh.APIURL, "/"), "/api/v3")
-	}
-	return fmt.Sprintf("%s/%s/releases/download/v%s/%s", base, gh.Repository, j.opts.Version, file)
+	return gh.DownloadURL(j.opts.Version.String(), file)
 }
 
 // bundles writes one runbook bundle per source version.

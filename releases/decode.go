@@ -371,6 +371,9 @@ func (d *decoder) check(f *fieldInfo, n *yaml.Node, v reflect.Value, path string
 		if v.Len() < f.minItems {
 			d.fail(nodePos(n), "AR0106", "%s needs at least %d item(s)", path, f.minItems)
 		}
+		if f.maxItems > 0 && v.Len() > f.maxItems {
+			d.fail(nodePos(n), "AR0107", "%s has %d items; at most %d are allowed", path, v.Len(), f.maxItems)
+		}
 		if v.Type().Elem().Kind() == reflect.String {
 			for i := range v.Len() {
 				p := nodePos(n.Content[i])
@@ -436,6 +439,7 @@ type fieldInfo struct {
 	format    string
 	minimum   *int64
 	minItems  int
+	maxItems  int
 	minLength int
 }
 
@@ -480,6 +484,8 @@ func structInfoFor(t reflect.Type) *structInfo {
 				f.minimum = &m
 			case "minItems":
 				f.minItems, _ = strconv.Atoi(val)
+			case "maxItems":
+				f.maxItems, _ = strconv.Atoi(val)
 			case "minLength":
 				f.minLength, _ = strconv.Atoi(val)
 			}

@@ -77,7 +77,8 @@ type Rule struct {
 }
 
 // Rules lists every rule, ordered by code. The two first digits of a code are the
-// number of the rule group in the manifest reference (MANIFEST.md, "Validation").
+// number of the rule group in the manifest reference (MANIFEST.md, "Validation");
+// group 12 holds its warnings, 13 the policy, and 14 the translations.
 var Rules = []Rule{
 	{"AR0101", SeverityError, "file is not readable YAML text", "save the file as UTF-8 text under 1 MiB"},
 	{"AR0102", SeverityError, "YAML syntax error", "fix the YAML at the position shown; indent with spaces, not tabs"},
@@ -131,6 +132,12 @@ var Rules = []Rule{
 	{"AR1204", SeverityWarning, "several Global Administrator blocks", "group the Global Administrator steps so PIM is activated once"},
 	{"AR1205", SeverityWarning, "script without -WhatIf support", "declare [CmdletBinding(SupportsShouldProcess)] so administrators can rehearse with -WhatIf"},
 	{"AR1301", SeverityError, "invalid policy", "fix the value in atlas-release.yaml"},
+	{"AR1401", SeverityError, "locale not set up", "give every locale after the first a folder locales/<locale>/ with language.yaml and templates/notes.md.tmpl and templates/upgrade-guide.md.tmpl"},
+	{"AR1402", SeverityWarning, "translations for a locale that is not published", "add the locale to locales: in atlas-release.yaml, or remove its folder"},
+	{"AR1403", SeverityError, "translation of an unknown release", "name the file locales/<locale>/releases/<version>.yaml after a release of the workspace"},
+	{"AR1404", SeverityError, "text not translated", "translate every customer-facing text of the release, or remove the translation until it is complete"},
+	{"AR1405", SeverityError, "translation of something that does not exist", "remove the entry or fix its id: it must name an item of the release or of the catalogue"},
+	{"AR1406", SeverityError, "invalid language settings", "list twelve month names, January first, and a dateFormat with {day}, {month} and {year}"},
 }
 
 // RuleFor returns the rule with the given code.

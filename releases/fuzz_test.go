@@ -39,13 +39,28 @@ func FuzzWorkspaceFile(f *testing.F) {
 	})
 }
 
-// fuzzBase is a small workspace: the example's workspace file and scripts and one
-// small release, so that each execution is fast and minimizing an input is too.
+// FuzzReleaseTranslation does the same for a release's translation.
+func FuzzReleaseTranslation(f *testing.F) {
+	addSeeds(f, "../examples/atlas/locales/de/releases/*.yaml", "testdata/invalid/6[6-8]*.yaml")
+	base := fuzzBaseFS(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fsys := fstest.MapFS{}
+		for k, v := range base {
+			fsys[k] = v
+		}
+		fsys["locales/de/releases/4.3.0.yaml"] = &fstest.MapFile{Data: data}
+		checkFuzzedWorkspace(t, fsys)
+	})
+}
+
+// fuzzBase is a small workspace: the example's workspace file, scripts and
+// language settings, and one small release, so that each execution is fast and minimizing an input is too.
 func fuzzBaseFS(tb testing.TB) fstest.MapFS {
 	example := exampleFS(tb)
 	base := fstest.MapFS{ConfigFile: example[ConfigFile]}
 	for name, file := range example {
-		if strings.HasPrefix(name, ScriptsDir+"/") {
+		if strings.HasPrefix(name, ScriptsDir+"/") ||
+			(strings.HasPrefix(name, LocalesDir+"/") && !strings.Contains(name, "/"+ReleasesDir+"/")) {
 			base[name] = file
 		}
 	}

@@ -39,6 +39,8 @@ type Workspace struct {
 	// ManifestFiles are all the manifest files found, in name order, including
 	// those that did not load.
 	ManifestFiles []string
+	// Translations are the folders of locales/, sorted by locale.
+	Translations []*Translation
 	// Diagnostics are the problems found while loading.
 	Diagnostics Diagnostics
 }
@@ -103,6 +105,9 @@ func Load(fsys fs.FS) (*Workspace, error) {
 		}
 	}
 	slices.SortFunc(ws.Manifests, func(a, b *Manifest) int { return a.version.Compare(b.version) })
+	if ws.Translations, err = loadTranslations(fsys, &ws.Diagnostics); err != nil {
+		return nil, err
+	}
 	return ws, nil
 }
 

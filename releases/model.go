@@ -27,8 +27,8 @@ type Config struct {
 	// Features is the catalogue of product features that an upgrade can take offline.
 	Features []CatalogFeature `json:"features,omitempty"`
 	// Locales lists the languages release notes and upgrade guides are published in.
-	// The first is the default and must be complete; translations of manifest text
-	// for the others live in locales/<locale>/<version>.yaml.
+	// The first is the language the manifests are written in; each other one has
+	// its language settings, templates and release translations in locales/<locale>/.
 	Locales []string `json:"locales,omitempty" jsonschema:"pattern=^[a-z][a-z][a-z]?(-[a-z0-9]+)*$"`
 	// Zendesk configures where release notes and upgrade guides are published.
 	Zendesk *ZendeskSettings `json:"zendesk,omitempty"`

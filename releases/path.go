@@ -130,3 +130,17 @@ func (ws *Workspace) Sources(to *semver.Version) []*Manifest {
 	}
 	return out
 }
+
+// BundlePaths composes the upgrade path of every bundle that a cut of `to`
+// contains (see Sources), newest source first.
+func (ws *Workspace) BundlePaths(to *semver.Version) ([]*Path, error) {
+	var out []*Path
+	for _, src := range ws.Sources(to) {
+		p, err := ws.Plan(src.SemVer(), to)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}

@@ -3,6 +3,7 @@ package releases
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/atlas-release/atlas-release/internal/synth"
@@ -145,5 +146,38 @@ func checkEfforts(t *testing.T, ws *Workspace) {
 				t.Fatalf("%s → %s: composer says %d hands-on minutes, validator %d", h.source.SemVer(), target.SemVer(), p.Total.HandsOnMinutes, h.minutes)
 			}
 		}
+	}
+}
+
+// TestSyntheticTranslationsValidate keeps generated translations complete, so
+// that publishing benchmarks run on a valid multi-locale workspace, and checks
+// that localizing swaps every translated text.
+func TestSyntheticTranslationsValidate(t *testing.T) {
+	ws := mustLoad(t, synth.Workspace(synth.Options{Releases: 9, Steps: 6, Seed: 3, Locales: []string{"de", "fr"}}))
+	if diags := ws.Validate(); len(diags) > 0 {
+		t.Fatalf("generated translations do not validate:\n%s", diagLines(diags))
+	}
+	fr, err := ws.Localized("fr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range fr.Manifests {
+		if !strings.Contains(m.Summary, "(fr)") || !strings.Contains(m.Features[0].Title, "(fr)") {
+			t.Errorf("%s not localized: %q", m.Version, m.Summary)
+		}
+		if ws.Manifests[i].Summary == m.Summary {
+			t.Errorf("%s: localizing changed the original", m.Version)
+		}
+		for _, o := range m.Outages {
+			if !strings.Contains(o.UserMessage, "(fr)") {
+				t.Errorf("%s outage message not localized", m.Version)
+			}
+		}
+	}
+	if r := fr.Config.Role("operator"); r == nil || r.Name != "operator (fr)" {
+		t.Errorf("role names not localized: %+v", r)
+	}
+	if _, err := ws.Localized("it"); err == nil {
+		t.Error("localized into a locale without translations")
 	}
 }

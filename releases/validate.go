@@ -30,6 +30,7 @@ func (ws *Workspace) Validate() Diagnostics {
 		v.cadence()
 		v.effort()
 		v.combinations()
+		v.translations()
 	}
 	return diags.Sort()
 }

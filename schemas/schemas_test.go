@@ -102,24 +102,27 @@ func jsonValue(n *yaml.Node) any {
 // TestExamplesMatchSchemas validates the example workspace with an independent
 // JSON Schema implementation.
 func TestExamplesMatchSchemas(t *testing.T) {
-	workspace, manifest := compile(t, "workspace"), compile(t, "manifest")
-	files, _ := filepath.Glob("../examples/atlas/releases/*.yaml")
-	files = append(files, "../examples/atlas/atlas-release.yaml")
-	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
+	bySchema := map[string][]string{"workspace": {"../examples/atlas/atlas-release.yaml"}}
+	bySchema["manifest"], _ = filepath.Glob("../examples/atlas/releases/*.yaml")
+	bySchema["language"], _ = filepath.Glob("../examples/atlas/locales/*/language.yaml")
+	bySchema["translation"], _ = filepath.Glob("../examples/atlas/locales/*/releases/*.yaml")
+	for name, files := range bySchema {
+		if len(files) == 0 {
+			t.Fatalf("no example file for the %s schema", name)
 		}
-		inst, err := instance(t, data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s := manifest
-		if filepath.Base(file) == "atlas-release.yaml" {
-			s = workspace
-		}
-		if err := s.Validate(inst); err != nil {
-			t.Errorf("%s: %v", file, err)
+		s := compile(t, name)
+		for _, file := range files {
+			data, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			inst, err := instance(t, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Validate(inst); err != nil {
+				t.Errorf("%s: %v", file, err)
+			}
 		}
 	}
 }

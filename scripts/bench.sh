@@ -27,6 +27,10 @@ for input in "$tmp"/inputs/*.yaml; do
 done
 
 echo
+echo "== publish zendesk against the emulator (target: wall <= 1.1x the rate-limit floor; an unchanged re-publish writes nothing)"
+go run ./scripts/publishbench
+
+echo
 echo "== cut with a 512 MiB payload, against tar czf + sha256sum + minisign -S on the same files"
 echo "   (targets: time <= 1.5x the bare pipeline, peak memory <= 64 MB; verify >= 0.8x the throughput of minisign -V)"
 if ! command -v minisign >/dev/null; then

@@ -3,8 +3,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$PWD/bin/atlas-release
+sandbox=$PWD/bin/zendesk-sandbox
 ws=examples/atlas
 out=$PWD/.demo
+# A sandbox left running by an earlier demo goes first.
+if [ -f "$out/zendesk-sandbox.pid" ]; then
+	kill "$(cat "$out/zendesk-sandbox.pid")" 2>/dev/null || true
+fi
 rm -rf "$out" && mkdir -p "$out"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
@@ -38,6 +43,20 @@ step "Changelog and what changed in the procedure from 4.2 to 4.3"
 head -n 20 "$out/runbook-4.2-vs-4.3.diff"
 echo "… (the whole diff: $out/runbook-4.2-vs-4.3.diff)"
 
+step "Publish the release notes and upgrade guides of 4.2 and 4.3 to a ZenDesk sandbox (en-us, and de for 4.3)"
+# The sandbox runs on after the demo, detached, so that its help center can be
+# looked at in a browser; its state is kept in $out/zendesk-sandbox.json.
+nohup "$sandbox" -C "$ws" -addr 127.0.0.1:0 -state "$out/zendesk-sandbox.json" -url-file "$out/zendesk-sandbox.url" \
+	>"$out/zendesk-sandbox.log" 2>&1 &
+echo $! > "$out/zendesk-sandbox.pid"
+for _ in $(seq 50); do [ -s "$out/zendesk-sandbox.url" ] && break; sleep 0.1; done
+zendesk_url=$(cat "$out/zendesk-sandbox.url")
+export ZENDESK_URL=$zendesk_url ZENDESK_OAUTH_TOKEN=sandbox
+"$bin" -C "$ws" publish zendesk 4.2 4.3 --public-key "$out/keys/atlas-release.pub"
+echo
+echo "Publishing again writes nothing:"
+"$bin" -C "$ws" publish zendesk 4.2 4.3 --public-key "$out/keys/atlas-release.pub" | tail -n 1
+
 step "What customers get"
 cat <<MSG
 Release folder:      $out/dist/4.3.0/
@@ -46,4 +65,6 @@ Release folder:      $out/dist/4.3.0/
   runbook bundles:   atlas-4.3.0-from-{4.0.0,4.1.0,4.2.0}.tar.gz (+ .minisig)
   checksums:         SHA256SUMS (+ .minisig), metadata.json
 Extracted runbook:   $out/runbook-4.1-to-4.3/runbook.html  <- open it in a browser
+Help Center:         $zendesk_url/hc/en-us  (and /hc/de)  <- open it in a browser
+                     the sandbox keeps running; stop it with: kill \$(cat $out/zendesk-sandbox.pid)
 MSG

@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/atlas-release/atlas-release/releases"
 )
 
 // funcs are available to every template.
@@ -109,6 +111,16 @@ func longDate(s string) string {
 		return s
 	}
 	return t.Format("2 January 2006")
+}
+
+// localDate writes a YYYY-MM-DD date in a locale's words: "15. Mai 2023".
+func localDate(s string, lang *releases.Language) string {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil || len(lang.Months) != 12 {
+		return s
+	}
+	return strings.NewReplacer("{day}", strconv.Itoa(t.Day()), "{month}", lang.Months[t.Month()-1],
+		"{year}", strconv.Itoa(t.Year())).Replace(lang.DateFormat)
 }
 
 // plural returns "1 step" or "3 steps".

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	texttemplate "text/template"
+
+	"github.com/atlas-release/atlas-release/releases"
 )
 
 //go:embed defaults/*.tmpl
@@ -58,6 +60,23 @@ func Default(name string) ([]byte, bool) {
 // built-in template (or be runbook.css, whose rules brand the runbook page): a
 // misspelt file is an error, not silently ignored.
 func Load(workspace fs.FS) (*Set, error) {
+	return load(workspace, OverrideDir, nil)
+}
+
+// LoadLocale returns the templates of a locale other than the workspace's
+// default: the locale's own templates (locales/<locale>/templates/) in place of
+// the built-in ones, and dates written with the locale's month names and format.
+func LoadLocale(workspace fs.FS, t *releases.Translation) (*Set, error) {
+	if t.Language == nil {
+		return nil, fmt.Errorf("locale %s has no %s", t.Locale, path.Join(t.Dir(), releases.LanguageFile))
+	}
+	lang := t.Language
+	return load(workspace, t.TemplatesDir(), map[string]any{"date": func(s string) string { return localDate(s, lang) }})
+}
+
+// load reads the built-in templates, overridden by the files of dir, with the
+// functions of funcs replaced by those of extra.
+func load(workspace fs.FS, dir string, extra map[string]any) (*Set, error) {
 	s := &Set{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}}
 	sources := map[string][]byte{}
 	for _, name := range Names() {
@@ -65,7 +84,7 @@ func Load(workspace fs.FS) (*Set, error) {
 		sources[name] = b
 	}
 	if workspace != nil {
-		entries, err := fs.ReadDir(workspace, OverrideDir)
+		entries, err := fs.ReadDir(workspace, dir)
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return nil, err
 		}
@@ -75,9 +94,9 @@ func Load(workspace fs.FS) (*Set, error) {
 			}
 			if _, ok := sources[e.Name()]; !ok && e.Name() != RunbookCSS {
 				return nil, fmt.Errorf("%s/%s does not override a built-in template (they are: %s)",
-					OverrideDir, e.Name(), strings.Join(append(Names(), RunbookCSS), ", "))
+					dir, e.Name(), strings.Join(append(Names(), RunbookCSS), ", "))
 			}
-			b, err := fs.ReadFile(workspace, path.Join(OverrideDir, e.Name()))
+			b, err := fs.ReadFile(workspace, path.Join(dir, e.Name()))
 			if err != nil {
 				return nil, err
 			}
@@ -91,20 +110,30 @@ func Load(workspace fs.FS) (*Set, error) {
 		}
 	}
 	slices.Sort(s.Overridden)
+	textFns, htmlFns := texttemplate.FuncMap{}, htmltemplate.FuncMap{}
+	for k, v := range textFuncs {
+		textFns[k] = v
+	}
+	for k, v := range htmlFuncs {
+		htmlFns[k] = v
+	}
+	for k, v := range extra {
+		textFns[k], htmlFns[k] = v, v
+	}
 	for name, src := range sources {
 		origin := "built-in template " + name
 		if slices.Contains(s.Overridden, name) {
-			origin = path.Join(OverrideDir, name)
+			origin = path.Join(dir, name)
 		}
 		if strings.HasSuffix(name, ".html.tmpl") {
-			t, err := htmltemplate.New(name).Funcs(htmlFuncs).Option("missingkey=error").Parse(string(src))
+			t, err := htmltemplate.New(name).Funcs(htmlFns).Option("missingkey=error").Parse(string(src))
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", origin, err)
 			}
 			s.html[name] = t
 			continue
 		}
-		t, err := texttemplate.New(name).Funcs(textFuncs).Option("missingkey=error").Parse(string(src))
+		t, err := texttemplate.New(name).Funcs(textFns).Option("missingkey=error").Parse(string(src))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", origin, err)
 		}

@@ -7,7 +7,10 @@ import (
 	"path/filepath"
 	"time"
 
+	"aead.dev/minisign"
+
 	"github.com/atlas-release/atlas-release/releases"
+	"github.com/atlas-release/atlas-release/signing"
 	"github.com/atlas-release/atlas-release/templates"
 )
 
@@ -127,6 +130,33 @@ func (f *Factory) Templates() (*templates.Set, error) {
 	}
 	f.tmpl = t
 	return t, nil
+}
+
+// PublicKey finds the public key customers verify with: the flag's value, else
+// ATLAS_PUBLIC_KEY, else the workspace's signing.publicKey. A value may be the
+// key itself or a file that holds it (atlas-release.pub). ok is false when none
+// is given anywhere.
+func (f *Factory) PublicKey(flag, value string) (key minisign.PublicKey, ok bool, err error) {
+	text, from := value, flag
+	if text == "" {
+		text, from = f.Getenv(PublicKeyEnv), PublicKeyEnv
+	}
+	if text == "" {
+		if ws, err := f.Workspace(); err == nil && ws.Config != nil && ws.Config.Signing != nil {
+			text, from = ws.Config.Signing.PublicKey, "signing.publicKey in "+releases.ConfigFile
+		}
+	}
+	if text == "" {
+		return minisign.PublicKey{}, false, nil
+	}
+	if b, err := os.ReadFile(text); err == nil {
+		text = string(b)
+	}
+	pub, err := signing.ParsePublicKey(text)
+	if err != nil {
+		return minisign.PublicKey{}, false, usageErrorf("%s: %v", from, err)
+	}
+	return pub, true, nil
 }
 
 // Generator names this tool in generated documents.

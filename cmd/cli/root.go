@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/atlas-release/atlas-release/releases"
+	"github.com/atlas-release/atlas-release/zendesk"
 )
 
 // Exit codes, as documented in every command's help.
@@ -71,6 +72,7 @@ func exitCode(err error) int {
 		silent   *silentError
 		invalid  *releases.ValidationError
 		verified *verificationError
+		auth     *authError
 	)
 	switch {
 	case errors.As(err, &silent):
@@ -79,6 +81,8 @@ func exitCode(err error) int {
 		return ExitUsage
 	case errors.As(err, &invalid), errors.As(err, &verified):
 		return ExitValidation
+	case errors.As(err, &auth), zendesk.KindOf(err) == zendesk.KindAuth, zendesk.KindOf(err) == zendesk.KindPermission:
+		return ExitAuth
 	}
 	return ExitError
 }
@@ -140,6 +144,7 @@ per version under releases/, and the scripts the runbooks run under scripts/.`,
 		NewCmdCut(f, nil),
 		NewCmdKeygen(f, nil),
 		NewCmdVerify(f, nil),
+		NewCmdPublish(f),
 		NewCmdSchema(f, nil),
 	)
 	return cmd

@@ -122,24 +122,12 @@ func verifyRun(opts *VerifyOptions) error {
 // publicKey finds the key to verify with: --key, ATLAS_PUBLIC_KEY, or the
 // workspace's signing.publicKey.
 func (opts *VerifyOptions) publicKey() (minisign.PublicKey, error) {
-	text := opts.Key
-	if text == "" {
-		text = opts.F.Getenv(PublicKeyEnv)
-	}
-	if text == "" {
-		if ws, err := opts.F.Workspace(); err == nil && ws.Config != nil && ws.Config.Signing != nil {
-			text = ws.Config.Signing.PublicKey
-		}
-	}
-	if text == "" {
-		return minisign.PublicKey{}, usageErrorf("verify needs the public key: --key RW… (from the upgrade guide), or %s", PublicKeyEnv)
-	}
-	if b, err := os.ReadFile(text); err == nil {
-		text = string(b)
-	}
-	pub, err := signing.ParsePublicKey(text)
+	pub, ok, err := opts.F.PublicKey("--key", opts.Key)
 	if err != nil {
-		return minisign.PublicKey{}, usageErrorf("--key: %v", err)
+		return minisign.PublicKey{}, err
+	}
+	if !ok {
+		return minisign.PublicKey{}, usageErrorf("verify needs the public key: --key RW… (from the upgrade guide), or %s", PublicKeyEnv)
 	}
 	return pub, nil
 }

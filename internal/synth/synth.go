@@ -15,7 +15,17 @@ import (
 type Options struct {
 	Releases, Steps int
 	Seed            uint64
+	// Locales adds translations of every release into these locales, after the
+	// default en-us, with their language settings and templates.
+	Locales []string
 }
+
+// The ZenDesk settings of a generated workspace, which the emulator's fresh
+// state (zendesktest.NewState) matches.
+const (
+	SectionID         = 360001
+	PermissionGroupID = 1501
+)
 
 // Workspace generates a valid workspace as YAML text: a major every fourth
 // release (a required stop with prerequisites and a content freeze), steps of every
@@ -23,19 +33,82 @@ type Options struct {
 // and now and then a step that needs a Global Administrator.
 func Workspace(o Options) fstest.MapFS {
 	rng := rand.New(rand.NewPCG(o.Seed, 42))
+	cfg := config
+	if len(o.Locales) > 0 {
+		cfg += "locales: [en-us, " + strings.Join(o.Locales, ", ") + "]\n"
+	}
 	fsys := fstest.MapFS{
-		"atlas-release.yaml": {Data: []byte(config)},
+		"atlas-release.yaml": {Data: []byte(cfg)},
 		"scripts/Step.ps1":   {Data: []byte("[CmdletBinding(SupportsShouldProcess)]\nparam()\n")},
+	}
+	for _, l := range o.Locales {
+		fsys["locales/"+l+"/language.yaml"] = &fstest.MapFile{Data: []byte(language(l))}
+		fsys["locales/"+l+"/templates/notes.md.tmpl"] = &fstest.MapFile{Data: []byte(notesTemplate)}
+		fsys["locales/"+l+"/templates/upgrade-guide.md.tmpl"] = &fstest.MapFile{Data: []byte(guideTemplate)}
 	}
 	date := time.Date(2015, 1, 12, 0, 0, 0, 0, time.UTC)
 	for r := range o.Releases {
 		major, minor := 1+r/4, r%4
 		v := fmt.Sprintf("%d.%d.0", major, minor)
-		fsys["releases/"+v+".yaml"] = &fstest.MapFile{Data: []byte(manifest(rng, v, minor == 0, date.Format("2006-01-02"), o.Steps))}
+		text, outage := manifest(rng, v, minor == 0, date.Format("2006-01-02"), o.Steps)
+		fsys["releases/"+v+".yaml"] = &fstest.MapFile{Data: []byte(text)}
+		for _, l := range o.Locales {
+			fsys["locales/"+l+"/releases/"+v+".yaml"] = &fstest.MapFile{Data: []byte(translation(l, v, minor == 0, outage))}
+		}
 		date = date.AddDate(0, 3, 0)
 	}
 	return fsys
 }
+
+// language is a locale's language settings.
+func language(locale string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "schemaVersion: 1\nlocale: %s\nmonths: [", locale)
+	for m := range 12 {
+		if m > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s-m%d", locale, m+1)
+	}
+	b.WriteString("]\ndateFormat: \"{day} {month} {year}\"\nroles:\n")
+	for _, r := range []string{"global-admin", "sharepoint-admin", "operator", "comms"} {
+		fmt.Fprintf(&b, "  - {id: %s, name: %s (%s)}\n", r, r, locale)
+	}
+	fmt.Fprintf(&b, "features:\n  - {id: connex, name: ConneX (%s)}\n", locale)
+	return b.String()
+}
+
+// translation translates the customer-facing text of a release.
+func translation(locale, version string, major, outage bool) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "schemaVersion: 1\nversion: %s\nsummary: Release %s (%s).\n", version, version, locale)
+	if major {
+		fmt.Fprintf(&b, "contentFreeze: {reason: Data is migrated (%s).}\n", locale)
+	}
+	b.WriteString("features:\n")
+	for i := range 6 {
+		fmt.Fprintf(&b, "  - {id: f%d, title: Feature %d (%s), summary: Something new (%s).}\n", i, i, locale, locale)
+	}
+	if major {
+		b.WriteString("prerequisites:\n")
+		for i := range 2 {
+			fmt.Fprintf(&b, "  - {id: p%d, title: Prepare %d (%s), details: Do it (%s)., verify: Check it (%s).}\n", i, i, locale, locale, locale)
+		}
+	}
+	if outage {
+		fmt.Fprintf(&b, "outages:\n  - {id: o1, userMessage: Back soon (%s).}\n", locale)
+	}
+	return b.String()
+}
+
+// The templates of a generated locale: short, with every kind of content.
+const (
+	notesTemplate = "# {{.Product.Name}} {{.Version}} notes\n\n*{{date .ReleaseDate}}*\n\n{{trim .Summary}}\n" +
+		"{{range .Groups}}\n## {{.Type}}\n{{range .Features}}\n### {{.Title}}\n\n{{trim .Summary}}\n{{end}}{{end}}" +
+		"{{range .Prerequisites}}\n- {{.Title}} ({{.RoleName}})\n{{end}}{{range .Outages}}\n- {{.Name}}: {{.MinMinutes}}-{{.MaxMinutes}} min\n{{end}}"
+	guideTemplate = "# {{.Product.Name}} {{.Version}} guide\n\n| from | bundle | effort |\n|---|---|---|\n" +
+		"{{range .Paths}}| {{.From}} | {{.Bundle}} | {{minutes .HandsOnMinutes}} |\n{{end}}\n{{with .PublicKey}}Key: `{{.}}`{{end}}\n"
+)
 
 const config = `schemaVersion: 1
 product: {id: synth, name: Synth}
@@ -53,6 +126,7 @@ roles:
   - {id: comms, name: Communications}
 features:
   - {id: connex, name: ConneX}
+zendesk: {sectionId: 360001, permissionGroupId: 1501}
 `
 
 // phases are the phases steps are spread over, in order, with their weights.
@@ -70,7 +144,8 @@ func rank(phase string) int {
 	return -1
 }
 
-func manifest(rng *rand.Rand, version string, major bool, date string, nSteps int) string {
+// manifest writes a release; it reports whether the release has an outage.
+func manifest(rng *rand.Rand, version string, major bool, date string, nSteps int) (string, bool) {
 	var b strings.Builder
 	kind := "minor"
 	if major {
@@ -219,5 +294,5 @@ func manifest(rng *rand.Rand, version string, major bool, date string, nSteps in
 			fmt.Fprintf(&b, "    dedupeKey: %s\n", s.key)
 		}
 	}
-	return b.String()
+	return b.String(), outageStep >= 0
 }

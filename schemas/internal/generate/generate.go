@@ -29,6 +29,8 @@ var Targets = []struct {
 }{
 	{"workspace", "atlas-release workspace (atlas-release.yaml)", &releases.Config{}, false},
 	{"manifest", "atlas-release release manifest (releases/<version>.yaml)", &releases.Manifest{}, false},
+	{"language", "atlas-release language settings (locales/<locale>/language.yaml)", &releases.Language{}, false},
+	{"translation", "atlas-release release translation (locales/<locale>/releases/<version>.yaml)", &releases.ReleaseTranslation{}, false},
 	{"runbook", "atlas-release cumulative runbook (runbook.json)", &templates.Runbook{}, true},
 	{"notes", "atlas-release release notes (notes --format json)", &templates.Notes{}, true},
 }

@@ -1,0 +1,265 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/Masterminds/semver/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/atlas-release/atlas-release/publish"
+	"github.com/atlas-release/atlas-release/signing"
+	"github.com/atlas-release/atlas-release/templates"
+)
+
+// NewCmdPublish builds `publish` and its subcommands.
+func NewCmdPublish(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "publish <target>",
+		Short: "Publish releases where customers find them",
+		Long: `Publish a release where customers find it. Every publish can be re-run any number
+of times: it finds what an earlier run published, writes only what changed, and
+never creates a duplicate.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageErrorf("unknown publish target %q; see `atlas-release publish --help`", args[0])
+			}
+			return usageErrorf("publish needs a target; see `atlas-release publish --help`")
+		},
+		RunE: func(*cobra.Command, []string) error { return nil },
+	}
+	cmd.AddCommand(NewCmdPublishZendesk(f, nil))
+	return cmd
+}
+
+// PublishZendeskOptions are the inputs of `publish zendesk`.
+type PublishZendeskOptions struct {
+	F         *Factory
+	Versions  []string
+	All       bool
+	URL       string
+	PublicKey string
+	Draft     bool
+	Force     bool
+	DryRun    bool
+	JSON      bool
+}
+
+// NewCmdPublishZendesk builds `publish zendesk`.
+func NewCmdPublishZendesk(f *Factory, runF func(*PublishZendeskOptions) error) *cobra.Command {
+	opts := &PublishZendeskOptions{F: f}
+	cmd := &cobra.Command{
+		Use:   "zendesk <version>... | --all",
+		Short: "Publish release notes and upgrade guides as ZenDesk Help Center articles",
+		Long: `Publish two Help Center articles per release — the release notes and the upgrade
+guide — in every locale the workspace translates the release into, in the section,
+permission group and user segment of zendesk: in atlas-release.yaml.
+
+Articles are found by their labels, so any machine can publish without local
+state. A run reads first, plans, then writes only what changed: an unchanged
+release makes no write at all, a changed one rewrites only the translations that
+changed. New articles are created as drafts and published once every translation
+is in place (--draft leaves them as drafts).
+
+An article edited by hand in ZenDesk since the last publish is never overwritten
+silently: the publish stops before writing anything and shows the difference
+between ZenDesk's text and the workspace's. Copy the edit into the workspace, or
+publish with --force to overwrite it. --dry-run shows the plan, with diffs.
+
+The upgrade guide tells customers how to check their downloads, so the public key
+is required: --public-key (a key or a .pub file), else $ATLAS_PUBLIC_KEY, else
+signing.publicKey of atlas-release.yaml.
+
+` + zendeskEnvHelp,
+		Example: `  ZENDESK_OAUTH_TOKEN=… atlas-release publish zendesk 4.3 --dry-run
+  atlas-release publish zendesk 4.3
+  atlas-release publish zendesk --all --json
+  ZENDESK_URL=http://127.0.0.1:8080 atlas-release publish zendesk 4.3   # a zendesk-sandbox`,
+		ValidArgsFunction: completeVersions(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Versions = args
+			if len(args) == 0 && !opts.All {
+				return usageErrorf("name the versions to publish, or pass --all")
+			}
+			if len(args) > 0 && opts.All {
+				return usageErrorf("--all publishes every release; do not name versions too")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return publishZendeskRun(cmd, opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.All, "all", false, "publish every release of the workspace")
+	cmd.Flags().StringVar(&opts.URL, "url", "", "the ZenDesk instance `URL` (default: $ZENDESK_URL, $ZENDESK_SUBDOMAIN, zendesk.url)")
+	cmd.Flags().StringVar(&opts.PublicKey, "public-key", "", "the public `KEY` (or .pub file) the upgrade guide gives customers")
+	cmd.Flags().BoolVar(&opts.Draft, "draft", false, "leave new articles and translations as drafts")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "overwrite articles edited by hand in ZenDesk")
+	cmd.Flags().BoolVarP(&opts.DryRun, "dry-run", "n", false, "show the plan, with diffs, and write nothing")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the result as JSON")
+	return cmd
+}
+
+func publishZendeskRun(cmd *cobra.Command, opts *PublishZendeskOptions) error {
+	f := opts.F
+	ios := f.IO
+	ws, err := f.ValidWorkspace()
+	if err != nil {
+		return err
+	}
+	var versions []*semver.Version
+	if opts.All {
+		for _, m := range ws.Manifests {
+			versions = append(versions, m.SemVer())
+		}
+	}
+	for _, arg := range opts.Versions {
+		v, err := versionArg("", arg)
+		if err != nil {
+			return err
+		}
+		if _, ok := ws.Find(v); !ok {
+			return fmt.Errorf("no release %s in the workspace (releases/%s.yaml)", v, v)
+		}
+		if !slices.ContainsFunc(versions, v.Equal) {
+			versions = append(versions, v)
+		}
+	}
+	slices.SortFunc(versions, func(a, b *semver.Version) int { return a.Compare(b) })
+	if ws.Config.Zendesk == nil {
+		return usageErrorf("atlas-release.yaml has no zendesk: settings (sectionId, permissionGroupId)")
+	}
+	pub, ok, err := f.PublicKey("--public-key", opts.PublicKey)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return usageErrorf("the upgrade guide tells customers how to check their downloads: pass --public-key, set %s, or set signing.publicKey in atlas-release.yaml", PublicKeyEnv)
+	}
+	set, err := f.Templates()
+	if err != nil {
+		return err
+	}
+	client, err := f.ZendeskClient(opts.URL, ws.Config)
+	if err != nil {
+		return err
+	}
+	bar := newProgressBar(ios)
+	res, err := publish.Run(cmd.Context(), publish.Options{
+		Workspace: ws, Templates: set, Client: client, Versions: versions, Generator: f.Generator(),
+		Signing: templates.Signing{PublicKey: pub.String(), KeyID: signing.KeyID(pub.ID())},
+		Draft:   opts.Draft, Force: opts.Force, DryRun: opts.DryRun,
+		Progress: bar.update,
+	})
+	bar.done()
+	if res != nil {
+		if opts.JSON {
+			if werr := writeJSON(ios.Out, res); werr != nil {
+				return werr
+			}
+		} else {
+			printPublishResult(ios, res)
+		}
+	}
+	var drift *publish.DriftError
+	if errors.As(err, &drift) && !opts.JSON {
+		fmt.Fprintln(ios.ErrOut, ios.Red("refused:")+" the diffs above show ZenDesk's text (-) against the workspace's (+).")
+	}
+	return err
+}
+
+// printPublishResult prints one line per article and locale, the diffs of
+// updates and drift, and a summary.
+func printPublishResult(ios *IOStreams, res *publish.Result) {
+	verb := "Published to"
+	if res.DryRun {
+		verb = "Plan for"
+	}
+	fmt.Fprintf(ios.Out, "%s %s\n\n", verb, res.Instance)
+	tw := tabwriter.NewWriter(ios.Out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "VERSION\tARTICLE\tLOCALE\tACTION\tSTATE\tURL")
+	for _, a := range res.Articles {
+		for _, t := range a.Translations {
+			state := "published"
+			if t.Draft {
+				state = "draft"
+			}
+			url := t.URL
+			if url == "" {
+				url = "-"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", a.Version, a.Kind, t.Locale, paintAction(ios, t.Action), state, url)
+		}
+		if len(a.Changes) > 0 {
+			fmt.Fprintf(tw, "%s\t%s\t\t%s\t%s\t\n", a.Version, a.Kind, paintAction(ios, publish.Relabel), strings.Join(a.Changes, ", "))
+		}
+	}
+	tw.Flush()
+	for _, a := range res.Articles {
+		for _, t := range a.Translations {
+			if t.Diff != "" && (res.DryRun || t.Action == publish.Drift) {
+				fmt.Fprintf(ios.Out, "\n%s %s (%s), %s:\n", a.Version, a.Kind, t.Locale, t.Action)
+				for _, line := range strings.SplitAfter(t.Diff, "\n") {
+					switch {
+					case strings.HasPrefix(line, "+") && !strings.HasPrefix(line, "+++"):
+						line = ios.Green(strings.TrimSuffix(line, "\n")) + "\n"
+					case strings.HasPrefix(line, "-") && !strings.HasPrefix(line, "---"):
+						line = ios.Red(strings.TrimSuffix(line, "\n")) + "\n"
+					}
+					fmt.Fprint(ios.Out, line)
+				}
+			}
+		}
+	}
+	counts := res.Counts()
+	var parts []string
+	for _, a := range []publish.Action{publish.Create, publish.Update, publish.Publish, publish.Adopt, publish.Overwrite, publish.Drift, publish.Unchanged} {
+		if counts[a] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[a], a))
+		}
+	}
+	fmt.Fprintf(ios.Out, "\n%s · %d request%s, %d write%s\n", strings.Join(parts, ", "), res.Requests, plural(int(res.Requests)), res.Writes, plural(int(res.Writes)))
+}
+
+func paintAction(ios *IOStreams, a publish.Action) string {
+	switch a {
+	case publish.Drift:
+		return ios.Red(string(a))
+	case publish.Unchanged:
+		return ios.Dim(string(a))
+	case publish.Create, publish.Update, publish.Publish, publish.Overwrite:
+		return ios.Green(string(a))
+	}
+	return string(a)
+}
+
+// progressBar draws the writes of a publish on a terminal's standard error.
+type progressBar struct {
+	ios   *IOStreams
+	drawn bool
+}
+
+func newProgressBar(ios *IOStreams) *progressBar { return &progressBar{ios: ios} }
+
+func (b *progressBar) update(p publish.Progress) {
+	if !b.ios.StderrTTY {
+		return
+	}
+	const width = 24
+	filled := width * p.Done / max(p.Total, 1)
+	what := p.What
+	if len(what) > 48 {
+		what = what[:47] + "…"
+	}
+	fmt.Fprintf(b.ios.ErrOut, "\r\x1b[K[%s%s] %d/%d %s", strings.Repeat("#", filled), strings.Repeat("-", width-filled), p.Done, p.Total, what)
+	b.drawn = true
+}
+
+func (b *progressBar) done() {
+	if b.drawn {
+		fmt.Fprint(b.ios.ErrOut, "\r\x1b[K")
+	}
+}

@@ -1,0 +1,133 @@
+package zendesktest
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// idempotencyWindow is how long ZenDesk remembers an Idempotency-Key.
+const idempotencyWindow = 2 * time.Hour
+
+// routeTickets serves the Support API's tickets: create (with Idempotency-Key),
+// show, update and list (optionally by external_id, which is not unique).
+func (s *Server) routeTickets(w http.ResponseWriter, r *http.Request, p string, body []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rest := strings.TrimPrefix(strings.TrimPrefix(p, "/api/v2/tickets"), "/")
+	switch {
+	case rest == "" && r.Method == http.MethodGet:
+		out := []*Ticket{}
+		ext := r.URL.Query().Get("external_id")
+		for _, t := range s.state.Tickets {
+			if ext == "" || t.ExternalID == ext {
+				out = append(out, t)
+			}
+		}
+		paginate(w, r, s.cfg.PageSizeLimit, "tickets", out)
+	case rest == "" && r.Method == http.MethodPost:
+		s.createTicket(w, r, body)
+	case rest != "" && !strings.Contains(rest, "/"):
+		id, _ := strconv.ParseInt(rest, 10, 64)
+		i := slices.IndexFunc(s.state.Tickets, func(t *Ticket) bool { return t.ID == id })
+		if i < 0 {
+			notFound(w)
+			return
+		}
+		switch r.Method {
+		case http.MethodGet:
+			writeJSON(w, 200, map[string]any{"ticket": s.state.Tickets[i]})
+		case http.MethodPut:
+			s.updateTicket(w, s.state.Tickets[i], body)
+		default:
+			methodNotAllowed(w)
+		}
+	default:
+		notFound(w)
+	}
+}
+
+type ticketRequest struct {
+	Ticket *struct {
+		Subject      string         `json:"subject"`
+		Comment      *TicketComment `json:"comment"`
+		Tags         []string       `json:"tags"`
+		ExternalID   string         `json:"external_id"`
+		CustomFields []CustomField  `json:"custom_fields"`
+		Status       string         `json:"status"`
+	} `json:"ticket"`
+}
+
+func (s *Server) createTicket(w http.ResponseWriter, r *http.Request, body []byte) {
+	key := r.Header.Get("Idempotency-Key")
+	if key != "" {
+		if e, ok := s.idem[key]; ok && s.now().Sub(e.at) < idempotencyWindow {
+			if !bytes.Equal(e.body, body) {
+				writeJSON(w, 400, map[string]any{"error": "IdempotentRequestError", "description": "Idempotency-Key was already used with a different request body"})
+				return
+			}
+			w.Header().Set("X-Idempotency-Lookup", "hit")
+			for _, t := range s.state.Tickets {
+				if t.ID == e.ticketID {
+					writeJSON(w, 201, map[string]any{"ticket": t})
+					return
+				}
+			}
+		}
+	}
+	var req ticketRequest
+	if err := json.Unmarshal(body, &req); err != nil || req.Ticket == nil {
+		writeJSON(w, 400, map[string]any{"error": map[string]any{"title": "Invalid request", "message": "The request body must be an object with a \"ticket\" key."}})
+		return
+	}
+	t := req.Ticket
+	if t.Comment == nil || (strings.TrimSpace(t.Comment.Body) == "" && strings.TrimSpace(t.Comment.HTMLBody) == "") {
+		writeJSON(w, 422, map[string]any{"error": "RecordInvalid", "description": "Record validation errors",
+			"details": map[string]any{"base": []any{map[string]string{"description": "Description: cannot be blank", "error": "BlankValue"}}}})
+		return
+	}
+	now := s.now()
+	status := t.Status
+	if status == "" {
+		status = "new"
+	}
+	ticket := &Ticket{ID: s.state.id(), Subject: t.Subject, Description: cmpLocale(t.Comment.Body, t.Comment.HTMLBody),
+		Comments: []TicketComment{*t.Comment}, Tags: t.Tags, ExternalID: t.ExternalID, CustomFields: t.CustomFields,
+		Status: status, CreatedAt: now, UpdatedAt: now}
+	s.state.Tickets = append(s.state.Tickets, ticket)
+	if key != "" {
+		w.Header().Set("X-Idempotency-Lookup", "miss")
+		s.idem[key] = idemEntry{body: body, ticketID: ticket.ID, at: now}
+	}
+	writeJSON(w, 201, map[string]any{"ticket": ticket})
+}
+
+func (s *Server) updateTicket(w http.ResponseWriter, t *Ticket, body []byte) {
+	var req ticketRequest
+	if err := json.Unmarshal(body, &req); err != nil || req.Ticket == nil {
+		writeJSON(w, 400, map[string]any{"error": map[string]any{"title": "Invalid request", "message": "The request body must be an object with a \"ticket\" key."}})
+		return
+	}
+	u := req.Ticket
+	if u.Subject != "" {
+		t.Subject = u.Subject
+	}
+	if u.Status != "" {
+		t.Status = u.Status
+	}
+	if u.Tags != nil {
+		t.Tags = u.Tags
+	}
+	if u.CustomFields != nil {
+		t.CustomFields = u.CustomFields
+	}
+	if u.Comment != nil {
+		t.Comments = append(t.Comments, *u.Comment)
+	}
+	t.UpdatedAt = s.now()
+	writeJSON(w, 200, map[string]any{"ticket": t})
+}

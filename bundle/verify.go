@@ -33,6 +33,8 @@ type Report struct {
 	Bundle *Manifest `json:"bundle,omitempty"`
 	// Extracted is the folder the bundle was extracted into.
 	Extracted string `json:"extracted,omitempty"`
+	// Downloaded is where a file verified from a URL was kept.
+	Downloaded string `json:"downloaded,omitempty"`
 	// Warning says what was not checked, for files not written by atlas-release.
 	Warning string `json:"warning,omitempty"`
 }

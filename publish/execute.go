@@ -15,26 +15,31 @@ const maxLookups = 3
 
 // writer runs the writes of a publish and reports them.
 type writer struct {
-	o     Options
-	mu    sync.Mutex
-	done  int
-	total int
+	progress func(Progress)
+	onWrite  func(Write)
+	mu       sync.Mutex
+	done     int
+	total    int
 }
 
-func (w *writer) step(what string) {
+// wrote reports a completed write.
+func (w *writer) wrote(wr Write) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.done++
-	if w.o.Progress != nil {
-		w.o.Progress(Progress{Done: w.done, Total: max(w.total, w.done), What: what})
+	if w.progress != nil {
+		w.progress(Progress{Done: w.done, Total: max(w.total, w.done), What: wr.Item + ": " + wr.Action})
+	}
+	if w.onWrite != nil {
+		w.onWrite(wr)
 	}
 }
 
 // execute carries out the plans, several articles at a time; the writes of one
 // article are in order. Every article is attempted; the errors are returned
 // together, in plan order.
-func execute(ctx context.Context, o Options, plans []*plan) error {
-	w := &writer{o: o}
+func execute(ctx context.Context, o ZendeskOptions, plans []*plan) error {
+	w := &writer{progress: o.Progress, onWrite: o.OnWrite}
 	for _, p := range plans {
 		w.total += p.writes(o)
 	}
@@ -53,7 +58,7 @@ func execute(ctx context.Context, o Options, plans []*plan) error {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			if err := p.execute(ctx, w); err != nil {
+			if err := p.execute(ctx, o, w); err != nil {
 				errs[i] = fmt.Errorf("%s %s: %w", p.version, p.kind, err)
 			}
 			p.result.Translations = results(p.trans)
@@ -64,7 +69,7 @@ func execute(ctx context.Context, o Options, plans []*plan) error {
 }
 
 // writes predicts the number of writes of a plan, for progress.
-func (p *plan) writes(o Options) int {
+func (p *plan) writes(o ZendeskOptions) int {
 	n := 0
 	for _, t := range p.trans {
 		switch t.action {
@@ -88,8 +93,7 @@ func (p *plan) name(locale string) string { return p.version + " " + p.kind + " 
 // execute writes one article: it creates the article if needed, writes each
 // translation that changed, publishes, and finally records the fingerprints in
 // the labels (last, so that an interrupted run is recognised as such).
-func (p *plan) execute(ctx context.Context, w *writer) error {
-	o := w.o
+func (p *plan) execute(ctx context.Context, o ZendeskOptions, w *writer) error {
 	c := o.Client
 	cfg := o.Workspace.Config
 	product := cfg.Product.ID
@@ -101,7 +105,7 @@ func (p *plan) execute(ctx context.Context, w *writer) error {
 		if err != nil {
 			return err
 		}
-		w.step(p.name(first.doc.locale) + ": create")
+		w.wrote(Write{Action: "create article", Item: p.name(first.doc.locale), ID: a.ID, URL: a.HTMLURL})
 		p.remote = &remoteArticle{id: a.ID, labels: a.LabelNames, meta: *a, byLocale: map[string]*zendesk.Article{first.doc.locale: a}}
 		p.result.ID = a.ID
 		withArticle, first.remote = first, a
@@ -120,7 +124,7 @@ func (p *plan) execute(ctx context.Context, w *writer) error {
 			if err != nil {
 				return err
 			}
-			w.step(p.name(locale) + ": create")
+			w.wrote(Write{Action: "create translation", Item: p.name(locale), ID: p.remote.id, URL: tr.HTMLURL})
 			t.rec = recorded{sent: t.doc.fp, stored: Fingerprint(tr.Title, tr.Body)}
 			t.result.URL, t.result.Draft = tr.HTMLURL, tr.Draft
 			publish[locale] = !o.Draft
@@ -134,7 +138,7 @@ func (p *plan) execute(ctx context.Context, w *writer) error {
 			if err != nil {
 				return err
 			}
-			w.step(p.name(locale) + ": " + string(t.action))
+			w.wrote(Write{Action: string(t.action), Item: p.name(locale), ID: p.remote.id, URL: tr.HTMLURL})
 			t.rec = recorded{sent: t.doc.fp, stored: Fingerprint(tr.Title, tr.Body)}
 			t.result.URL, t.result.Draft = cmpOr(tr.HTMLURL, t.result.URL), tr.Draft
 		case Publish:
@@ -152,7 +156,7 @@ func (p *plan) execute(ctx context.Context, w *writer) error {
 		if err != nil {
 			return err
 		}
-		w.step(p.name(t.doc.locale) + ": publish")
+		w.wrote(Write{Action: "publish", Item: p.name(t.doc.locale), ID: p.remote.id, URL: tr.HTMLURL})
 		t.result.Draft = tr.Draft
 		t.result.URL = cmpOr(tr.HTMLURL, t.result.URL)
 	}
@@ -172,7 +176,7 @@ func (p *plan) execute(ctx context.Context, w *writer) error {
 	if err != nil {
 		return err
 	}
-	w.step(p.name("") + "labels")
+	w.wrote(Write{Action: "update labels", Item: p.version + " " + p.kind, ID: p.remote.id})
 	p.remote.labels = a.LabelNames
 	return nil
 }
@@ -180,7 +184,7 @@ func (p *plan) execute(ctx context.Context, w *writer) error {
 // createArticle creates the article with its first translation, as a draft. When
 // the outcome of the create is unknown, it looks for the article before trying
 // again.
-func (p *plan) createArticle(ctx context.Context, o Options, d *document) (*zendesk.Article, error) {
+func (p *plan) createArticle(ctx context.Context, o ZendeskOptions, d *document) (*zendesk.Article, error) {
 	cfg := o.Workspace.Config
 	product := cfg.Product.ID
 	identity := identityLabel(product, p.kind, p.version)
@@ -215,7 +219,7 @@ func (p *plan) createArticle(ctx context.Context, o Options, d *document) (*zend
 
 // createTranslation adds a locale to the article, looking before trying again
 // when the outcome of a create is unknown.
-func (p *plan) createTranslation(ctx context.Context, o Options, d *document) (*zendesk.Translation, error) {
+func (p *plan) createTranslation(ctx context.Context, o ZendeskOptions, d *document) (*zendesk.Translation, error) {
 	var last error
 	for range maxLookups {
 		tr, err := o.Client.CreateTranslation(ctx, p.remote.id, zendesk.NewTranslation{Locale: d.locale, Title: d.title, Body: d.body, Draft: true})

@@ -24,7 +24,7 @@ func checkLabels(cfg *releases.Config, locales []string) error {
 // findArticles lists the managed articles of the versions in every locale, and
 // indexes them by identity label. Two articles with one identity are an error:
 // which one is ours cannot be guessed.
-func findArticles(ctx context.Context, o Options, locales []string) (map[string]*remoteArticle, error) {
+func findArticles(ctx context.Context, o ZendeskOptions, locales []string) (map[string]*remoteArticle, error) {
 	product := o.Workspace.Config.Product.ID
 	filter := []string{managedLabel(product)}
 	if len(o.Versions) == 1 {
@@ -82,7 +82,7 @@ func joinIDs(ids []int64) string {
 }
 
 // decide plans what to do to the article and to each of its translations.
-func (p *plan) decide(o Options, remote map[string]*remoteArticle) {
+func (p *plan) decide(o ZendeskOptions, remote map[string]*remoteArticle) {
 	cfg := o.Workspace.Config
 	product := cfg.Product.ID
 	p.remote = remote[identityLabel(product, p.kind, p.version)]

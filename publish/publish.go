@@ -15,8 +15,8 @@ import (
 	"github.com/atlas-release/atlas-release/zendesk"
 )
 
-// Options configure a publish.
-type Options struct {
+// ZendeskOptions configure publishing to ZenDesk.
+type ZendeskOptions struct {
 	// Workspace must have validated.
 	Workspace *releases.Workspace
 	// Templates render the default locale's documents (the workspace's
@@ -39,6 +39,8 @@ type Options struct {
 	Concurrency int
 	// Progress is told about every write; it may be nil.
 	Progress func(Progress)
+	// OnWrite is told about every completed write (the journal records them).
+	OnWrite func(Write)
 }
 
 // Progress reports one write.
@@ -73,8 +75,8 @@ const (
 	Relabel Action = "relabel"
 )
 
-// Result is what a publish did, or would do with DryRun.
-type Result struct {
+// ZendeskResult is what publishing to ZenDesk did, or would do with DryRun.
+type ZendeskResult struct {
 	SchemaVersion int    `json:"schemaVersion"`
 	Instance      string `json:"instance"`
 	DryRun        bool   `json:"dryRun"`
@@ -110,7 +112,7 @@ type TranslationResult struct {
 }
 
 // Counts sums the translations by action.
-func (r *Result) Counts() map[Action]int {
+func (r *ZendeskResult) Counts() map[Action]int {
 	out := map[Action]int{}
 	for _, a := range r.Articles {
 		for _, t := range a.Translations {
@@ -122,7 +124,7 @@ func (r *Result) Counts() map[Action]int {
 
 // DriftError refuses a publish that would overwrite edits made by hand.
 type DriftError struct {
-	Result *Result
+	Result *ZendeskResult
 }
 
 func (e *DriftError) Error() string {
@@ -165,9 +167,9 @@ type remoteArticle struct {
 	byLocale map[string]*zendesk.Article
 }
 
-// Run publishes the releases, or plans it with DryRun. A *DriftError means
+// Zendesk publishes the releases' articles, or plans it with DryRun. A *DriftError means
 // nothing was written because of edits made by hand.
-func Run(ctx context.Context, o Options) (*Result, error) {
+func Zendesk(ctx context.Context, o ZendeskOptions) (*ZendeskResult, error) {
 	ws := o.Workspace
 	cfg := ws.Config
 	if cfg.Zendesk == nil {
@@ -187,7 +189,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err := checkLabels(cfg, locales); err != nil {
 		return nil, err
 	}
-	res := &Result{SchemaVersion: 1, Instance: o.Client.BaseURL(), DryRun: o.DryRun}
+	res := &ZendeskResult{SchemaVersion: 1, Instance: o.Client.BaseURL(), DryRun: o.DryRun}
 	enabled, err := o.Client.Locales(ctx)
 	if err != nil {
 		return nil, err
@@ -238,7 +240,7 @@ type edition struct {
 }
 
 // editions lists the default locale's edition, then one per other listed locale.
-func editions(o Options) ([]*edition, error) {
+func editions(o ZendeskOptions) ([]*edition, error) {
 	ws := o.Workspace
 	def := ws.Config.DefaultLocale()
 	out := []*edition{{locale: def, ws: ws, set: o.Templates}}
@@ -265,7 +267,7 @@ func editions(o Options) ([]*edition, error) {
 
 // render renders every article in every locale it is published in, and lists
 // those locales, the default first.
-func render(o Options) ([]*plan, []string, error) {
+func render(o ZendeskOptions) ([]*plan, []string, error) {
 	eds, err := editions(o)
 	if err != nil {
 		return nil, nil, err
@@ -303,7 +305,7 @@ func render(o Options) ([]*plan, []string, error) {
 }
 
 // render renders the two documents of a version in the edition's locale.
-func (e *edition) render(o Options, v *semver.Version) ([2]*document, error) {
+func (e *edition) render(o ZendeskOptions, v *semver.Version) ([2]*document, error) {
 	var docs [2]*document
 	notes, err := templates.NewNotes(e.ws, v, o.Generator)
 	if err != nil {

@@ -56,7 +56,7 @@ func newEnv(t *testing.T, cfg zendesktest.Config) *env {
 	return &env{t: t, fsys: example.FS(t), srv: srv, clock: clock}
 }
 
-func (e *env) options(versions ...string) publish.Options {
+func (e *env) options(versions ...string) publish.ZendeskOptions {
 	e.t.Helper()
 	ws, err := releases.Load(e.fsys)
 	if err != nil {
@@ -78,16 +78,16 @@ func (e *env) options(versions ...string) publish.Options {
 	for _, v := range versions {
 		vs = append(vs, semver.MustParse(v))
 	}
-	return publish.Options{Workspace: ws, Templates: set, Client: client, Versions: vs, Generator: "atlas-release test",
+	return publish.ZendeskOptions{Workspace: ws, Templates: set, Client: client, Versions: vs, Generator: "atlas-release test",
 		Signing: templates.Signing{PublicKey: publicKey, KeyID: "E7620F1842B4E81F"}}
 }
 
-func (e *env) publish(o publish.Options) (*publish.Result, error) {
+func (e *env) publish(o publish.ZendeskOptions) (*publish.ZendeskResult, error) {
 	e.t.Helper()
-	return publish.Run(context.Background(), o)
+	return publish.Zendesk(context.Background(), o)
 }
 
-func (e *env) mustPublish(versions ...string) *publish.Result {
+func (e *env) mustPublish(versions ...string) *publish.ZendeskResult {
 	e.t.Helper()
 	res, err := e.publish(e.options(versions...))
 	if err != nil {
@@ -331,7 +331,7 @@ func TestFaultsConverge(t *testing.T) {
 				e.srv.Inject(zendesktest.Fault{Kind: zendesktest.Fail500, Method: "GET", PathPattern: "/articles$", Times: 1})
 			}
 			var err error
-			var res *publish.Result
+			var res *publish.ZendeskResult
 			for run := 1; run <= 4; run++ {
 				if res, err = e.publish(e.options("4.2.0", "4.3.0")); err == nil {
 					break

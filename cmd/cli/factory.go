@@ -98,6 +98,15 @@ func (f *Factory) Workspace() (*releases.Workspace, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load workspace %s: %w", root, err)
 	}
+	// The environment overrides the workspace file: cut renders download links
+	// and publish uploads to the same GitHub.
+	if api := f.Getenv(GitHubAPIURLEnv); api != "" && ws.Config != nil && ws.Config.GitHub != nil {
+		gh := *ws.Config.GitHub
+		gh.APIURL = api
+		cfg := *ws.Config
+		cfg.GitHub = &gh
+		ws.Config = &cfg
+	}
 	f.ws = ws
 	return ws, nil
 }

@@ -15,26 +15,6 @@ import (
 	"github.com/atlas-release/atlas-release/templates"
 )
 
-// NewCmdPublish builds `publish` and its subcommands.
-func NewCmdPublish(f *Factory) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "publish <target>",
-		Short: "Publish releases where customers find them",
-		Long: `Publish a release where customers find it. Every publish can be re-run any number
-of times: it finds what an earlier run published, writes only what changed, and
-never creates a duplicate.`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				return usageErrorf("unknown publish target %q; see `atlas-release publish --help`", args[0])
-			}
-			return usageErrorf("publish needs a target; see `atlas-release publish --help`")
-		},
-		RunE: func(*cobra.Command, []string) error { return nil },
-	}
-	cmd.AddCommand(NewCmdPublishZendesk(f, nil))
-	return cmd
-}
-
 // PublishZendeskOptions are the inputs of `publish zendesk`.
 type PublishZendeskOptions struct {
 	F         *Factory
@@ -148,7 +128,7 @@ func publishZendeskRun(cmd *cobra.Command, opts *PublishZendeskOptions) error {
 		return err
 	}
 	bar := newProgressBar(ios)
-	res, err := publish.Run(cmd.Context(), publish.Options{
+	res, err := publish.Zendesk(cmd.Context(), publish.ZendeskOptions{
 		Workspace: ws, Templates: set, Client: client, Versions: versions, Generator: f.Generator(),
 		Signing: templates.Signing{PublicKey: pub.String(), KeyID: signing.KeyID(pub.ID())},
 		Draft:   opts.Draft, Force: opts.Force, DryRun: opts.DryRun,
@@ -173,7 +153,7 @@ func publishZendeskRun(cmd *cobra.Command, opts *PublishZendeskOptions) error {
 
 // printPublishResult prints one line per article and locale, the diffs of
 // updates and drift, and a summary.
-func printPublishResult(ios *IOStreams, res *publish.Result) {
+func printPublishResult(ios *IOStreams, res *publish.ZendeskResult) {
 	verb := "Published to"
 	if res.DryRun {
 		verb = "Plan for"
@@ -230,7 +210,9 @@ func paintAction(ios *IOStreams, a publish.Action) string {
 		return ios.Red(string(a))
 	case publish.Unchanged:
 		return ios.Dim(string(a))
-	case publish.Create, publish.Update, publish.Publish, publish.Overwrite:
+	case publish.Conflict:
+		return ios.Red(string(a))
+	case publish.Create, publish.Update, publish.Publish, publish.Overwrite, "upload", "replace", publish.Reupload:
 		return ios.Green(string(a))
 	}
 	return string(a)

@@ -114,3 +114,34 @@ func TestPublishRefusesUnusableSettings(t *testing.T) {
 		}
 	}
 }
+
+// TestPublishGitHubNeverShowsTheToken publishes to a server that quotes the
+// Authorization header it receives in every error.
+func TestPublishGitHubNeverShowsTheToken(t *testing.T) {
+	const secret = "ghp_SECRET_never_printed_42"
+	dir := exampleWorkspace(t)
+	keys := t.TempDir()
+	if code, _, stderr := runCLI(t, nil, "keygen", "--out-dir", keys, "--unencrypted"); code != 0 {
+		t.Fatal(stderr)
+	}
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprintf(w, `{"message":"token %s is not allowed","errors":[{"resource":"Release","field":"%s","code":"invalid"}]}`,
+			r.Header.Get("Authorization"), r.Header.Get("Authorization"))
+	}))
+	defer echo.Close()
+	env := map[string]string{"GITHUB_TOKEN": secret, "GITHUB_API_URL": echo.URL + "/api/v3", "ATLAS_SIGNING_KEY": filepath.Join(keys, "atlas-release.key")}
+	if code, _, stderr := runCLI(t, env, "-C", dir, "cut", "4.3"); code != 0 {
+		t.Fatal(stderr)
+	}
+	for _, args := range [][]string{{"publish", "github", "4.3"}, {"publish", "github", "4.3", "--json"}, {"publish", "4.3", "--dry-run"}} {
+		code, stdout, stderr := runCLI(t, env, append([]string{"-C", dir}, args...)...)
+		if code != ExitAuth {
+			t.Errorf("%v: exit %d, want %d: %s", args, code, ExitAuth, stderr)
+		}
+		if strings.Contains(stdout+stderr, secret) {
+			t.Errorf("%v shows the token:\n%s%s", args, stdout, stderr)
+		}
+	}
+}

@@ -15,7 +15,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/atlas-release/atlas-release/bundle"
+	"github.com/atlas-release/atlas-release/ghrelease"
 	"github.com/atlas-release/atlas-release/releases"
+	"github.com/atlas-release/atlas-release/signing"
 	"github.com/atlas-release/atlas-release/zendesk"
 )
 
@@ -81,10 +84,19 @@ func exitCode(err error) int {
 		return ExitUsage
 	case errors.As(err, &invalid), errors.As(err, &verified):
 		return ExitValidation
-	case errors.As(err, &auth), zendesk.KindOf(err) == zendesk.KindAuth, zendesk.KindOf(err) == zendesk.KindPermission:
+	case errors.As(err, &auth), zendesk.KindOf(err) == zendesk.KindAuth, zendesk.KindOf(err) == zendesk.KindPermission,
+		ghrelease.KindOf(err) == ghrelease.KindAuth, ghrelease.KindOf(err) == ghrelease.KindPermission:
 		return ExitAuth
+	case isVerificationFailure(err):
+		return ExitValidation
 	}
 	return ExitError
+}
+
+// isVerificationFailure reports a file that failed its checks: a signature, a
+// bundle or a cut.
+func isVerificationFailure(err error) bool {
+	return errors.Is(err, signing.ErrVerification) || errors.Is(err, bundle.ErrInvalid)
 }
 
 // usageError is a mistake in how the command was called.

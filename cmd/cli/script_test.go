@@ -33,6 +33,7 @@ func TestScripts(t *testing.T) {
 			"status":  cmdStatus,
 			"replace": cmdReplace,
 			"zendesk": cmdZendesk,
+			"github":  cmdGitHub,
 		},
 	})
 }

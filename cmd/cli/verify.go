@@ -26,6 +26,9 @@ type VerifyOptions struct {
 	ExpectProduct string
 	Extract       string
 	JSON          bool
+	// URL downloads the file (and its signature) before checking it.
+	URL         string
+	DownloadDir string
 }
 
 // NewCmdVerify builds `verify`.
@@ -47,18 +50,30 @@ func NewCmdVerify(f *Factory, runF func(*VerifyOptions) error) *cobra.Command {
 With --extract DIR, a bundle that passed is extracted into DIR, which must be
 empty, without any file escaping it. Nothing is written when a check fails.
 
+With --url, the file and its signature (<url>.minisig) are downloaded first, over
+HTTPS, into --download-dir (default: the current folder); they are kept only if
+they pass.
+
 The public key is --key (the "RW…" line or a .pub file), else ATLAS_PUBLIC_KEY,
 else signing.publicKey of the workspace you are in.`,
 		Example: `  atlas-release verify atlas-4.3.0-from-4.1.0.tar.gz --key RWQ… --expect-version 4.3
   atlas-release verify atlas-4.3.0-from-4.1.0.tar.gz --key atlas-release.pub --extract runbook
-  atlas-release verify SHA256SUMS --key RWQ…`,
-		Args: rangeArgs(1, 1),
+  atlas-release verify SHA256SUMS --key RWQ…
+  atlas-release verify --url https://github.com/acme/runbooks/releases/download/v4.3.0/acme-4.3.0-from-4.1.0.tar.gz --key RWQ… --extract runbook`,
+		Args: rangeArgs(0, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.File = args[0]
+			switch {
+			case len(args) == 1 && opts.URL != "":
+				return usageErrorf("give a file or --url, not both")
+			case len(args) == 0 && opts.URL == "":
+				return usageErrorf("verify needs a file, or --url")
+			case len(args) == 1:
+				opts.File = args[0]
+			}
 			if runF != nil {
 				return runF(opts)
 			}
-			return verifyRun(opts)
+			return verifyRun(cmd, opts)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Key, "key", "", "the public `KEY`: its base64 line or a .pub file")
@@ -67,13 +82,24 @@ else signing.publicKey of the workspace you are in.`,
 	cmd.Flags().StringVar(&opts.ExpectProduct, "expect-product", "", "fail unless the file is for this product `ID`")
 	cmd.Flags().StringVar(&opts.Extract, "extract", "", "extract a verified bundle into `DIR` (empty or new)")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the result as JSON")
+	cmd.Flags().StringVar(&opts.URL, "url", "", "download the file at `URL` (and <URL>.minisig), then check it")
+	cmd.Flags().StringVar(&opts.DownloadDir, "download-dir", ".", "with --url, keep the downloads in `DIR`")
 	return cmd
 }
 
-func verifyRun(opts *VerifyOptions) error {
+func verifyRun(cmd *cobra.Command, opts *VerifyOptions) error {
 	pub, err := opts.publicKey()
 	if err != nil {
 		return err
+	}
+	var keep func() (string, error)
+	if opts.URL != "" {
+		file, k, cleanup, err := download(cmd.Context(), opts.URL, opts.DownloadDir)
+		if err != nil {
+			return err
+		}
+		defer cleanup()
+		opts.File, keep = file, k
 	}
 	expect := bundle.Expect{Product: opts.ExpectProduct}
 	if opts.ExpectVersion != "" {
@@ -101,11 +127,21 @@ func verifyRun(opts *VerifyOptions) error {
 	if err != nil {
 		return err
 	}
+	if keep != nil {
+		kept, err := keep()
+		if err != nil {
+			return err
+		}
+		rep.Downloaded = kept
+	}
 	ios := opts.F.IO
 	if opts.JSON {
 		return writeJSON(ios.Out, rep)
 	}
 	fmt.Fprintf(ios.Out, "%s %s: signed by key %s\n", ios.Green("OK"), rep.File, rep.KeyID)
+	if rep.Downloaded != "" {
+		fmt.Fprintf(ios.Out, "  downloaded to %s (and its .minisig)\n", rep.Downloaded)
+	}
 	fmt.Fprintf(ios.Out, "  trusted comment: %s\n", rep.Comment)
 	if m := rep.Bundle; m != nil {
 		fmt.Fprintf(ios.Out, "  runbook bundle: %s %s → %s, %d files checked against manifest.json and SHA256SUMS\n", m.Product, m.From, m.To, len(m.Files)+2)

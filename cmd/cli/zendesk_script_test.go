@@ -22,6 +22,8 @@ var emulators sync.Map // *testscript.TestScript → *zendesktest.Server
 //	zendesk writes N                                 N write requests since the start or the last reset
 //	zendesk articles N                               the help center holds N articles
 //	zendesk edit <locale> <label> <old> <new>        edit an article's text by hand, as in the ZenDesk editor
+//	zendesk contains <locale> <label> <text>         the article's text in the locale contains text
+//	zendesk fault 500 <METHOD> <path regexp> <times> | zendesk clear
 func cmdZendesk(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) == 0 {
 		ts.Fatalf("usage: zendesk start|reset|writes|articles|edit ...")
@@ -78,6 +80,26 @@ func cmdZendesk(ts *testscript.TestScript, neg bool, args []string) {
 		if !edited {
 			ts.Fatalf("zendesk edit: no %s article labelled %s contains %q", locale, label, old)
 		}
+	case args[0] == "contains" && len(args) == 4:
+		st := srv.Snapshot()
+		for id, a := range st.Articles {
+			if containsString(a.LabelNames, args[2]) {
+				for _, tr := range st.Translations[id] {
+					if tr.Locale == args[1] && strings.Contains(tr.Body, args[3]) {
+						return
+					}
+				}
+			}
+		}
+		ts.Fatalf("zendesk: no %s article labelled %s contains %q", args[1], args[2], args[3])
+	case args[0] == "fault" && len(args) == 5:
+		times, err := strconv.Atoi(args[4])
+		if err != nil {
+			ts.Fatalf("zendesk fault: bad count %q", args[4])
+		}
+		srv.Inject(zendesktest.Fault{Kind: zendesktest.Fail500, Method: args[2], PathPattern: args[3], Times: times})
+	case args[0] == "clear" && len(args) == 1:
+		srv.ClearFaults()
 	default:
 		ts.Fatalf("zendesk: bad arguments %q", args)
 	}

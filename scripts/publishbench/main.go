@@ -54,13 +54,13 @@ func run(nVersions int, latency time.Duration, limit int) error {
 	for _, m := range ws.Manifests {
 		versions = append(versions, m.SemVer())
 	}
-	publishOnce := func() (*publish.Result, zendesk.Stats, time.Duration, error) {
+	publishOnce := func() (*publish.ZendeskResult, zendesk.Stats, time.Duration, error) {
 		client, err := zendesk.New(zendesk.Options{BaseURL: srv.URL, Credentials: zendesk.BearerToken("bench")})
 		if err != nil {
 			return nil, zendesk.Stats{}, 0, err
 		}
 		start := time.Now()
-		res, err := publish.Run(context.Background(), publish.Options{Workspace: ws, Templates: set, Client: client, Versions: versions,
+		res, err := publish.Zendesk(context.Background(), publish.ZendeskOptions{Workspace: ws, Templates: set, Client: client, Versions: versions,
 			Generator: "publishbench", Signing: templates.Signing{PublicKey: "RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3", KeyID: "E7620F1842B4E81F"}})
 		return res, client.Stats(), time.Since(start), err
 	}

@@ -168,6 +168,13 @@ func (s *Server) SetBaseURL(u string) {
 	s.base = u
 }
 
+// ClearFaults removes the faults not yet triggered: the outage is over.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+}
+
 // PendingFaults counts the injected faults not yet triggered.
 func (s *Server) PendingFaults() int {
 	s.mu.Lock()

@@ -1,0 +1,457 @@
+// Package ghrelease is a client of GitHub releases, over google/go-github: find a
+// release by tag (drafts included), create a draft, list, upload, download and
+// delete assets, publish. It checks before any write that the token may publish,
+// retries rate limits and server errors with backoff, never repeats a create or
+// an upload whose outcome is unknown (KindAmbiguous: look, then decide), and
+// classifies every failure so that the command line can choose an exit code.
+//
+// The package is a leaf: it imports nothing else from this module.
+package ghrelease
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/go-github/v89/github"
+)
+
+// Defaults of Options.
+const (
+	DefaultMaxAttempts = 5
+	DefaultMaxWait     = 5 * time.Minute
+)
+
+// Options configure a Client.
+type Options struct {
+	// APIURL is the REST API: empty or https://api.github.com for github.com,
+	// else a GitHub Enterprise Server API such as https://ghe.example.com/api/v3.
+	// Plain HTTP is accepted only for a loopback address (a fake).
+	APIURL string
+	// Token authenticates every request. Required.
+	Token string
+	// Repository is "owner/name".
+	Repository string
+	HTTPClient *http.Client
+	// MaxAttempts bounds the attempts of one call.
+	MaxAttempts int
+	// MaxWait is the longest wait for a rate limit to reset; a longer one fails
+	// the call.
+	MaxWait   time.Duration
+	UserAgent string
+	// Clock and Sleep replace the wall clock in tests.
+	Clock func() time.Time
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// Client publishes releases to one repository.
+type Client struct {
+	gh          *github.Client
+	owner, repo string
+	web         string // where releases are seen and downloaded, e.g. https://github.com
+	apiHost     string // the Enterprise API's host; "" for github.com
+	token       string
+	attempts    int
+	maxWait     time.Duration
+	clock       func() time.Time
+	sleep       func(ctx context.Context, d time.Duration) error
+	requests    atomic.Int64
+	writes      atomic.Int64
+}
+
+// Release is a GitHub release.
+type Release struct {
+	ID        int64   `json:"id"`
+	Tag       string  `json:"tag"`
+	Name      string  `json:"name"`
+	Body      string  `json:"-"`
+	Draft     bool    `json:"draft"`
+	Immutable bool    `json:"immutable"`
+	HTMLURL   string  `json:"url"`
+	Assets    []Asset `json:"assets"`
+
+	upload string
+}
+
+// Asset is a file of a release.
+type Asset struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+	Size int64  `json:"size"`
+	// State is "uploaded" once the upload completed.
+	State string `json:"state"`
+	// SHA256 is the digest GitHub computed, hex, or "" when the server does not
+	// report digests.
+	SHA256      string `json:"sha256,omitempty"`
+	DownloadURL string `json:"downloadUrl"`
+}
+
+// Stats count what a client did.
+type Stats struct {
+	Requests int64 `json:"requests"`
+	Writes   int64 `json:"writes"`
+}
+
+// New returns a client of one repository.
+func New(o Options) (*Client, error) {
+	owner, repo, ok := strings.Cut(o.Repository, "/")
+	if !ok || owner == "" || repo == "" || strings.Contains(repo, "/") {
+		return nil, fmt.Errorf("github: %q is not a repository like owner/name", o.Repository)
+	}
+	if strings.TrimSpace(o.Token) == "" {
+		return nil, errors.New("github: no token")
+	}
+	c := &Client{owner: owner, repo: repo, token: o.Token, attempts: o.MaxAttempts, maxWait: o.MaxWait, clock: o.Clock, sleep: o.Sleep}
+	if c.attempts <= 0 {
+		c.attempts = DefaultMaxAttempts
+	}
+	if c.maxWait <= 0 {
+		c.maxWait = DefaultMaxWait
+	}
+	if c.clock == nil {
+		c.clock = time.Now //nolint:forbidigo // retries wait on the wall clock; nothing written depends on it
+	}
+	if c.sleep == nil {
+		c.sleep = sleepContext
+	}
+	hc := &http.Client{Timeout: 10 * time.Minute}
+	if o.HTTPClient != nil {
+		copied := *o.HTTPClient
+		hc = &copied
+	}
+	counting := hc.Transport
+	if counting == nil {
+		counting = http.DefaultTransport
+	}
+	hc.Transport = roundTripper(func(req *http.Request) (*http.Response, error) {
+		c.requests.Add(1)
+		if req.Method != http.MethodGet && req.Method != http.MethodHead {
+			c.writes.Add(1)
+		}
+		return counting.RoundTrip(req)
+	})
+	// Rate limits are waited out here, on the injected clock, rather than
+	// refused by go-github before a request is made.
+	opts := []github.ClientOptionsFunc{github.WithHTTPClient(hc), github.WithAuthToken(o.Token), github.WithDisableRateLimitCheck()}
+	if o.UserAgent != "" {
+		opts = append(opts, github.WithUserAgent(o.UserAgent))
+	}
+	api, web, err := apiURLs(o.APIURL)
+	if err != nil {
+		return nil, err
+	}
+	c.web = web
+	if api != "" {
+		u, err := url.Parse(api)
+		if err != nil {
+			return nil, err
+		}
+		upload := u.Scheme + "://" + u.Host + "/api/uploads/"
+		c.apiHost = u.Host
+		opts = append(opts, github.WithEnterpriseURLs(api, upload))
+	}
+	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		// Asset downloads redirect to storage hosts; nothing else may leave.
+		if len(via) >= 5 {
+			return errors.New("too many redirects")
+		}
+		return nil
+	}
+	gh, err := github.NewClient(opts...)
+	if err != nil {
+		return nil, err
+	}
+	c.gh = gh
+	return c, nil
+}
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// apiURLs returns the Enterprise API URL ("" for github.com) and the web URL
+// releases are downloaded from.
+func apiURLs(api string) (string, string, error) {
+	api = strings.TrimRight(strings.TrimSpace(api), "/")
+	if api == "" || api == "https://api.github.com" {
+		return "", "https://github.com", nil
+	}
+	u, err := url.Parse(api)
+	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" {
+		return "", "", fmt.Errorf("github: %q is not an API URL like https://ghe.example.com/api/v3", api)
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		host := u.Hostname()
+		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			return "", "", fmt.Errorf("github: %s uses plain HTTP; the token is only sent over HTTPS (or to a local fake)", u.Host)
+		}
+	default:
+		return "", "", fmt.Errorf("github: %q is not an http(s) URL", api)
+	}
+	return api, u.Scheme + "://" + u.Host, nil
+}
+
+// DownloadURL is where a release's file is downloaded from once the release is
+// published: <web>/<owner>/<repo>/releases/download/<tag>/<name>.
+func (c *Client) DownloadURL(tag, name string) string {
+	return fmt.Sprintf("%s/%s/%s/releases/download/%s/%s", c.web, c.owner, c.repo, url.PathEscape(tag), url.PathEscape(name))
+}
+
+// Repository is "owner/name".
+func (c *Client) Repository() string { return c.owner + "/" + c.repo }
+
+// Stats returns what the client has done so far.
+func (c *Client) Stats() Stats { return Stats{Requests: c.requests.Load(), Writes: c.writes.Load()} }
+
+// Preflight checks, without writing, that the token may publish releases to
+// the repository. A token that cannot is a KindPermission (or KindAuth) error.
+func (c *Client) Preflight(ctx context.Context) error {
+	var repo *github.Repository
+	var resp *github.Response
+	err := c.call(ctx, "read repository "+c.Repository(), false, func() (*github.Response, error) {
+		var err error
+		repo, resp, err = c.gh.Repositories.Get(ctx, c.owner, c.repo)
+		return resp, err
+	})
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) && e.Kind == KindNotFound {
+			e.Kind = KindPermission
+			e.Message = "the token cannot see the repository (or it does not exist): give it access to " + c.Repository()
+		}
+		return err
+	}
+	if p := repo.GetPermissions(); p == nil || !p.GetPush() {
+		return &Error{Kind: KindPermission, Op: "publish to " + c.Repository(), Status: 200,
+			Message: "the token may read but not write to the repository: it needs contents: write (classic tokens: the repo scope)"}
+	}
+	// Classic tokens list their scopes; fine-grained and app tokens do not.
+	if resp != nil && resp.Header.Get("X-OAuth-Scopes") != "" {
+		scopes := strings.Split(strings.ReplaceAll(resp.Header.Get("X-OAuth-Scopes"), " ", ""), ",")
+		publicOnly := slices.Contains(scopes, "public_repo") && !repo.GetPrivate()
+		if !slices.Contains(scopes, "repo") && !publicOnly {
+			return &Error{Kind: KindPermission, Op: "publish to " + c.Repository(), Status: 200,
+				Message: fmt.Sprintf("the token's scopes (%s) do not allow publishing releases: it needs the repo scope", strings.Join(scopes, ", "))}
+		}
+	}
+	return nil
+}
+
+// FindRelease returns the release of a tag, a draft included, or nil.
+func (c *Client) FindRelease(ctx context.Context, tag string) (*Release, error) {
+	var rel *github.RepositoryRelease
+	err := c.call(ctx, "find release "+tag, false, func() (*github.Response, error) {
+		var err error
+		var resp *github.Response
+		rel, resp, err = c.gh.Repositories.GetReleaseByTag(ctx, c.owner, c.repo, tag)
+		return resp, err
+	})
+	if err == nil {
+		return c.release(ctx, rel)
+	}
+	if KindOf(err) != KindNotFound {
+		return nil, err
+	}
+	// Drafts have no tag yet, so only the list finds them.
+	opts := &github.ListOptions{PerPage: 100}
+	for page := 0; page < 100; page++ {
+		var list []*github.RepositoryRelease
+		var resp *github.Response
+		err := c.call(ctx, "list releases", false, func() (*github.Response, error) {
+			var err error
+			list, resp, err = c.gh.Repositories.ListReleases(ctx, c.owner, c.repo, opts)
+			return resp, err
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range list {
+			if r.TagName == tag {
+				return c.release(ctx, r)
+			}
+		}
+		if resp == nil || resp.NextPage == 0 {
+			return nil, nil
+		}
+		opts.Page = resp.NextPage
+	}
+	return nil, nil
+}
+
+// release converts a release and lists all its assets.
+func (c *Client) release(ctx context.Context, r *github.RepositoryRelease) (*Release, error) {
+	out := &Release{ID: r.ID, Tag: r.TagName, Name: r.GetName(), Body: r.GetBody(), Draft: r.Draft, Immutable: r.GetImmutable(), HTMLURL: r.HTMLURL, upload: r.UploadURL}
+	if out.ID <= 0 {
+		return nil, &Error{Kind: KindOther, Op: "read release", Status: 200, Message: "malformed answer: a release without an id"}
+	}
+	assets, err := c.Assets(ctx, out.ID)
+	if err != nil {
+		return nil, err
+	}
+	out.Assets = assets
+	return out, nil
+}
+
+// Assets lists a release's assets.
+func (c *Client) Assets(ctx context.Context, releaseID int64) ([]Asset, error) {
+	var out []Asset
+	opts := &github.ListOptions{PerPage: 100}
+	for page := 0; page < 100; page++ {
+		var list []*github.ReleaseAsset
+		var resp *github.Response
+		err := c.call(ctx, "list assets", false, func() (*github.Response, error) {
+			var err error
+			list, resp, err = c.gh.Repositories.ListReleaseAssets(ctx, c.owner, c.repo, releaseID, opts)
+			return resp, err
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range list {
+			out = append(out, assetOf(a))
+		}
+		if resp == nil || resp.NextPage == 0 {
+			break
+		}
+		opts.Page = resp.NextPage
+	}
+	return out, nil
+}
+
+func assetOf(a *github.ReleaseAsset) Asset {
+	sum := ""
+	if d, ok := strings.CutPrefix(a.GetDigest(), "sha256:"); ok && len(d) == 64 {
+		sum = strings.ToLower(d)
+	}
+	return Asset{ID: a.GetID(), Name: a.GetName(), Size: int64(a.GetSize()), State: a.GetState(), SHA256: sum, DownloadURL: a.GetBrowserDownloadURL()}
+}
+
+// CreateDraft creates a draft release of a tag. It is not safe to repeat: on a
+// KindAmbiguous error, look with FindRelease first.
+func (c *Client) CreateDraft(ctx context.Context, tag, name, body string) (*Release, error) {
+	var rel *github.RepositoryRelease
+	draft := true
+	err := c.call(ctx, "create release "+tag, true, func() (*github.Response, error) {
+		var err error
+		var resp *github.Response
+		rel, resp, err = c.gh.Repositories.CreateRelease(ctx, c.owner, c.repo, github.CreateReleaseRequest{
+			TagName: tag, Name: &name, Body: &body, Draft: &draft})
+		return resp, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c.release(ctx, rel)
+}
+
+// Upload uploads a file to a release. open is called for each attempt. It is not
+// safe to repeat: on a KindAmbiguous error, list the assets first.
+func (c *Client) Upload(ctx context.Context, rel *Release, name, contentType string, size int64, open func() (io.ReadCloser, error)) (*Asset, error) {
+	var asset *github.ReleaseAsset
+	if err := c.sameHost(rel.upload); err != nil {
+		return nil, err
+	}
+	r := &github.RepositoryRelease{ID: rel.ID, UploadURL: rel.upload}
+	err := c.call(ctx, "upload "+name, true, func() (*github.Response, error) {
+		f, err := open()
+		if err != nil {
+			return nil, &localError{err}
+		}
+		defer f.Close()
+		var resp *github.Response
+		asset, resp, err = c.gh.Repositories.UploadReleaseAssetFromRelease(ctx, r, &github.UploadOptions{Name: name, MediaType: contentType}, f, size)
+		return resp, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	a := assetOf(asset)
+	return &a, nil
+}
+
+// DeleteAsset deletes an asset.
+func (c *Client) DeleteAsset(ctx context.Context, id int64) error {
+	return c.call(ctx, "delete asset", false, func() (*github.Response, error) {
+		return c.gh.Repositories.DeleteReleaseAsset(ctx, c.owner, c.repo, id)
+	})
+}
+
+// Download opens an asset's content.
+func (c *Client) Download(ctx context.Context, id int64) (io.ReadCloser, error) {
+	var rc io.ReadCloser
+	err := c.call(ctx, "download asset", false, func() (*github.Response, error) {
+		var err error
+		rc, _, err = c.gh.Repositories.DownloadReleaseAsset(ctx, c.owner, c.repo, id, http.DefaultClient)
+		return nil, err
+	})
+	return rc, err
+}
+
+// Publish turns a draft into a published release, with its name and body, and
+// marks it as the latest release or not. Setting values, it is safe to repeat.
+func (c *Client) Publish(ctx context.Context, id int64, name, body string, latest bool) (*Release, error) {
+	draft := false
+	makeLatest := "false"
+	if latest {
+		makeLatest = "true"
+	}
+	var rel *github.RepositoryRelease
+	err := c.call(ctx, "publish release", false, func() (*github.Response, error) {
+		var err error
+		var resp *github.Response
+		rel, resp, err = c.gh.Repositories.UpdateRelease(ctx, c.owner, c.repo, id, github.UpdateReleaseRequest{
+			Name: &name, Body: &body, Draft: &draft, MakeLatest: &makeLatest})
+		return resp, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c.release(ctx, rel)
+}
+
+// sameHost refuses an upload URL on a host the token does not belong to: the
+// token goes with every request.
+func (c *Client) sameHost(upload string) error {
+	u, err := url.Parse(upload)
+	if err != nil {
+		return &Error{Kind: KindOther, Op: "upload", Message: "malformed upload URL"}
+	}
+	want := "uploads.github.com"
+	if c.apiHost != "" {
+		want = c.apiHost
+	}
+	if u.Host != want {
+		return &Error{Kind: KindOther, Op: "upload", Message: fmt.Sprintf("refusing to upload to %s: the token belongs to %s", u.Host, want)}
+	}
+	return nil
+}
+
+// localError is a failure on this side (a file that cannot be opened): final.
+type localError struct{ err error }
+
+func (e *localError) Error() string { return e.err.Error() }
+func (e *localError) Unwrap() error { return e.err }
+
+func sleepContext(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,205 @@
+package ghrelease
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/google/go-github/v89/github"
+)
+
+// Kind classifies a failure by what the caller can do about it.
+type Kind int
+
+// The kinds of failure.
+const (
+	KindOther Kind = iota
+	// KindAuth: the token was refused (401).
+	KindAuth
+	// KindPermission: the token may not do this (403, or found lacking before
+	// any write).
+	KindPermission
+	// KindNotFound: no such thing (404).
+	KindNotFound
+	// KindInvalid: the request was refused as invalid (400, 409, 422), e.g. an
+	// asset name that is taken, or a change to an immutable release.
+	KindInvalid
+	// KindRateLimited: still limited after waiting as long as allowed.
+	KindRateLimited
+	// KindTransient: server errors or network failures, after the retries.
+	KindTransient
+	// KindAmbiguous: a create or an upload failed without saying whether it
+	// happened: look before trying again.
+	KindAmbiguous
+)
+
+func (k Kind) String() string {
+	return [...]string{"other", "authentication", "permission", "not found", "invalid request", "rate limited", "transient", "ambiguous"}[k]
+}
+
+// Error is a failed call.
+type Error struct {
+	Kind    Kind
+	Op      string
+	Status  int
+	Message string
+	Err     error
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "github: %s: ", e.Op)
+	if e.Status > 0 {
+		fmt.Fprintf(&b, "%d ", e.Status)
+	}
+	switch {
+	case e.Message != "":
+		b.WriteString(e.Message)
+	case e.Kind == KindAmbiguous:
+		b.WriteString("no answer, so it is unknown whether it was done")
+	case e.Err != nil:
+		b.WriteString(e.Err.Error())
+	}
+	return strings.TrimSpace(b.String())
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// KindOf returns the kind of an error of this package; KindOther for others.
+func KindOf(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return KindOther
+}
+
+// call runs one API call with retries: rate limits are waited out for every
+// call (GitHub refuses before doing anything), server errors and network
+// failures are retried with backoff only when the call is safe to repeat; for an
+// unsafe one they are ambiguous.
+func (c *Client) call(ctx context.Context, op string, unsafe bool, f func() (*github.Response, error)) error {
+	for attempt := 0; ; attempt++ {
+		_, err := f()
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("github: %s: %w", op, ctx.Err())
+		}
+		var local *localError
+		if errors.As(err, &local) {
+			return fmt.Errorf("github: %s: %w", op, local.err)
+		}
+		e, wait, retry := c.classify(op, err, unsafe, attempt)
+		if !retry || attempt+1 >= c.attempts {
+			if retry {
+				e.Message = strings.TrimSpace(e.Message + fmt.Sprintf(" (gave up after %d attempts)", c.attempts))
+			}
+			return e
+		}
+		if wait > c.maxWait {
+			e.Message = strings.TrimSpace(e.Message + fmt.Sprintf(" (asked to wait %s, longer than %s)", wait.Round(time.Second), c.maxWait))
+			return e
+		}
+		if err := c.sleep(ctx, wait); err != nil {
+			return fmt.Errorf("github: %s: %w", op, err)
+		}
+	}
+}
+
+// classify turns a go-github error into an Error, and says whether and after
+// how long to try again.
+func (c *Client) classify(op string, err error, unsafe bool, attempt int) (*Error, time.Duration, bool) {
+	e := &Error{Op: op, Err: err}
+	var rate *github.RateLimitError
+	var abuse *github.AbuseRateLimitError
+	var er *github.ErrorResponse
+	switch {
+	case errors.As(err, &rate):
+		e.Kind, e.Status, e.Message = KindRateLimited, statusOf(rate.Response), "API rate limit exceeded"
+		return e, max(rate.Rate.Reset.Sub(c.clock())+time.Second, time.Second), true
+	case errors.As(err, &abuse):
+		e.Kind, e.Status, e.Message = KindRateLimited, statusOf(abuse.Response), "secondary rate limit"
+		wait := time.Minute
+		if abuse.RetryAfter != nil && *abuse.RetryAfter > 0 {
+			wait = *abuse.RetryAfter
+		}
+		return e, wait, true
+	case errors.As(err, &er) && er.Response != nil:
+		e.Status = er.Response.StatusCode
+		e.Message = c.clean(er.Message)
+		for _, fe := range er.Errors {
+			detail := strings.TrimSpace(strings.Join([]string{fe.Resource, fe.Field, fe.Code, fe.Message}, " "))
+			e.Message = strings.TrimSpace(e.Message + "; " + c.clean(detail))
+		}
+		switch s := e.Status; {
+		case s == 401:
+			e.Kind = KindAuth
+		case s == 403:
+			e.Kind = KindPermission
+		case s == 404:
+			e.Kind = KindNotFound
+		case s == 429:
+			e.Kind = KindRateLimited
+			wait := backoff(attempt)
+			if n, err := strconv.Atoi(er.Response.Header.Get("Retry-After")); err == nil && n >= 0 {
+				wait = time.Duration(n) * time.Second
+			}
+			return e, wait, true
+		case s >= 500:
+			e.Kind = KindTransient
+			if unsafe {
+				e.Kind = KindAmbiguous
+				return e, 0, false
+			}
+			return e, backoff(attempt), true
+		default:
+			e.Kind = KindInvalid
+		}
+		return e, 0, false
+	}
+	// No answer: a network failure or a timeout.
+	e.Kind = KindTransient
+	e.Err = errors.New(c.clean(err.Error()))
+	var op2 *net.OpError
+	notSent := errors.As(err, &op2) && op2.Op == "dial"
+	if unsafe && !notSent {
+		e.Kind = KindAmbiguous
+		return e, 0, false
+	}
+	return e, backoff(attempt), true
+}
+
+func statusOf(r *http.Response) int {
+	if r == nil {
+		return 0
+	}
+	return r.StatusCode
+}
+
+// backoff is the wait before retry n+1: 1 s, 2 s, 4 s … at most 30 s.
+func backoff(attempt int) time.Duration { return min(time.Second<<min(attempt, 10), 30*time.Second) }
+
+// clean makes server text safe to print: no control characters, no token, short.
+func (c *Client) clean(s string) string {
+	s = strings.ReplaceAll(s, c.token, "[redacted]")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 400 {
+			b.WriteString("…")
+			break
+		}
+		if unicode.IsControl(r) {
+			r = ' '
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

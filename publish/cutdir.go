@@ -1,0 +1,180 @@
+package publish
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"aead.dev/minisign"
+	"github.com/Masterminds/semver/v3"
+
+	"github.com/atlas-release/atlas-release/bundle"
+	"github.com/atlas-release/atlas-release/cut"
+	"github.com/atlas-release/atlas-release/releases"
+	"github.com/atlas-release/atlas-release/signing"
+)
+
+// Cut is a release folder, dist/<version>/, checked for publishing.
+type Cut struct {
+	Dir       string
+	Meta      *cut.Metadata
+	PublicKey minisign.PublicKey
+	// Files are the files to publish, in metadata.json's order: everything the
+	// cut wrote but metadata.json.
+	Files []cut.Artifact
+	// Checksums is the SHA-256 of SHA256SUMS: it identifies the cut.
+	Checksums string
+}
+
+// maxMetadataBytes bounds metadata.json.
+const maxMetadataBytes = 4 << 20
+
+// OpenCut checks that dir holds a real, signed cut of version v of the
+// workspace's product before anything is published from it: not a snapshot;
+// signed with the workspace's public key when one is set; SHA256SUMS signed and
+// matching every file; every bundle verified as a customer would (signature,
+// entries, manifest); every file the size and digest metadata.json says. A
+// failed check wraps signing.ErrVerification or bundle.ErrInvalid.
+func OpenCut(dir string, ws *releases.Workspace, v *semver.Version) (*Cut, error) {
+	metaPath := filepath.Join(dir, cut.MetadataFile)
+	b, err := readCapped(metaPath, maxMetadataBytes)
+	if errors.Is(err, fs.ErrNotExist) {
+		hint := ""
+		if st, err := os.Stat(dir + "-snapshot"); err == nil && st.IsDir() {
+			hint = " (there is only a snapshot, which is never published)"
+		}
+		return nil, fmt.Errorf("no cut of %s in %s%s: run `atlas-release cut %s` first", v, dir, hint, v)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var meta cut.Metadata
+	if err := json.Unmarshal(b, &meta); err != nil {
+		return nil, fmt.Errorf("%s: %w: %w", metaPath, bundle.ErrInvalid, err)
+	}
+	product := ws.Config.Product.ID
+	switch {
+	case meta.Snapshot:
+		return nil, fmt.Errorf("%s is a snapshot (an unsigned rehearsal): only a signed cut is published", dir)
+	case meta.Version != v.String() || meta.Product != product:
+		return nil, fmt.Errorf("%s: %w: it holds %s %s, not %s %s", metaPath, bundle.ErrInvalid, meta.Product, meta.Version, product, v)
+	case meta.PublicKey == "":
+		return nil, fmt.Errorf("%s: %w: the cut names no public key", metaPath, bundle.ErrInvalid)
+	}
+	pub, err := signing.ParsePublicKey(meta.PublicKey)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w: %w", metaPath, bundle.ErrInvalid, err)
+	}
+	if s := ws.Config.Signing; s != nil && s.PublicKey != "" {
+		want, err := signing.ParsePublicKey(s.PublicKey)
+		if err != nil {
+			return nil, fmt.Errorf("signing.publicKey in %s: %w", releases.ConfigFile, err)
+		}
+		if !want.Equal(pub) {
+			return nil, fmt.Errorf("%s: %w: signed with key %s, but signing.publicKey in %s is key %s", dir, signing.ErrVerification,
+				signing.KeyID(pub.ID()), releases.ConfigFile, signing.KeyID(want.ID()))
+		}
+	}
+	c := &Cut{Dir: dir, Meta: &meta, PublicKey: pub}
+	expect := bundle.Expect{Product: product, Version: v.String()}
+	sums := map[string]string{}
+	for _, a := range meta.Files {
+		if a.Name != filepath.Base(a.Name) || a.Name == cut.MetadataFile || a.Name == JournalFile || strings.HasPrefix(a.Name, ".") {
+			return nil, fmt.Errorf("%s: %w: it lists the file %q", metaPath, bundle.ErrInvalid, a.Name)
+		}
+		path := filepath.Join(dir, a.Name)
+		size, sum, err := hashFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", dir, err)
+		}
+		if size != a.Size || sum != a.SHA256 {
+			return nil, fmt.Errorf("%s: %w: it is not the file metadata.json describes (size %d, SHA-256 %.16s…)", path, bundle.ErrInvalid, a.Size, a.SHA256)
+		}
+		switch a.Kind {
+		case cut.KindBundle, cut.KindChecksums:
+			sig, err := readCapped(path+".minisig", 64<<10)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w: no signature: %w", path, signing.ErrVerification, err)
+			}
+			if _, err := bundle.Verify(path, sig, pub, expect, "", bundle.DefaultLimits); err != nil {
+				return nil, err
+			}
+		}
+		if a.Kind == cut.KindChecksums {
+			c.Checksums = a.SHA256
+			if sums, err = readChecksums(path); err != nil {
+				return nil, err
+			}
+		}
+		c.Files = append(c.Files, a)
+	}
+	if c.Checksums == "" {
+		return nil, fmt.Errorf("%s: %w: the cut has no SHA256SUMS", dir, bundle.ErrInvalid)
+	}
+	for _, a := range c.Files {
+		if a.Kind == cut.KindChecksums || a.Name == "SHA256SUMS.minisig" {
+			continue
+		}
+		if sums[a.Name] != a.SHA256 {
+			return nil, fmt.Errorf("%s: %w: SHA256SUMS does not vouch for %s", dir, bundle.ErrInvalid, a.Name)
+		}
+	}
+	return c, nil
+}
+
+// readChecksums reads a GNU SHA256SUMS file.
+func readChecksums(path string) (map[string]string, error) {
+	b, err := readCapped(path, 1<<20)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		sum, name, ok := strings.Cut(sc.Text(), "  ")
+		if !ok || len(sum) != 64 {
+			return nil, fmt.Errorf("%s: %w: malformed line %q", path, bundle.ErrInvalid, sc.Text())
+		}
+		out[name] = sum
+	}
+	return out, nil
+}
+
+func readCapped(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%s is larger than %d bytes", path, limit)
+	}
+	return b, nil
+}
+
+func hashFile(path string) (int64, string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return 0, "", err
+	}
+	return n, hex.EncodeToString(h.Sum(nil)), nil
+}

@@ -1,0 +1,388 @@
+package publish
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/atlas-release/atlas-release/cut"
+	"github.com/atlas-release/atlas-release/ghrelease"
+	"github.com/atlas-release/atlas-release/releases"
+)
+
+// GitHubOptions configure publishing a cut as a GitHub release.
+type GitHubOptions struct {
+	Workspace *releases.Workspace
+	Cut       *Cut
+	Client    *ghrelease.Client
+	// Replace replaces assets whose content differs (never on an immutable
+	// release).
+	Replace bool
+	// DryRun plans without writing.
+	DryRun   bool
+	Progress func(Progress)
+	// OnWrite is told about every completed write (the journal records them).
+	OnWrite func(Write)
+}
+
+// GitHubResult is what publishing to GitHub did, or would do.
+type GitHubResult struct {
+	Repository string        `json:"repository"`
+	Tag        string        `json:"tag"`
+	URL        string        `json:"url,omitempty"`
+	Release    Action        `json:"release"`
+	Draft      bool          `json:"draft"`
+	Immutable  bool          `json:"immutable"`
+	Assets     []AssetResult `json:"assets"`
+	// Extra lists assets of the release that the cut does not have; they are
+	// left alone.
+	Extra    []string `json:"extra,omitempty"`
+	DryRun   bool     `json:"dryRun"`
+	Requests int64    `json:"requests"`
+	Writes   int64    `json:"writes"`
+}
+
+// AssetResult is one file of the release.
+type AssetResult struct {
+	Name   string `json:"name"`
+	Action Action `json:"action"`
+	SHA256 string `json:"sha256"`
+	URL    string `json:"url,omitempty"`
+}
+
+// The asset actions besides Create (upload), Unchanged and Overwrite (replace).
+const (
+	// Conflict is an asset of the same name with other content.
+	Conflict Action = "conflict"
+	// Reupload replaces an asset whose upload never completed.
+	Reupload Action = "reupload"
+)
+
+// ConflictError refuses to publish over assets with other content, or to an
+// immutable release that cannot take what is missing.
+type ConflictError struct {
+	Result *GitHubResult
+	Why    string
+}
+
+func (e *ConflictError) Error() string { return e.Why }
+
+// GitHub publishes a cut as the GitHub release of its version: it checks that
+// the token may publish and plans against the existing release before any
+// write; then creates a draft, uploads each file that is missing (or replaced,
+// with Replace), and publishes. An asset whose upload outcome is unknown is
+// looked for before it is uploaded again; a create, likewise.
+func GitHub(ctx context.Context, o GitHubOptions) (*GitHubResult, error) {
+	c, gh := o.Cut, o.Client
+	version := c.Meta.Version
+	tag := "v" + version
+	res := &GitHubResult{Repository: gh.Repository(), Tag: tag, DryRun: o.DryRun}
+	defer func() { st := gh.Stats(); res.Requests, res.Writes = st.Requests, st.Writes }()
+	if err := gh.Preflight(ctx); err != nil {
+		return nil, err
+	}
+	rel, err := gh.FindRelease(ctx, tag)
+	if err != nil {
+		return nil, err
+	}
+	res.Release = Create
+	if rel != nil {
+		res.Release, res.URL, res.Draft, res.Immutable = Unchanged, rel.HTMLURL, rel.Draft, rel.Immutable
+	}
+	plan, err := planAssets(ctx, o, rel, res)
+	if err != nil {
+		return nil, err
+	}
+	name, body := releaseText(o.Workspace, c)
+	if rel != nil && (rel.Draft || rel.Name != name || rel.Body != body) && !rel.Immutable {
+		res.Release = Update
+	}
+	if err := refuseConflicts(rel, res); err != nil {
+		return res, err
+	}
+	if o.DryRun {
+		return res, nil
+	}
+	w := &writer{progress: o.Progress, onWrite: o.OnWrite}
+	for _, a := range res.Assets {
+		if a.Action != Unchanged {
+			w.total++
+		}
+	}
+	if res.Release != Unchanged {
+		w.total += 2
+	}
+	if rel == nil {
+		if rel, err = createRelease(ctx, gh, tag, name, body); err != nil {
+			return res, err
+		}
+		w.wrote(Write{Action: "create draft release", Item: tag, ID: rel.ID, URL: rel.HTMLURL})
+		res.Draft = true
+	}
+	for i := range res.Assets {
+		a := &res.Assets[i]
+		if a.Action == Unchanged {
+			continue
+		}
+		asset, err := uploadAsset(ctx, gh, rel, c, a.Name, plan[a.Name], a.SHA256)
+		if err != nil {
+			return res, err
+		}
+		w.wrote(Write{Action: "upload", Item: a.Name, ID: asset.ID, SHA256: a.SHA256})
+	}
+	if res.Release != Unchanged {
+		published, err := gh.Publish(ctx, rel.ID, name, body, isLatest(o.Workspace, version))
+		if err != nil {
+			return res, err
+		}
+		rel = published
+		w.wrote(Write{Action: "publish release", Item: tag, ID: rel.ID, URL: rel.HTMLURL})
+	}
+	res.URL, res.Draft, res.Immutable = rel.HTMLURL, rel.Draft, rel.Immutable
+	return res, checkDownloads(o, rel, res)
+}
+
+// planAssets compares the cut's files with the release's assets.
+func planAssets(ctx context.Context, o GitHubOptions, rel *ghrelease.Release, res *GitHubResult) (map[string]*ghrelease.Asset, error) {
+	remote := map[string]*ghrelease.Asset{}
+	if rel != nil {
+		for i := range rel.Assets {
+			remote[rel.Assets[i].Name] = &rel.Assets[i]
+		}
+	}
+	for _, f := range o.Cut.Files {
+		ar := AssetResult{Name: f.Name, SHA256: f.SHA256, Action: Create}
+		if a := remote[f.Name]; a != nil {
+			ar.URL = a.DownloadURL
+			sum, err := assetDigest(ctx, o.Client, a)
+			switch {
+			case err != nil:
+				return nil, err
+			case a.State != "uploaded":
+				ar.Action = Reupload
+			case sum == f.SHA256:
+				ar.Action = Unchanged
+			case o.Replace:
+				ar.Action = Overwrite
+			default:
+				ar.Action = Conflict
+			}
+			delete(remote, f.Name)
+		}
+		res.Assets = append(res.Assets, ar)
+	}
+	for name := range remote {
+		res.Extra = append(res.Extra, name)
+	}
+	plan := map[string]*ghrelease.Asset{}
+	if rel != nil {
+		for i := range rel.Assets {
+			plan[rel.Assets[i].Name] = &rel.Assets[i]
+		}
+	}
+	return plan, nil
+}
+
+// assetDigest is an asset's SHA-256: the one GitHub reports, else computed by
+// downloading it (older GitHub Enterprise servers report none).
+func assetDigest(ctx context.Context, gh *ghrelease.Client, a *ghrelease.Asset) (string, error) {
+	if a.SHA256 != "" || a.State != "uploaded" {
+		return a.SHA256, nil
+	}
+	rc, err := gh.Download(ctx, a.ID)
+	if err != nil {
+		return "", err
+	}
+	defer rc.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, rc); err != nil {
+		return "", fmt.Errorf("download %s: %w", a.Name, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// refuseConflicts fails before any write when the release cannot take the cut.
+func refuseConflicts(rel *ghrelease.Release, res *GitHubResult) error {
+	var conflicts, changes []string
+	for _, a := range res.Assets {
+		switch a.Action {
+		case Conflict:
+			conflicts = append(conflicts, a.Name)
+		case Create, Reupload, Overwrite:
+			changes = append(changes, a.Name)
+		}
+	}
+	switch {
+	case rel != nil && rel.Immutable && len(conflicts)+len(changes) > 0:
+		return &ConflictError{Result: res, Why: fmt.Sprintf("release %s of %s is immutable and differs from the cut (%s): it cannot be changed; "+
+			"publish a new version instead", res.Tag, res.Repository, strings.Join(append(conflicts, changes...), ", "))}
+	case len(conflicts) > 0:
+		return &ConflictError{Result: res, Why: fmt.Sprintf("release %s of %s already has %s with other content; nothing was written. "+
+			"If this cut is the right one, publish with --replace", res.Tag, res.Repository, strings.Join(conflicts, ", "))}
+	}
+	return nil
+}
+
+// createRelease creates the draft, looking for it after an unknown outcome.
+func createRelease(ctx context.Context, gh *ghrelease.Client, tag, name, body string) (*ghrelease.Release, error) {
+	var last error
+	for range maxLookups {
+		rel, err := gh.CreateDraft(ctx, tag, name, body)
+		if err == nil {
+			return rel, nil
+		}
+		if ghrelease.KindOf(err) != ghrelease.KindAmbiguous {
+			return nil, err
+		}
+		last = err
+		found, ferr := gh.FindRelease(ctx, tag)
+		if ferr != nil {
+			return nil, fmt.Errorf("%w; looking whether it was created failed too: %w", err, ferr)
+		}
+		if found != nil {
+			return found, nil
+		}
+	}
+	return nil, last
+}
+
+// uploadAsset uploads one file, replacing an existing asset first; after an
+// unknown outcome it looks at the assets before trying again.
+func uploadAsset(ctx context.Context, gh *ghrelease.Client, rel *ghrelease.Release, c *Cut, name string, existing *ghrelease.Asset, sum string) (*ghrelease.Asset, error) {
+	if existing != nil {
+		if err := gh.DeleteAsset(ctx, existing.ID); err != nil && ghrelease.KindOf(err) != ghrelease.KindNotFound {
+			return nil, err
+		}
+	}
+	path := filepath.Join(c.Dir, name)
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	contentType := mime.TypeByExtension(filepath.Ext(name))
+	switch {
+	case strings.HasSuffix(name, ".tar.gz"):
+		contentType = "application/gzip"
+	case strings.HasSuffix(name, cut.SignatureExt), name == "SHA256SUMS":
+		contentType = "text/plain; charset=utf-8"
+	case contentType == "":
+		contentType = "application/octet-stream"
+	}
+	open := func() (io.ReadCloser, error) { return os.Open(path) }
+	var last error
+	for range maxLookups {
+		a, err := gh.Upload(ctx, rel, name, contentType, st.Size(), open)
+		if err == nil {
+			if a.SHA256 != "" && a.SHA256 != sum {
+				return nil, fmt.Errorf("github: %s arrived with SHA-256 %s, not %s", name, a.SHA256, sum)
+			}
+			return a, nil
+		}
+		if ghrelease.KindOf(err) != ghrelease.KindAmbiguous {
+			return nil, err
+		}
+		last = err
+		assets, ferr := gh.Assets(ctx, rel.ID)
+		if ferr != nil {
+			return nil, fmt.Errorf("%w; looking whether it arrived failed too: %w", err, ferr)
+		}
+		for i := range assets {
+			if assets[i].Name != name {
+				continue
+			}
+			got, derr := assetDigest(ctx, gh, &assets[i])
+			if derr == nil && assets[i].State == "uploaded" && got == sum {
+				return &assets[i], nil
+			}
+			// A broken or partial upload: remove it and upload again.
+			if err := gh.DeleteAsset(ctx, assets[i].ID); err != nil && ghrelease.KindOf(err) != ghrelease.KindNotFound {
+				return nil, err
+			}
+		}
+	}
+	return nil, last
+}
+
+// checkDownloads makes sure the release serves each file where the upgrade
+// guide and the trusted comments say it is.
+func checkDownloads(o GitHubOptions, rel *ghrelease.Release, res *GitHubResult) error {
+	gh := o.Workspace.Config.GitHub
+	urls := map[string]string{}
+	for _, a := range rel.Assets {
+		urls[a.Name] = a.DownloadURL
+	}
+	var wrong []string
+	for i := range res.Assets {
+		a := &res.Assets[i]
+		a.URL = urls[a.Name]
+		if gh != nil && !rel.Draft {
+			if want := gh.DownloadURL(o.Cut.Meta.Version, a.Name); a.URL != want {
+				wrong = append(wrong, fmt.Sprintf("%s is at %s, but the upgrade guide links to %s", a.Name, a.URL, want))
+			}
+		}
+	}
+	if len(wrong) > 0 {
+		return errors.New("the release's download links differ from the upgrade guide's: set github.apiUrl in " + releases.ConfigFile +
+			" (or GITHUB_API_URL) to the server that hosts the repository, cut again, and publish:\n  " + strings.Join(wrong, "\n  "))
+	}
+	return nil
+}
+
+// releaseText is the release's name and body: the release notes, and how to
+// check a download.
+func releaseText(ws *releases.Workspace, c *Cut) (string, string) {
+	cfg := ws.Config
+	name := cfg.Product.Name + " " + c.Meta.Version
+	notes, _ := readCapped(filepath.Join(c.Dir, "release-notes.md"), 1<<20)
+	text := strings.TrimSpace(string(notes))
+	// The page has its own title.
+	if strings.HasPrefix(text, "# ") {
+		if _, rest, ok := strings.Cut(text, "\n"); ok {
+			text = strings.TrimSpace(rest)
+		}
+	}
+	verify := fmt.Sprintf(`## Check your download
+
+Every runbook bundle and SHA256SUMS is signed with minisign key %s:
+
+`+"```"+`
+%s
+`+"```"+`
+
+`+"```"+`
+minisign -H -Vm <bundle>.tar.gz -P %s
+sha256sum -c --ignore-missing SHA256SUMS
+`+"```", c.Meta.KeyID, c.Meta.PublicKey, c.Meta.PublicKey)
+	const limit = 120000 // GitHub accepts 125,000 characters
+	if len(text)+len(verify) > limit {
+		text = text[:limit-len(verify)-200] + "\n\n… (the full notes are in release-notes.md below)"
+	}
+	return name, text + "\n\n" + verify + "\n"
+}
+
+// isLatest reports whether a release should be marked latest: no other release
+// of the workspace has a higher version and was released on or before its day
+// (a patch of an older line is not the latest).
+func isLatest(ws *releases.Workspace, version string) bool {
+	v, err := releases.ParseVersion(version)
+	if err != nil {
+		return false
+	}
+	m, ok := ws.Find(v)
+	if !ok {
+		return false
+	}
+	for _, other := range ws.Manifests {
+		if other.SemVer().GreaterThan(v) && !other.ReleaseDate.Time().After(m.ReleaseDate.Time()) {
+			return false
+		}
+	}
+	return true
+}

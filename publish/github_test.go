@@ -1,0 +1,346 @@
+package publish_test
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"aead.dev/minisign"
+	"github.com/Masterminds/semver/v3"
+
+	"github.com/atlas-release/atlas-release/bundle"
+	"github.com/atlas-release/atlas-release/cut"
+	"github.com/atlas-release/atlas-release/ghrelease"
+	"github.com/atlas-release/atlas-release/ghrelease/ghreleasetest"
+	"github.com/atlas-release/atlas-release/internal/example"
+	"github.com/atlas-release/atlas-release/publish"
+	"github.com/atlas-release/atlas-release/releases"
+	"github.com/atlas-release/atlas-release/signing"
+	"github.com/atlas-release/atlas-release/templates"
+	"github.com/atlas-release/atlas-release/zendesk/zendesktest"
+)
+
+const ghToken = "ghp_publish_test_token"
+
+// ghEnv is a fake GitHub for the example's repository and a cut of 4.3.0
+// whose download links point at it.
+type ghEnv struct {
+	t     *testing.T
+	srv   *ghreleasetest.Server
+	ws    *releases.Workspace
+	cut   *publish.Cut
+	clock *zendesktest.Clock
+	key   minisign.PrivateKey
+}
+
+func newGHEnv(t *testing.T, cfg ghreleasetest.Config) *ghEnv {
+	t.Helper()
+	clock := zendesktest.NewClock(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
+	cfg.Owner, cfg.Repo, cfg.Clock = "atlas-workplace", "atlas-runbooks", clock.Now
+	if cfg.Tokens == nil {
+		cfg.Tokens = map[string]ghreleasetest.Token{ghToken: {Push: true}}
+	}
+	srv := ghreleasetest.New(cfg)
+	t.Cleanup(func() {
+		srv.Close()
+		if u := srv.Unexpected(); len(u) > 0 {
+			t.Errorf("the fake GitHub received unexpected requests: %q", u)
+		}
+	})
+	_, key, err := minisign.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &ghEnv{t: t, srv: srv, clock: clock, key: key}
+	e.recut(nil)
+	return e
+}
+
+// recut cuts 4.3.0 of the example workspace, changed by edit.
+func (e *ghEnv) recut(edit func(fsys map[string]string)) {
+	t := e.t
+	t.Helper()
+	fsys := example.FS(t)
+	if edit != nil {
+		files := map[string]string{}
+		edit(files)
+		for name, text := range files {
+			fsys[name].Data = []byte(text)
+		}
+	}
+	ws, err := releases.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gh := *ws.Config.GitHub
+	gh.APIURL = e.srv.APIURL()
+	ws.Config.GitHub = &gh
+	set, err := templates.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := semver.MustParse("4.3.0")
+	dist := t.TempDir()
+	if _, _, err := cut.Run(context.Background(), cut.Options{Workspace: ws, Templates: set, Version: v, Dist: dist, Key: &e.key, Generator: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := publish.OpenCut(filepath.Join(dist, "4.3.0"), ws, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.ws, e.cut = ws, c
+}
+
+func (e *ghEnv) options(token string) publish.GitHubOptions {
+	e.t.Helper()
+	client, err := ghrelease.New(ghrelease.Options{APIURL: e.srv.APIURL(), Token: token, Repository: "atlas-workplace/atlas-runbooks",
+		Clock: e.clock.Now, Sleep: e.clock.Sleep})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return publish.GitHubOptions{Workspace: e.ws, Cut: e.cut, Client: client}
+}
+
+func (e *ghEnv) publish(o publish.GitHubOptions) (*publish.GitHubResult, error) {
+	return publish.GitHub(context.Background(), o)
+}
+
+// checkRelease asserts the fake holds one published release of v4.3.0 with
+// every file of the cut, once, with the cut's content.
+func (e *ghEnv) checkRelease() {
+	e.t.Helper()
+	var found []ghreleasetest.Release
+	for _, r := range e.srv.Releases() {
+		if r.Tag == "v4.3.0" {
+			found = append(found, r)
+		}
+	}
+	if len(found) != 1 {
+		e.t.Fatalf("%d releases of v4.3.0, want 1", len(found))
+	}
+	rel := found[0]
+	if rel.Draft {
+		e.t.Error("the release is still a draft")
+	}
+	if len(rel.Assets) != len(e.cut.Files) {
+		e.t.Errorf("%d assets, want the cut's %d", len(rel.Assets), len(e.cut.Files))
+	}
+	byName := map[string][]byte{}
+	for _, a := range rel.Assets {
+		if _, dup := byName[a.Name]; dup {
+			e.t.Errorf("asset %s twice", a.Name)
+		}
+		byName[a.Name] = a.Data
+	}
+	for _, f := range e.cut.Files {
+		want, err := os.ReadFile(filepath.Join(e.cut.Dir, f.Name))
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		if string(byName[f.Name]) != string(want) {
+			e.t.Errorf("asset %s is missing or differs", f.Name)
+		}
+	}
+}
+
+func TestGitHubFirstPublishThenNothing(t *testing.T) {
+	e := newGHEnv(t, ghreleasetest.Config{})
+	res, err := e.publish(e.options(ghToken))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.checkRelease()
+	if res.Release != publish.Create || res.Draft || !strings.HasSuffix(res.URL, "/atlas-workplace/atlas-runbooks/releases/tag/v4.3.0") {
+		t.Errorf("result %+v", res)
+	}
+	// The links of the upgrade guide work.
+	for _, a := range res.Assets {
+		if want := e.ws.Config.GitHub.DownloadURL("4.3.0", a.Name); a.URL != want {
+			t.Errorf("%s at %s, want %s", a.Name, a.URL, want)
+		}
+	}
+	rel := e.srv.Releases()[0]
+	if rel.Name != "Atlas 4.3.0" || !strings.Contains(rel.Body, "minisign -H -Vm") || !strings.Contains(rel.Body, e.cut.Meta.PublicKey) || rel.MakeLatest != "true" {
+		t.Errorf("release %q, latest %q, body:\n%s", rel.Name, rel.MakeLatest, rel.Body)
+	}
+	e.srv.ResetLog()
+	again, err := e.publish(e.options(ghToken))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := e.srv.Writes(); w != 0 || again.Release != publish.Unchanged {
+		t.Errorf("a re-run wrote %d times: %+v", w, e.srv.Requests())
+	}
+}
+
+func TestGitHubResumesAfterAFailure(t *testing.T) {
+	e := newGHEnv(t, ghreleasetest.Config{})
+	// Uploads fail for good after the second.
+	uploads := 0
+	o := e.options(ghToken)
+	o.OnWrite = func(w publish.Write) {
+		if w.Action == "upload" {
+			uploads++
+			if uploads == 2 {
+				e.srv.Inject(ghreleasetest.Fault{Kind: ghreleasetest.Fail502, Method: "POST", PathPattern: "/assets$", Times: 100})
+			}
+		}
+	}
+	if _, err := e.publish(o); err == nil {
+		t.Fatal("the publish did not fail")
+	}
+	if rel := e.srv.Releases(); len(rel) != 1 || !rel[0].Draft || len(rel[0].Assets) != 2 {
+		t.Fatalf("after the failure: %d releases, draft %v, %d assets", len(rel), rel[0].Draft, len(rel[0].Assets))
+	}
+	e.srv.ClearFaults() // the outage is over
+	res, err := e.publish(e.options(ghToken))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.checkRelease()
+	n := 0
+	for _, a := range res.Assets {
+		if a.Action == publish.Create {
+			n++
+		}
+	}
+	if n != len(e.cut.Files)-2 {
+		t.Errorf("the resumed publish uploaded %d files, want %d", n, len(e.cut.Files)-2)
+	}
+}
+
+func TestGitHubUnknownOutcomesAreLookedFor(t *testing.T) {
+	for name, f := range map[string]ghreleasetest.Fault{
+		"create dropped after commit":  {Kind: ghreleasetest.DropAfterCommit, Method: "POST", PathPattern: "/releases$"},
+		"create answered 500":          {Kind: ghreleasetest.Fail500, Method: "POST", PathPattern: "/releases$"},
+		"uploads dropped after commit": {Kind: ghreleasetest.DropAfterCommit, Method: "POST", PathPattern: "/assets$", Times: 3},
+		"uploads answered 502":         {Kind: ghreleasetest.Fail502, Method: "POST", PathPattern: "/assets$", Times: 2},
+		"publish dropped after commit": {Kind: ghreleasetest.DropAfterCommit, Method: "PATCH", PathPattern: "/releases/"},
+		"rate limited":                 {Kind: ghreleasetest.SecondaryLimit, PathPattern: "/assets$", Delay: 30 * time.Second, Times: 2},
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := newGHEnv(t, ghreleasetest.Config{})
+			e.srv.Inject(f)
+			if _, err := e.publish(e.options(ghToken)); err != nil {
+				t.Fatal(err)
+			}
+			if n := e.srv.PendingFaults(); n != 0 {
+				t.Errorf("%d faults did not fire", n)
+			}
+			e.checkRelease()
+		})
+	}
+}
+
+func TestGitHubRefusesOtherContent(t *testing.T) {
+	e := newGHEnv(t, ghreleasetest.Config{})
+	if _, err := e.publish(e.options(ghToken)); err != nil {
+		t.Fatal(err)
+	}
+	// Someone replaced SHA256SUMS on the release by hand.
+	e.srv.Edit(func(rels []*ghreleasetest.Release) {
+		for _, a := range rels[0].Assets {
+			if a.Name == "SHA256SUMS" {
+				a.Data = []byte("0000  forged\n")
+			}
+		}
+	})
+	e.srv.ResetLog()
+	res, err := e.publish(e.options(ghToken))
+	var conflict *publish.ConflictError
+	if !errors.As(err, &conflict) || !strings.Contains(err.Error(), "SHA256SUMS") || !strings.Contains(err.Error(), "--replace") {
+		t.Fatalf("other content: %v", err)
+	}
+	if e.srv.Writes() != 0 {
+		t.Error("a refused publish wrote")
+	}
+	if res == nil || res.Assets[0].Action != publish.Conflict {
+		t.Errorf("result %+v", res)
+	}
+	o := e.options(ghToken)
+	o.Replace = true
+	if _, err := e.publish(o); err != nil {
+		t.Fatal(err)
+	}
+	e.checkRelease()
+}
+
+func TestGitHubImmutableReleasesAreNeverChanged(t *testing.T) {
+	e := newGHEnv(t, ghreleasetest.Config{Immutable: true})
+	res, err := e.publish(e.options(ghToken))
+	if err != nil || !res.Immutable {
+		t.Fatalf("first publish: %+v %v", res, err)
+	}
+	e.srv.ResetLog()
+	if _, err := e.publish(e.options(ghToken)); err != nil || e.srv.Writes() != 0 {
+		t.Errorf("re-run of the same cut: %v, %d writes", err, e.srv.Writes())
+	}
+	// Another cut of 4.3.0 (the notes changed): refused, even with --replace.
+	e.recut(func(files map[string]string) {
+		files["releases/4.3.0.yaml"] = strings.Replace(readExample(t, "releases/4.3.0.yaml"), "twelve templates", "fifteen templates", 1)
+	})
+	o := e.options(ghToken)
+	o.Replace = true
+	e.srv.ResetLog()
+	_, err = e.publish(o)
+	if err == nil || !strings.Contains(err.Error(), "immutable") || e.srv.Writes() != 0 {
+		t.Errorf("changing an immutable release: %v, %d writes", err, e.srv.Writes())
+	}
+}
+
+func TestGitHubChecksTheTokenBeforeAnyWrite(t *testing.T) {
+	for name, tok := range map[string]ghreleasetest.Token{
+		"read-only":            {Push: false},
+		"classic without repo": {Push: true, Scopes: "read:packages"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := newGHEnv(t, ghreleasetest.Config{Tokens: map[string]ghreleasetest.Token{ghToken: tok}})
+			_, err := e.publish(e.options(ghToken))
+			if ghrelease.KindOf(err) != ghrelease.KindPermission || e.srv.Writes() != 0 {
+				t.Errorf("%v, %d writes", err, e.srv.Writes())
+			}
+		})
+	}
+}
+
+func TestOpenCutRefusesWhatCannotBePublished(t *testing.T) {
+	e := newGHEnv(t, ghreleasetest.Config{})
+	v := semver.MustParse("4.3.0")
+	// A bundle changed after signing.
+	bundlePath := filepath.Join(e.cut.Dir, "atlas-4.3.0-from-4.2.0.tar.gz")
+	data, _ := os.ReadFile(bundlePath)
+	data[len(data)/2] ^= 1
+	if err := os.WriteFile(bundlePath, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := publish.OpenCut(e.cut.Dir, e.ws, v); !errors.Is(err, bundle.ErrInvalid) && !errors.Is(err, signing.ErrVerification) {
+		t.Errorf("a tampered bundle: %v", err)
+	}
+	// No cut at all.
+	if _, err := publish.OpenCut(filepath.Join(t.TempDir(), "4.3.0"), e.ws, v); err == nil || !strings.Contains(err.Error(), "atlas-release cut 4.3.0") {
+		t.Errorf("no cut: %v", err)
+	}
+	// A snapshot.
+	snap := t.TempDir()
+	set, _ := templates.Load(e.ws.FS)
+	if _, _, err := cut.Run(context.Background(), cut.Options{Workspace: e.ws, Templates: set, Version: v, Dist: snap, Snapshot: true, Generator: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := publish.OpenCut(filepath.Join(snap, "4.3.0"), e.ws, v); err == nil || !strings.Contains(err.Error(), "only a snapshot") {
+		t.Errorf("a snapshot: %v", err)
+	}
+}
+
+func readExample(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(example.Dir(t), name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

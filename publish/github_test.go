@@ -155,6 +155,10 @@ func TestGitHubFirstPublishThenNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.checkRelease()
+	t.Logf("first publish: %d requests, %d writes", res.Requests, res.Writes)
+	if res.Writes != int64(len(e.cut.Files))+2 {
+		t.Errorf("%d writes, want a create, one upload per file and a publish", res.Writes)
+	}
 	if res.Release != publish.Create || res.Draft || !strings.HasSuffix(res.URL, "/atlas-workplace/atlas-runbooks/releases/tag/v4.3.0") {
 		t.Errorf("result %+v", res)
 	}
@@ -173,6 +177,7 @@ func TestGitHubFirstPublishThenNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("re-run: %d requests, %d writes", again.Requests, again.Writes)
 	if w := e.srv.Writes(); w != 0 || again.Release != publish.Unchanged {
 		t.Errorf("a re-run wrote %d times: %+v", w, e.srv.Requests())
 	}

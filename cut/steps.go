@@ -204,6 +204,11 @@ func (j *job) bundleFiles(p *releases.Path) ([]bundle.File, error) {
 			}
 		}
 	}
+	comms, err := j.communications(p)
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, comms...)
 	var verify bytes.Buffer
 	doc := &templates.VerifyDoc{Product: templates.Product{ID: j.ws.Config.Product.ID, Name: j.ws.Config.Product.Name},
 		Bundle: templates.BundleName(j.ws.Config.Product.ID, p.From.String(), p.To.String()), From: p.From.String(), To: p.To.String(),
@@ -213,6 +218,65 @@ func (j *job) bundleFiles(p *releases.Path) ([]bundle.File, error) {
 	}
 	files = append(files, bundle.File{Path: bundle.VerifyFile, Data: verify.Bytes()})
 	return files, nil
+}
+
+// communications renders the path's change request, announcements and
+// calendar, and the announcements of every locale that translates them and
+// every release on the path.
+func (j *job) communications(p *releases.Path) ([]bundle.File, error) {
+	name := BundleFile(j.ws.Config.Product.ID, p.From.String(), p.To.String())
+	c := templates.NewCommunications(j.ws, p, templates.CommsOptions{Generator: j.opts.Generator, BundleURL: j.downloadURL(name)})
+	rendered, err := j.opts.Templates.RenderCommunications(c, false)
+	if err != nil {
+		return nil, err
+	}
+	var files []bundle.File
+	for _, f := range rendered {
+		files = append(files, bundle.File{Path: path.Join("communications", f.Name), Data: f.Data})
+	}
+	def := j.ws.Config.DefaultLocale()
+	for _, l := range j.ws.Config.Locales {
+		t := j.ws.Translation(l)
+		if l == def || t == nil || t.Language == nil || !translatesPath(t, p) {
+			continue
+		}
+		set, err := templates.LoadLocale(j.ws.FS, t)
+		if err != nil {
+			return nil, err
+		}
+		if !set.TranslatesAnnouncements() {
+			continue
+		}
+		lws, err := j.ws.Localized(l)
+		if err != nil {
+			return nil, err
+		}
+		lp, err := lws.Plan(p.From, p.To)
+		if err != nil {
+			return nil, err
+		}
+		lc := templates.NewCommunications(lws, lp, templates.CommsOptions{Generator: j.opts.Generator, Locale: l, BundleURL: j.downloadURL(name)})
+		rendered, err := set.RenderCommunications(lc, true)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", t.TemplatesDir(), err)
+		}
+		for _, f := range rendered {
+			files = append(files, bundle.File{Path: path.Join("communications", l, f.Name), Data: f.Data})
+		}
+	}
+	return files, nil
+}
+
+// translatesPath reports whether a locale translates every release of a path.
+func translatesPath(t *releases.Translation, p *releases.Path) bool {
+	for _, h := range p.Hops {
+		for _, m := range h.Releases {
+			if t.Release(m.SemVer()) == nil {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // workspaceFile streams a workspace file into a bundle; scripts are executable.

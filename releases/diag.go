@@ -78,7 +78,8 @@ type Rule struct {
 
 // Rules lists every rule, ordered by code. The two first digits of a code are the
 // number of the rule group in the manifest reference (MANIFEST.md, "Validation");
-// group 12 holds its warnings, 13 the policy, and 14 the translations.
+// group 12 holds its warnings, 13 the policy, 14 the translations and 15 the
+// customers.
 var Rules = []Rule{
 	{"AR0101", SeverityError, "file is not readable YAML text", "save the file as UTF-8 text under 1 MiB"},
 	{"AR0102", SeverityError, "YAML syntax error", "fix the YAML at the position shown; indent with spaces, not tabs"},
@@ -138,6 +139,10 @@ var Rules = []Rule{
 	{"AR1404", SeverityError, "text not translated", "translate every customer-facing text of the release, or remove the translation until it is complete"},
 	{"AR1405", SeverityError, "translation of something that does not exist", "remove the entry or fix its id: it must name an item of the release or of the catalogue"},
 	{"AR1406", SeverityError, "invalid language settings", "list twelve month names, January first, and a dateFormat with {day}, {month} and {year}"},
+	{"AR1501", SeverityError, "customer runs an unknown version", "give the version the customer runs, one of the releases of the workspace"},
+	{"AR1502", SeverityError, "invalid maintenance window", "give window.timeZone as an IANA time zone, e.g. Europe/Berlin"},
+	{"AR1503", SeverityWarning, "customer locale not published", "use one of the workspace's locales, or add the locale to locales: in atlas-release.yaml"},
+	{"AR1504", SeverityError, "duplicate customer", "give every customer of customers.yaml its own id"},
 }
 
 // RuleFor returns the rule with the given code.

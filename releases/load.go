@@ -41,6 +41,10 @@ type Workspace struct {
 	ManifestFiles []string
 	// Translations are the folders of locales/, sorted by locale.
 	Translations []*Translation
+	// Customers is customers.yaml, or nil when there is none or it does not
+	// load; HasCustomersFile tells the two apart.
+	Customers        *Customers
+	HasCustomersFile bool
 	// Diagnostics are the problems found while loading.
 	Diagnostics Diagnostics
 }
@@ -106,6 +110,9 @@ func Load(fsys fs.FS) (*Workspace, error) {
 	}
 	slices.SortFunc(ws.Manifests, func(a, b *Manifest) int { return a.version.Compare(b.version) })
 	if ws.Translations, err = loadTranslations(fsys, &ws.Diagnostics); err != nil {
+		return nil, err
+	}
+	if ws.Customers, ws.HasCustomersFile, err = loadCustomers(fsys, &ws.Diagnostics); err != nil {
 		return nil, err
 	}
 	return ws, nil

@@ -31,6 +31,7 @@ func (ws *Workspace) Validate() Diagnostics {
 		v.effort()
 		v.combinations()
 		v.translations()
+		v.customers()
 	}
 	return diags.Sort()
 }

@@ -106,6 +106,7 @@ func TestExamplesMatchSchemas(t *testing.T) {
 	bySchema["manifest"], _ = filepath.Glob("../examples/atlas/releases/*.yaml")
 	bySchema["language"], _ = filepath.Glob("../examples/atlas/locales/*/language.yaml")
 	bySchema["translation"], _ = filepath.Glob("../examples/atlas/locales/*/releases/*.yaml")
+	bySchema["customers"] = []string{"../examples/atlas/customers.yaml"}
 	for name, files := range bySchema {
 		if len(files) == 0 {
 			t.Fatalf("no example file for the %s schema", name)

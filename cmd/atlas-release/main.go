@@ -5,6 +5,9 @@ package main
 import (
 	"os"
 	"runtime/debug"
+	// Customers' maintenance windows name IANA time zones: carry the database,
+	// so that machines without one (Windows, slim containers) read them too.
+	_ "time/tzdata"
 
 	"github.com/atlas-release/atlas-release/cmd/cli"
 )

@@ -31,6 +31,7 @@ var Targets = []struct {
 	{"manifest", "atlas-release release manifest (releases/<version>.yaml)", &releases.Manifest{}, false},
 	{"language", "atlas-release language settings (locales/<locale>/language.yaml)", &releases.Language{}, false},
 	{"translation", "atlas-release release translation (locales/<locale>/releases/<version>.yaml)", &releases.ReleaseTranslation{}, false},
+	{"customers", "atlas-release customer registry (customers.yaml)", &releases.Customers{}, false},
 	{"runbook", "atlas-release cumulative runbook (runbook.json)", &templates.Runbook{}, true},
 	{"notes", "atlas-release release notes (notes --format json)", &templates.Notes{}, true},
 }

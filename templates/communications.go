@@ -1,0 +1,231 @@
+package templates
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/atlas-release/atlas-release/releases"
+)
+
+// The built-in templates of an upgrade's communications.
+const (
+	ChangeRequestMarkdown = "change-request.md.tmpl"
+	AnnounceBefore        = "announcement-before.md.tmpl"
+	AnnounceStart         = "announcement-start.md.tmpl"
+	AnnounceEnd           = "announcement-end.md.tmpl"
+)
+
+// Announcements are the templates of the messages to users, in the order they
+// are sent: before the window, at its start, at its end.
+var Announcements = []string{AnnounceBefore, AnnounceStart, AnnounceEnd}
+
+// Communications are what an upgrade needs besides its runbook: the change
+// request that a change process asks for, and the announcements to users. The
+// templates receive this value; the runbook's fields are its fields.
+type Communications struct {
+	*Runbook
+	// Locale is the language of the texts.
+	Locale string `json:"locale"`
+	// Customer is set when the upgrade is scheduled for a customer.
+	Customer *Customer `json:"customer,omitempty"`
+	// Schedule says when each window is planned; nil when the date is still the
+	// customer's to choose (in a bundle).
+	Schedule *Schedule `json:"schedule,omitempty"`
+	// Earliest is the first day the target may be installed: its release date
+	// plus its lead time.
+	Earliest string `json:"earliest"`
+	// ChangeType is "normal" when any release on the path needs change
+	// approval, else "standard".
+	ChangeType string `json:"changeType"`
+	// Freeze reports a content freeze in any window.
+	Freeze bool `json:"freeze"`
+	// Features are what users get, by type, from every release on the path.
+	Features []FeatureGroup `json:"features"`
+	// Backout lists the steps with rollback instructions, last first: the
+	// order to undo them in.
+	Backout []Step `json:"backout"`
+	// NoRollback lists the steps that cannot be undone, with the reason.
+	NoRollback []Step `json:"noRollback"`
+	// Checks are the verification steps: the test plan.
+	Checks []Step `json:"checks"`
+	// BundleURL is where the runbook bundle is downloaded, when known.
+	BundleURL string `json:"bundleUrl,omitempty"`
+}
+
+// Customer is the customer an upgrade is scheduled for.
+type Customer struct {
+	ID            string `json:"id"`
+	Name          string `json:"name"`
+	Tenant        string `json:"tenant"`
+	ChangeProcess string `json:"changeProcess"`
+	Contact       string `json:"contact"`
+	ContactEmail  string `json:"contactEmail"`
+}
+
+// Schedule is when an upgrade's windows are planned.
+type Schedule struct {
+	TimeZone string            `json:"timeZone"`
+	Windows  []ScheduledWindow `json:"windows"`
+}
+
+// ScheduledWindow is one planned window, in the customer's time zone.
+type ScheduledWindow struct {
+	Hop  int    `json:"hop"`
+	From string `json:"from"`
+	To   string `json:"to"`
+	// Date and Time are the local start (YYYY-MM-DD, HH:MM); EndDate and
+	// EndTime the latest end, by the window's maximum.
+	Date     string    `json:"date"`
+	Time     string    `json:"time"`
+	EndDate  string    `json:"endDate"`
+	EndTime  string    `json:"endTime"`
+	StartUTC time.Time `json:"startUtc"`
+	EndUTC   time.Time `json:"endUtc"`
+}
+
+// CommsOptions shape an upgrade's communications.
+type CommsOptions struct {
+	Generator string
+	Locale    string
+	BundleURL string
+	// Customer and Start schedule the upgrade: the first window starts at
+	// Start, each next one a week later at the same local time.
+	Customer *releases.Customer
+	Start    time.Time
+}
+
+// HopSpacing is the time between the windows of a path with required stops.
+const HopSpacing = 7 * 24 * time.Hour
+
+// NewCommunications builds the communications of an upgrade path.
+func NewCommunications(ws *releases.Workspace, p *releases.Path, o CommsOptions) *Communications {
+	rb := NewRunbook(ws, p, o.Generator)
+	c := &Communications{Runbook: rb, Locale: o.Locale, ChangeType: string(releases.StandardChange), Features: []FeatureGroup{},
+		Backout: []Step{}, NoRollback: []Step{}, Checks: []Step{}, BundleURL: o.BundleURL}
+	if c.Locale == "" {
+		c.Locale = ws.Config.DefaultLocale()
+	}
+	target, _ := ws.Find(p.To)
+	if target != nil {
+		c.Earliest = target.ReleaseDate.AddDays(target.LeadTimeDays).String()
+	}
+	var path []*releases.Manifest
+	for _, h := range p.Hops {
+		path = append(path, h.Releases...)
+		if h.Figures.Freeze.Decision != releases.FreezeNotNeeded {
+			c.Freeze = true
+		}
+	}
+	for _, m := range path {
+		if m.ChangeType == releases.NormalChange {
+			c.ChangeType = string(releases.NormalChange)
+		}
+	}
+	for _, typ := range releases.FeatureTypes {
+		g := FeatureGroup{Type: string(typ), Title: groupTitles[typ]}
+		for _, m := range path {
+			for _, f := range m.Features {
+				if f.Type == typ && f.Audience != releases.AudienceInternal {
+					g.Features = append(g.Features, Feature{ID: f.ID, Title: f.Title, Area: f.Area, Summary: f.Summary})
+				}
+			}
+		}
+		if len(g.Features) > 0 {
+			c.Features = append(c.Features, g)
+		}
+	}
+	for _, h := range rb.Hops {
+		for _, s := range h.Steps {
+			switch {
+			case s.Rollback.Instructions != "":
+				c.Backout = append(c.Backout, s)
+			default:
+				c.NoRollback = append(c.NoRollback, s)
+			}
+			if s.Kind == string(releases.KindVerification) {
+				c.Checks = append(c.Checks, s)
+			}
+		}
+	}
+	slices.Reverse(c.Backout)
+	if cu := o.Customer; cu != nil {
+		c.Customer = &Customer{ID: cu.ID, Name: cu.Name, Tenant: cu.Tenant, ChangeProcess: string(cu.ChangeProcess),
+			Contact: cu.Contact.Name, ContactEmail: cu.Contact.Email}
+	}
+	if !o.Start.IsZero() {
+		c.Schedule = &Schedule{TimeZone: o.Start.Location().String()}
+		for i, h := range rb.Hops {
+			start := o.Start.AddDate(0, 0, 7*i)
+			end := start.Add(time.Duration(h.Window.MaxMinutes) * time.Minute)
+			c.Schedule.Windows = append(c.Schedule.Windows, ScheduledWindow{Hop: h.Number, From: h.From, To: h.To,
+				Date: start.Format("2006-01-02"), Time: start.Format("15:04"), EndDate: end.Format("2006-01-02"), EndTime: end.Format("15:04"),
+				StartUTC: start.UTC(), EndUTC: end.UTC()})
+		}
+	}
+	return c
+}
+
+// Title names the upgrade, for calendars and tickets.
+func (c *Communications) Title() string {
+	t := fmt.Sprintf("%s upgrade %s → %s", c.Product.Name, c.From, c.To)
+	if c.Customer != nil {
+		t += " (" + c.Customer.Name + ")"
+	}
+	return t
+}
+
+// RenderCommunication renders one of the communications templates as Markdown,
+// or as a help-center-safe HTML fragment.
+func (s *Set) RenderCommunication(w io.Writer, name string, c *Communications, f Format) error {
+	if f == JSON {
+		return WriteJSON(w, c)
+	}
+	return s.renderDocument(w, name, c, f)
+}
+
+// Overrides reports whether the set has its own version of a built-in
+// template (a locale's, or the workspace's).
+func (s *Set) Overrides(name string) bool { return slices.Contains(s.Overridden, name) }
+
+// CommunicationFile is one file of an upgrade's communications.
+type CommunicationFile struct {
+	Name string
+	Data []byte
+}
+
+// RenderCommunications renders an upgrade's communications as files:
+// change-request.md, the announcements (announcement-before.md, …) and the
+// calendar. With announcementsOnly, only the announcements: a locale's
+// translation of what users read.
+func (s *Set) RenderCommunications(c *Communications, announcementsOnly bool) ([]CommunicationFile, error) {
+	names := Announcements
+	if !announcementsOnly {
+		names = append([]string{ChangeRequestMarkdown}, Announcements...)
+	}
+	var out []CommunicationFile
+	for _, name := range names {
+		var b bytes.Buffer
+		if err := s.RenderCommunication(&b, name, c, Markdown); err != nil {
+			return nil, err
+		}
+		out = append(out, CommunicationFile{Name: strings.TrimSuffix(name, ".tmpl"), Data: b.Bytes()})
+	}
+	if !announcementsOnly {
+		var b bytes.Buffer
+		if err := WriteCalendar(&b, c); err != nil {
+			return nil, err
+		}
+		out = append(out, CommunicationFile{Name: CalendarFile, Data: b.Bytes()})
+	}
+	return out, nil
+}
+
+// TranslatesAnnouncements reports whether a locale's set has its own
+// announcements.
+func (s *Set) TranslatesAnnouncements() bool {
+	return slices.ContainsFunc(Announcements, s.Overrides)
+}

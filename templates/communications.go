@@ -116,7 +116,7 @@ func NewCommunications(ws *releases.Workspace, p *releases.Path, o CommsOptions)
 	var path []*releases.Manifest
 	for _, h := range p.Hops {
 		path = append(path, h.Releases...)
-		if h.Figures.Freeze.Decision != releases.FreezeNotNeeded {
+		if h.Freeze.Decision != releases.FreezeNotNeeded {
 			c.Freeze = true
 		}
 	}

@@ -5,9 +5,7 @@ package main
 import (
 	"os"
 	"runtime/debug"
-	// Customers' maintenance windows name IANA time zones: carry the database,
-	// so that machines without one (Windows, slim containers) read them too.
-	_ "time/tzdata"
+	_ "time/tzdata" // customers' windows name IANA time zones: carry the database for machines without one
 
 	"github.com/atlas-release/atlas-release/cmd/cli"
 )

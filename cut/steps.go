@@ -234,49 +234,19 @@ func (j *job) communications(p *releases.Path) ([]bundle.File, error) {
 	for _, f := range rendered {
 		files = append(files, bundle.File{Path: path.Join("communications", f.Name), Data: f.Data})
 	}
-	def := j.ws.Config.DefaultLocale()
 	for _, l := range j.ws.Config.Locales {
-		t := j.ws.Translation(l)
-		if l == def || t == nil || t.Language == nil || !translatesPath(t, p) {
+		localized, ok, err := templates.LocalizedAnnouncements(j.ws, p, l, templates.CommsOptions{Generator: j.opts.Generator, BundleURL: j.downloadURL(name)})
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
 			continue
 		}
-		set, err := templates.LoadLocale(j.ws.FS, t)
-		if err != nil {
-			return nil, err
-		}
-		if !set.TranslatesAnnouncements() {
-			continue
-		}
-		lws, err := j.ws.Localized(l)
-		if err != nil {
-			return nil, err
-		}
-		lp, err := lws.Plan(p.From, p.To)
-		if err != nil {
-			return nil, err
-		}
-		lc := templates.NewCommunications(lws, lp, templates.CommsOptions{Generator: j.opts.Generator, Locale: l, BundleURL: j.downloadURL(name)})
-		rendered, err := set.RenderCommunications(lc, true)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", t.TemplatesDir(), err)
-		}
-		for _, f := range rendered {
+		for _, f := range localized {
 			files = append(files, bundle.File{Path: path.Join("communications", l, f.Name), Data: f.Data})
 		}
 	}
 	return files, nil
-}
-
-// translatesPath reports whether a locale translates every release of a path.
-func translatesPath(t *releases.Translation, p *releases.Path) bool {
-	for _, h := range p.Hops {
-		for _, m := range h.Releases {
-			if t.Release(m.SemVer()) == nil {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // workspaceFile streams a workspace file into a bundle; scripts are executable.

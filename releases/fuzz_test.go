@@ -53,6 +53,20 @@ func FuzzReleaseTranslation(f *testing.F) {
 	})
 }
 
+// FuzzCustomersFile does the same for customers.yaml.
+func FuzzCustomersFile(f *testing.F) {
+	addSeeds(f, "../examples/atlas/customers.yaml", "testdata/invalid/7[1-4]*.yaml")
+	base := fuzzBaseFS(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fsys := fstest.MapFS{}
+		for k, v := range base {
+			fsys[k] = v
+		}
+		fsys[CustomersFile] = &fstest.MapFile{Data: data}
+		checkFuzzedWorkspace(t, fsys)
+	})
+}
+
 // fuzzBase is a small workspace: the example's workspace file, scripts and
 // language settings, and one small release, so that each execution is fast and minimizing an input is too.
 func fuzzBaseFS(tb testing.TB) fstest.MapFS {

@@ -229,3 +229,42 @@ func (s *Set) RenderCommunications(c *Communications, announcementsOnly bool) ([
 func (s *Set) TranslatesAnnouncements() bool {
 	return slices.ContainsFunc(Announcements, s.Overrides)
 }
+
+// LocalizedAnnouncements renders a path's announcements in a locale other than
+// the default: ok is false when the locale has no announcements of its own or
+// does not translate every release of the path (a half-translated message is
+// worse than one in the default language).
+func LocalizedAnnouncements(ws *releases.Workspace, p *releases.Path, locale string, o CommsOptions) (files []CommunicationFile, ok bool, err error) {
+	t := ws.Translation(locale)
+	if locale == ws.Config.DefaultLocale() || t == nil || t.Language == nil {
+		return nil, false, nil
+	}
+	for _, h := range p.Hops {
+		for _, m := range h.Releases {
+			if t.Release(m.SemVer()) == nil {
+				return nil, false, nil
+			}
+		}
+	}
+	set, err := LoadLocale(ws.FS, t)
+	if err != nil {
+		return nil, false, err
+	}
+	if !set.TranslatesAnnouncements() {
+		return nil, false, nil
+	}
+	lws, err := ws.Localized(locale)
+	if err != nil {
+		return nil, false, err
+	}
+	lp, err := lws.Plan(p.From, p.To)
+	if err != nil {
+		return nil, false, err
+	}
+	o.Locale = locale
+	files, err = set.RenderCommunications(NewCommunications(lws, lp, o), true)
+	if err != nil {
+		return nil, false, fmt.Errorf("%s: %w", t.TemplatesDir(), err)
+	}
+	return files, true, nil
+}

@@ -183,6 +183,9 @@ type call struct {
 	unsafe bool
 	// noAuth skips the credentials (the token endpoint authenticates itself).
 	noAuth bool
+	// header adds request headers; answer, when set, receives the answer's.
+	header map[string]string
+	answer *http.Header
 }
 
 // do performs a call and decodes a successful answer into out (unless nil).
@@ -238,6 +241,9 @@ attempts:
 			continue
 		}
 		if status >= 200 && status < 300 {
+			if cl.answer != nil {
+				*cl.answer = header
+			}
 			if out != nil && len(bytes.TrimSpace(body)) > 0 {
 				if err := json.Unmarshal(body, out); err != nil {
 					return &Error{Kind: KindOther, Method: cl.method, Path: cl.path, Status: status,
@@ -340,6 +346,9 @@ func (c *Client) send(ctx context.Context, cl call, payload []byte, contentType 
 	req.Header.Set("User-Agent", c.agent)
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
+	}
+	for k, v := range cl.header {
+		req.Header.Set(k, v)
 	}
 	if !cl.noAuth {
 		if err := c.creds.apply(ctx, c, req); err != nil {

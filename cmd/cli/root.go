@@ -157,6 +157,8 @@ per version under releases/, and the scripts the runbooks run under scripts/.`,
 		NewCmdKeygen(f, nil),
 		NewCmdVerify(f, nil),
 		NewCmdPublish(f),
+		NewCmdUpgrades(f),
+		NewCmdCalendar(f, nil),
 		NewCmdSchema(f, nil),
 	)
 	return cmd

@@ -21,6 +21,7 @@ var emulators sync.Map // *testscript.TestScript → *zendesktest.Server
 //	zendesk reset                                    forget the requests so far
 //	zendesk writes N                                 N write requests since the start or the last reset
 //	zendesk articles N                               the help center holds N articles
+//	zendesk tickets N                                the instance holds N tickets
 //	zendesk edit <locale> <label> <old> <new>        edit an article's text by hand, as in the ZenDesk editor
 //	zendesk contains <locale> <label> <text>         the article's text in the locale contains text
 //	zendesk fault 500 <METHOD> <path regexp> <times> | zendesk clear
@@ -61,6 +62,8 @@ func cmdZendesk(ts *testscript.TestScript, neg bool, args []string) {
 		count("writes", srv.Writes())
 	case args[0] == "articles" && len(args) == 2:
 		count("articles", len(srv.Snapshot().Articles))
+	case args[0] == "tickets" && len(args) == 2:
+		count("tickets", len(srv.Snapshot().Tickets))
 	case args[0] == "edit" && len(args) == 5:
 		locale, label, old, repl := args[1], args[2], args[3], args[4]
 		edited := false

@@ -104,6 +104,9 @@ const (
 	// Stall waits for Delay before handling the request, long enough for the
 	// client to time out.
 	Stall
+	// EmptyList answers a list request with no items, as a replica that lags
+	// behind would.
+	EmptyList
 )
 
 // Fault injects a fault into the next Times requests that match Method and
@@ -294,6 +297,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		case Fail429:
 			tooMany(rec, fault.RetryAfter)
+			return
+		case EmptyList:
+			key := r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]
+			writeJSON(rec, 200, map[string]any{strings.TrimSuffix(key, ".json"): []any{}, "meta": map[string]any{"has_more": false}})
 			return
 		}
 	}

@@ -1,0 +1,273 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/Masterminds/semver/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/atlas-release/atlas-release/releases"
+	"github.com/atlas-release/atlas-release/templates"
+	"github.com/atlas-release/atlas-release/upgrades"
+)
+
+// UpgradesOptions are the inputs of `upgrades plan` and `upgrades schedule`.
+type UpgradesOptions struct {
+	F        *Factory
+	To       string
+	Customer string
+	Date     string
+	At       string
+	Out      string
+	DryRun   bool
+	JSON     bool
+}
+
+// NewCmdUpgrades builds `upgrades` and its subcommands.
+func NewCmdUpgrades(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "upgrades <plan|schedule>",
+		Short: "Plan and schedule customers' upgrades (customers.yaml)",
+		Long: `Plan the upgrades of the customers listed in customers.yaml, and schedule one as a
+ZenDesk change ticket with its change request, announcements and calendar.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageErrorf("unknown upgrades command %q; see `atlas-release upgrades --help`", args[0])
+			}
+			return usageErrorf("upgrades needs a command: plan or schedule")
+		},
+		RunE: func(*cobra.Command, []string) error { return nil },
+	}
+	cmd.AddCommand(newCmdUpgradesPlan(f), newCmdUpgradesSchedule(f))
+	return cmd
+}
+
+func newCmdUpgradesPlan(f *Factory) *cobra.Command {
+	opts := &UpgradesOptions{F: f}
+	cmd := &cobra.Command{
+		Use:   "plan",
+		Short: "Which customers need which upgrade, and what each takes",
+		Long: `For every customer of customers.yaml: the path from the version they run to --to
+(default: the newest release), the maintenance windows it needs, who must be
+present, whether a Global Administrator is needed, what goes offline, the
+customer's change process and preferred window, and the runbook bundle to use.`,
+		Example: `  atlas-release upgrades plan
+  atlas-release upgrades plan --to 4.3 --json`,
+		Args: rangeArgs(0, 0),
+		RunE: func(*cobra.Command, []string) error { return upgradesPlanRun(opts) },
+	}
+	cmd.Flags().StringVar(&opts.To, "to", "", "the target `VERSION` (default: the newest release)")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the plan as JSON")
+	return cmd
+}
+
+func newCmdUpgradesSchedule(f *Factory) *cobra.Command {
+	opts := &UpgradesOptions{F: f}
+	cmd := &cobra.Command{
+		Use:   "schedule <customer> --to <version> --date <YYYY-MM-DD>",
+		Short: "Schedule a customer's upgrade: the ZenDesk change ticket and its communications",
+		Long: `Schedule a customer's upgrade for a day: the first window starts at the customer's
+preferred time (--at to change it), in their time zone; further windows (required
+stops) follow a week apart. The ZenDesk change ticket is found by its external id
+(<product>-upgrade-<customer>-<version>) or created with an Idempotency-Key, with
+the path, the prerequisites checklist, roles and Global Administrator blocks,
+durations, outages, content freeze, backout and test plans, and the bundle's
+download link. Re-running never opens a second ticket; a new date updates it.
+
+--out DIR writes the customer's communications: the change request, the
+announcements (in the customer's language when the workspace translates them)
+and an iCalendar file of the windows.
+
+` + zendeskEnvHelp,
+		Example: `  atlas-release upgrades schedule contoso --to 4.3 --date 2026-12-05 --dry-run
+  atlas-release upgrades schedule contoso --to 4.3 --date 2026-12-05 --out comms/contoso`,
+		Args: rangeArgs(1, 1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Customer = args[0]
+			return upgradesScheduleRun(cmd, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.To, "to", "", "the target `VERSION` (default: the newest release)")
+	cmd.Flags().StringVar(&opts.Date, "date", "", "the `DAY` of the (first) window, YYYY-MM-DD (required)")
+	cmd.Flags().StringVar(&opts.At, "at", "", "start at `HH:MM` local time instead of the customer's preferred time")
+	cmd.Flags().StringVar(&opts.Out, "out", "", "write the customer's communications into `DIR`")
+	cmd.Flags().BoolVarP(&opts.DryRun, "dry-run", "n", false, "prepare the ticket and communications, open nothing")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the result as JSON")
+	return cmd
+}
+
+// target is --to, or the newest release.
+func (opts *UpgradesOptions) target(ws *releases.Workspace) (*semver.Version, error) {
+	if opts.To == "" {
+		if len(ws.Manifests) == 0 {
+			return nil, fmt.Errorf("the workspace has no release")
+		}
+		return ws.Manifests[len(ws.Manifests)-1].SemVer(), nil
+	}
+	v, err := versionArg("--to", opts.To)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := ws.Find(v); !ok {
+		return nil, fmt.Errorf("no release %s in the workspace (releases/%s.yaml)", v, v)
+	}
+	return v, nil
+}
+
+func upgradesPlanRun(opts *UpgradesOptions) error {
+	ws, err := opts.F.ValidWorkspace()
+	if err != nil {
+		return err
+	}
+	to, err := opts.target(ws)
+	if err != nil {
+		return err
+	}
+	plan, err := upgrades.Plan(ws, to)
+	if err != nil {
+		return err
+	}
+	ios := opts.F.IO
+	if opts.JSON {
+		return writeJSON(ios.Out, plan)
+	}
+	need := 0
+	for _, e := range plan {
+		if e.Status == upgrades.NeedsUpgrade {
+			need++
+		}
+	}
+	fmt.Fprintf(ios.Out, "Upgrades to %s %s: %d of %d customer%s\n\n", ws.Config.Product.Name, to, need, len(plan), plural(len(plan)))
+	tw := tabwriter.NewWriter(ios.Out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "CUSTOMER\tRUNS\tPATH\tWINDOW\tHANDS-ON\tGLOBAL ADMIN\tOFFLINE\tCHANGE\tPREFERRED\tBUNDLE")
+	for _, e := range plan {
+		if e.Status != upgrades.NeedsUpgrade {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t\t\t\t\t\t\t\n", e.Customer, e.From, e.Status)
+			continue
+		}
+		var windows []string
+		for _, w := range e.Windows {
+			windows = append(windows, fmt.Sprintf("%s (≤ %s)", templates.Minutes(w.EstimateMinutes), templates.Minutes(w.MaxMinutes)))
+		}
+		ga := "not needed"
+		if e.GlobalAdminBlocks > 0 {
+			ga = fmt.Sprintf("%d block%s", e.GlobalAdminBlocks, plural(e.GlobalAdminBlocks))
+		}
+		offline := strings.Join(e.Outages, "; ")
+		if offline == "" {
+			offline = "nothing"
+		}
+		bundle := e.Bundle
+		if bundle == "" {
+			bundle = "see note"
+		}
+		change := "standard"
+		if e.ChangeProcess == string(releases.CABProcess) {
+			change = "CAB"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s → %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Customer, e.From, e.From, strings.Join(e.Stops, " → "),
+			strings.Join(windows, " + "), templates.Minutes(e.HandsOnMinutes), ga, offline, change, e.PreferredWindow, bundle)
+	}
+	tw.Flush()
+	fmt.Fprintln(ios.Out)
+	for _, e := range plan {
+		if len(e.People) > 0 {
+			fmt.Fprintf(ios.Out, "%s: %s take part", e.Customer, strings.Join(e.People, ", "))
+			if e.Prerequisites > 0 {
+				fmt.Fprintf(ios.Out, "; %d prerequisite%s before the window", e.Prerequisites, plural(e.Prerequisites))
+			}
+			fmt.Fprintln(ios.Out, ".")
+		}
+		if e.Note != "" {
+			fmt.Fprintf(ios.Out, "%s: %s\n", e.Customer, e.Note)
+		}
+	}
+	return nil
+}
+
+func upgradesScheduleRun(cmd *cobra.Command, opts *UpgradesOptions) error {
+	f := opts.F
+	if opts.Date == "" {
+		return usageErrorf("--date is required: the day of the window, YYYY-MM-DD")
+	}
+	date, err := releases.ParseDate(opts.Date)
+	if err != nil {
+		return usageErrorf("--date: %v", err)
+	}
+	if opts.At != "" && (len(opts.At) != 5 || opts.At[2] != ':') {
+		return usageErrorf("--at %q is not a time like 08:00", opts.At)
+	}
+	ws, err := f.ValidWorkspace()
+	if err != nil {
+		return err
+	}
+	to, err := opts.target(ws)
+	if err != nil {
+		return err
+	}
+	set, err := f.Templates()
+	if err != nil {
+		return err
+	}
+	so := upgrades.ScheduleOptions{Workspace: ws, Templates: set, Customer: opts.Customer, To: to, Date: date, At: opts.At,
+		DryRun: opts.DryRun, Generator: f.Generator()}
+	if !opts.DryRun {
+		if so.Client, err = f.ZendeskClient("", ws.Config); err != nil {
+			return err
+		}
+	}
+	res, err := upgrades.Schedule(cmd.Context(), so)
+	if err != nil {
+		return err
+	}
+	ios := f.IO
+	if opts.Out != "" {
+		if err := writeCommunications(opts.Out, res.Files); err != nil {
+			return err
+		}
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(ios.ErrOut, "%s %s\n", ios.Yellow("warning:"), w)
+	}
+	if opts.JSON {
+		return writeJSON(ios.Out, res)
+	}
+	verb := map[upgrades.TicketAction]string{upgrades.TicketCreated: "Opened", upgrades.TicketFound: "Found", upgrades.TicketRescheduled: "Rescheduled",
+		upgrades.TicketPlanned: "Would open"}[res.Ticket.Action]
+	fmt.Fprintf(ios.Out, "%s the change ticket: %s\n", verb, res.Ticket.Subject)
+	if res.Ticket.URL != "" {
+		fmt.Fprintf(ios.Out, "  %s (external id %s)\n", res.Ticket.URL, res.Ticket.ExternalID)
+	} else {
+		fmt.Fprintf(ios.Out, "  external id %s\n", res.Ticket.ExternalID)
+	}
+	for _, w := range res.Windows {
+		fmt.Fprintf(ios.Out, "  window %d, %s → %s: %s %s to %s %s (%s)\n", w.Hop, w.From, w.To, w.Date, w.Time, w.EndDate, w.EndTime, res.TimeZone)
+	}
+	if opts.Out != "" {
+		fmt.Fprintf(ios.Out, "Communications in %s: ", opts.Out)
+		var names []string
+		for _, f := range res.Files {
+			names = append(names, f.Name)
+		}
+		fmt.Fprintln(ios.Out, strings.Join(names, ", "))
+	}
+	return nil
+}
+
+// writeCommunications writes the files into dir, each in one step.
+func writeCommunications(dir string, files []templates.CommunicationFile) error {
+	for _, f := range files {
+		path := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if err := writeFileAtomic(path, f.Data, 0o644); err != nil {
+			return err
+		}
+	}
+	if _, err := os.Stat(dir); err != nil {
+		return err
+	}
+	return nil
+}

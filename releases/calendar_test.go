@@ -1,0 +1,38 @@
+package releases
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCalendar(t *testing.T) {
+	ws := mustLoad(t, exampleFS(t))
+	today := NewDate(2023, 10, 15)
+	c := ws.Calendar(2023, today)
+	var got []string
+	for _, q := range c.Quarters {
+		for _, e := range q.Entries {
+			got = append(got, strings.Join([]string{"Q" + string(rune('0'+q.Number)), e.Version, string(e.Kind), e.Date, e.Status}, " "))
+		}
+	}
+	want := []string{
+		"Q1 4.2.0 minor 2023-02-13 released",
+		"Q2 4.3.0 minor 2023-05-15 released",
+		"Q3 5.0.0 major 2023-08-15 overdue",
+		"Q4 5.1.0 minor 2023-11-15 due",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("calendar 2023:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if len(c.Problems) != 1 || !strings.Contains(c.Problems[0], "Q3 2023 shipped no release") {
+		t.Errorf("problems %q", c.Problems)
+	}
+	// A release planned ahead, and a quarter with two releases.
+	fsys := exampleFS(t)
+	fsys["releases/4.3.0.yaml"].Data = []byte(strings.Replace(string(fsys["releases/4.3.0.yaml"].Data), "releaseDate: 2023-05-15", "releaseDate: 2023-03-20", 1))
+	c = mustLoad(t, fsys).Calendar(2023, NewDate(2023, 3, 1))
+	if c.Quarters[0].Entries[1].Status != Planned || !strings.Contains(strings.Join(c.Problems, "|"), "Q1 2023 has 2 releases") ||
+		!strings.Contains(strings.Join(c.Problems, "|"), "AR1003") {
+		t.Errorf("early 4.3: %+v %q", c.Quarters[0], c.Problems)
+	}
+}

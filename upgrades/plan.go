@@ -1,0 +1,134 @@
+// Package upgrades plans and schedules customers' upgrades: which path each
+// customer of customers.yaml needs to reach a version, what it takes, and the
+// ZenDesk change ticket that tracks one — created at most once, however often
+// it is scheduled, with the change request, communications and calendar that
+// go with it.
+package upgrades
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/Masterminds/semver/v3"
+
+	"github.com/atlas-release/atlas-release/releases"
+	"github.com/atlas-release/atlas-release/templates"
+)
+
+// Status says whether a customer needs an upgrade.
+type Status string
+
+// The statuses.
+const (
+	NeedsUpgrade Status = "upgrade"
+	UpToDate     Status = "up to date"
+	Ahead        Status = "ahead"
+)
+
+// Entry is one customer's upgrade to the target.
+type Entry struct {
+	Customer string `json:"customer"`
+	Name     string `json:"name"`
+	From     string `json:"from"`
+	To       string `json:"to"`
+	Status   Status `json:"status"`
+	// Stops are the versions the path lands on, the target last.
+	Stops []string `json:"stops,omitempty"`
+	// Windows are the maintenance windows, one per hop.
+	Windows           []templates.Window `json:"windows,omitempty"`
+	HandsOnMinutes    int                `json:"handsOnMinutes,omitempty"`
+	Prerequisites     int                `json:"prerequisites,omitempty"`
+	People            []string           `json:"people,omitempty"`
+	GlobalAdminBlocks int                `json:"globalAdminBlocks"`
+	Outages           []string           `json:"outages,omitempty"`
+	ContentFreeze     string             `json:"contentFreeze,omitempty"`
+	ChangeProcess     string             `json:"changeProcess"`
+	// PreferredWindow is the customer's day, start and time zone.
+	PreferredWindow string `json:"preferredWindow"`
+	Locale          string `json:"locale"`
+	// Bundle is the runbook bundle of the cut of the target that starts at
+	// the customer's version, and BundleURL where it is downloaded; Note says
+	// what to do when no bundle starts there.
+	Bundle    string `json:"bundle,omitempty"`
+	BundleURL string `json:"bundleUrl,omitempty"`
+	Note      string `json:"note,omitempty"`
+}
+
+// ErrNoCustomers means the workspace has no customers.yaml.
+var ErrNoCustomers = errors.New("the workspace has no " + releases.CustomersFile + ": list the customers there to plan their upgrades")
+
+// Plan plans every customer's upgrade to version to, in the file's order.
+func Plan(ws *releases.Workspace, to *semver.Version) ([]Entry, error) {
+	if ws.Customers == nil {
+		return nil, ErrNoCustomers
+	}
+	if _, ok := ws.Find(to); !ok {
+		return nil, fmt.Errorf("no release %s in the workspace", to)
+	}
+	var out []Entry
+	for i := range ws.Customers.Customers {
+		e, err := planOne(ws, &ws.Customers.Customers[i], to)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *e)
+	}
+	return out, nil
+}
+
+func planOne(ws *releases.Workspace, c *releases.Customer, to *semver.Version) (*Entry, error) {
+	cfg := ws.Config
+	e := &Entry{Customer: c.ID, Name: c.Name, From: c.Version, To: to.String(), ChangeProcess: string(c.ChangeProcess),
+		PreferredWindow: fmt.Sprintf("%s %s %s", c.Window.Day, c.Window.Start, c.Window.TimeZone), Locale: c.Locale, GlobalAdminBlocks: 0}
+	if e.Locale == "" {
+		e.Locale = cfg.DefaultLocale()
+	}
+	from, err := releases.ParseVersion(c.Version)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", c.ID, err)
+	}
+	switch from.Compare(to) {
+	case 0:
+		e.Status = UpToDate
+		return e, nil
+	case 1:
+		e.Status = Ahead
+		return e, nil
+	}
+	p, err := ws.Plan(from, to)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", c.ID, err)
+	}
+	e.Status = NeedsUpgrade
+	for _, h := range p.Hops {
+		e.Stops = append(e.Stops, h.To.String())
+		e.Windows = append(e.Windows, templates.Window{EstimateMinutes: h.Window.EstimateMinutes, MaxMinutes: h.Window.MaxMinutes})
+	}
+	e.HandsOnMinutes = p.Total.HandsOnMinutes
+	e.Prerequisites = len(p.Prerequisites)
+	e.GlobalAdminBlocks = len(p.Total.GABlocks)
+	for _, rm := range p.Total.HandsOn {
+		e.People = append(e.People, rm.Role.Name)
+	}
+	for _, o := range p.Total.Outages {
+		e.Outages = append(e.Outages, fmt.Sprintf("%s %d–%d min", o.Feature.Name, o.MinMinutes, o.MaxMinutes))
+	}
+	e.ContentFreeze = string(p.Total.Freeze.Decision)
+	sources := ws.Sources(to)
+	bundled := slices.ContainsFunc(sources, func(m *releases.Manifest) bool { return m.SemVer().Equal(from) })
+	switch {
+	case bundled:
+		e.Bundle = templates.BundleName(cfg.Product.ID, from.String(), to.String()) + ".tar.gz"
+		if cfg.GitHub != nil {
+			e.BundleURL = cfg.GitHub.DownloadURL(to.String(), e.Bundle)
+		}
+	case len(sources) > 0:
+		oldest := sources[len(sources)-1].Version
+		e.Note = fmt.Sprintf("no bundle of %s starts at %s (each cut bundles the %d previous versions): upgrade to %s first, with a runbook of that release",
+			to, from, cfg.Policy.BundleSources, oldest)
+	default:
+		e.Note = fmt.Sprintf("%s has no runbook bundle", to)
+	}
+	return e, nil
+}

@@ -1,0 +1,224 @@
+package upgrades
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/Masterminds/semver/v3"
+
+	"github.com/atlas-release/atlas-release/releases"
+	"github.com/atlas-release/atlas-release/templates"
+	"github.com/atlas-release/atlas-release/zendesk"
+)
+
+// ScheduleOptions say which upgrade to schedule.
+type ScheduleOptions struct {
+	Workspace *releases.Workspace
+	// Templates render the default locale's communications.
+	Templates *templates.Set
+	// Client opens the ticket; nil with DryRun.
+	Client   *zendesk.Client
+	Customer string
+	To       *semver.Version
+	// Date is the day of the first window; At its local start (HH:MM),
+	// empty for the customer's preferred time.
+	Date releases.Date
+	At   string
+	// DryRun prepares the ticket and the communications without writing.
+	DryRun    bool
+	Generator string
+}
+
+// TicketAction says what scheduling did to the ticket.
+type TicketAction string
+
+// The ticket actions.
+const (
+	TicketCreated     TicketAction = "created"
+	TicketFound       TicketAction = "found"
+	TicketRescheduled TicketAction = "rescheduled"
+	TicketPlanned     TicketAction = "planned"
+)
+
+// ScheduleResult is a scheduled upgrade.
+type ScheduleResult struct {
+	Customer string `json:"customer"`
+	From     string `json:"from"`
+	To       string `json:"to"`
+	// Windows are the planned windows, in the customer's time zone.
+	Windows  []templates.ScheduledWindow `json:"windows"`
+	TimeZone string                      `json:"timeZone"`
+	Ticket   TicketResult                `json:"ticket"`
+	// Warnings are things to look at that do not stop the schedule.
+	Warnings []string `json:"warnings,omitempty"`
+	// Files are the communications for the customer: the change request and
+	// the calendar, and the announcements in the customer's language when the
+	// workspace translates them.
+	Files []templates.CommunicationFile `json:"-"`
+}
+
+// TicketResult is the change ticket.
+type TicketResult struct {
+	Action     TicketAction `json:"action"`
+	ID         int64        `json:"id,omitempty"`
+	URL        string       `json:"url,omitempty"`
+	ExternalID string       `json:"externalId"`
+	Subject    string       `json:"subject"`
+	// Replayed reports a create that ZenDesk answered from its idempotency
+	// cache: a repeat of a create whose answer was lost.
+	Replayed bool `json:"replayed,omitempty"`
+}
+
+// Schedule plans one customer's upgrade for a day and opens its change ticket,
+// or finds it: the ticket is looked up by its external id first (idempotency
+// keys expire after two hours), then created with an idempotency key derived
+// from the upgrade and the day, so that a create whose answer is lost can be
+// repeated safely; a key already used with another body (the manifest changed
+// meanwhile) falls back to the look-up. A ticket found for another day gets a
+// comment saying the upgrade moved. Re-running never opens a second ticket.
+func Schedule(ctx context.Context, o ScheduleOptions) (*ScheduleResult, error) {
+	ws := o.Workspace
+	cfg := ws.Config
+	if ws.Customers == nil {
+		return nil, ErrNoCustomers
+	}
+	c := ws.Customers.Customer(o.Customer)
+	if c == nil {
+		var ids []string
+		for _, cu := range ws.Customers.Customers {
+			ids = append(ids, cu.ID)
+		}
+		return nil, fmt.Errorf("no customer %q in %s (customers: %s)", o.Customer, releases.CustomersFile, strings.Join(ids, ", "))
+	}
+	from, err := releases.ParseVersion(c.Version)
+	if err != nil {
+		return nil, err
+	}
+	if !from.LessThan(o.To) {
+		return nil, fmt.Errorf("%s runs %s already: nothing to upgrade to %s", c.ID, from, o.To)
+	}
+	target, ok := ws.Find(o.To)
+	if !ok {
+		return nil, fmt.Errorf("no release %s in the workspace", o.To)
+	}
+	if earliest := target.ReleaseDate.AddDays(target.LeadTimeDays); o.Date.Before(earliest) {
+		return nil, fmt.Errorf("%s can be installed from %s (released %s, %d days' lead time), not on %s",
+			o.To, earliest, target.ReleaseDate, target.LeadTimeDays, o.Date)
+	}
+	window := c.Window
+	if o.At != "" {
+		window.Start = o.At
+	}
+	start, err := window.StartOn(o.Date)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", c.ID, err)
+	}
+	p, err := ws.Plan(from, o.To)
+	if err != nil {
+		return nil, err
+	}
+	entry, err := planOne(ws, c, o.To)
+	if err != nil {
+		return nil, err
+	}
+	res := &ScheduleResult{Customer: c.ID, From: from.String(), To: o.To.String(), TimeZone: start.Location().String()}
+	if start.Weekday() != c.Window.Weekday() {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%s is a %s; %s prefers %ss", o.Date, start.Weekday(), c.ID, strings.ToLower(c.Window.Weekday().String())))
+	}
+	if entry.Note != "" {
+		res.Warnings = append(res.Warnings, entry.Note)
+	}
+	comms := templates.NewCommunications(ws, p, templates.CommsOptions{Generator: o.Generator, Customer: c, Start: start, BundleURL: entry.BundleURL})
+	res.Windows = comms.Schedule.Windows
+	if res.Files, err = o.Templates.RenderCommunications(comms, false); err != nil {
+		return nil, err
+	}
+	if c.Locale != "" && c.Locale != cfg.DefaultLocale() {
+		localized, ok, err := templates.LocalizedAnnouncements(ws, p, c.Locale, templates.CommsOptions{Generator: o.Generator, Customer: c, Start: start, BundleURL: entry.BundleURL})
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			for _, f := range localized {
+				f.Name = c.Locale + "/" + f.Name
+				res.Files = append(res.Files, f)
+			}
+		} else {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("the announcements are not translated into %s for this path: they are in %s", c.Locale, cfg.DefaultLocale()))
+		}
+	}
+	var body bytes.Buffer
+	if err := o.Templates.RenderCommunication(&body, templates.ChangeRequestMarkdown, comms, templates.HTML); err != nil {
+		return nil, err
+	}
+	first := res.Windows[0]
+	res.Ticket = TicketResult{Action: TicketPlanned, ExternalID: externalID(cfg.Product.ID, c.ID, o.To.String()),
+		Subject: fmt.Sprintf("Upgrade %s to %s %s on %s %s (%s)", c.Name, cfg.Product.Name, o.To, first.Date, first.Time, res.TimeZone)}
+	if o.DryRun {
+		return res, nil
+	}
+	ticket := zendesk.NewTicket{Subject: res.Ticket.Subject, ExternalID: res.Ticket.ExternalID,
+		Comment: zendesk.TicketComment{HTMLBody: body.String(), Public: false},
+		Tags:    []string{"atlas-release", cfg.Product.ID + "-upgrade", "customer-" + c.ID, cfg.Product.ID + "-" + o.To.String()}}
+	return res, openTicket(ctx, o.Client, ticket, first, res)
+}
+
+// externalID identifies a customer's upgrade to a version: one ticket each.
+func externalID(product, customer, version string) string {
+	return product + "-upgrade-" + customer + "-" + version
+}
+
+// openTicket finds or creates the ticket.
+func openTicket(ctx context.Context, client *zendesk.Client, t zendesk.NewTicket, first templates.ScheduledWindow, res *ScheduleResult) error {
+	found, err := findTicket(ctx, client, t, res)
+	if err != nil || found {
+		return err
+	}
+	key := t.ExternalID + "@" + first.StartUTC.Format(time.RFC3339)
+	created, replayed, err := client.CreateTicket(ctx, t, key)
+	var e *zendesk.Error
+	if errors.As(err, &e) && e.Code == zendesk.IdempotentConflict {
+		// The key was used with another body: a ticket exists.
+		if found, ferr := findTicket(ctx, client, t, res); ferr != nil || found {
+			return ferr
+		}
+		return fmt.Errorf("ZenDesk says the ticket of %s was already created, but no ticket has the external id %s: %w", res.Customer, t.ExternalID, err)
+	}
+	if err != nil {
+		return err
+	}
+	res.Ticket.Action, res.Ticket.ID, res.Ticket.URL, res.Ticket.Replayed = TicketCreated, created.ID, client.TicketURL(created.ID), replayed
+	return nil
+}
+
+// findTicket looks the ticket up by its external id; one planned for another
+// start gets a comment that says when the upgrade is now.
+func findTicket(ctx context.Context, client *zendesk.Client, t zendesk.NewTicket, res *ScheduleResult) (bool, error) {
+	tickets, err := client.TicketsByExternalID(ctx, t.ExternalID)
+	if err != nil || len(tickets) == 0 {
+		return false, err
+	}
+	tk := tickets[0]
+	if len(tickets) > 1 {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%d tickets have the external id %s; the oldest, %d, is used", len(tickets), t.ExternalID, tk.ID))
+	}
+	res.Ticket.Action, res.Ticket.ID, res.Ticket.URL = TicketFound, tk.ID, client.TicketURL(tk.ID)
+	if tk.Subject == t.Subject {
+		return true, nil
+	}
+	// Moved to another start: the subject says when, and a comment the new plan.
+	note := zendesk.TicketComment{HTMLBody: fmt.Sprintf("<p><strong>Rescheduled:</strong> %s.</p>%s", escape(t.Subject), t.Comment.HTMLBody)}
+	if _, err := client.UpdateTicket(ctx, tk.ID, zendesk.TicketUpdate{Subject: &t.Subject, Comment: &note}); err != nil {
+		return true, err
+	}
+	res.Ticket.Action = TicketRescheduled
+	return true, nil
+}
+
+func escape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}

@@ -1,0 +1,110 @@
+package zendesk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Ticket is a support ticket.
+type Ticket struct {
+	ID         int64     `json:"id"`
+	URL        string    `json:"url"`
+	Subject    string    `json:"subject"`
+	Status     string    `json:"status"`
+	ExternalID string    `json:"external_id"`
+	Tags       []string  `json:"tags"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// TicketComment is a comment on a ticket: plain text or HTML.
+type TicketComment struct {
+	Body     string `json:"body,omitempty"`
+	HTMLBody string `json:"html_body,omitempty"`
+	Public   bool   `json:"public"`
+}
+
+// CustomField is the value of a ticket field.
+type CustomField struct {
+	ID    int64 `json:"id"`
+	Value any   `json:"value"`
+}
+
+// NewTicket is a ticket to create.
+type NewTicket struct {
+	Subject      string        `json:"subject"`
+	Comment      TicketComment `json:"comment"`
+	Tags         []string      `json:"tags,omitempty"`
+	ExternalID   string        `json:"external_id,omitempty"`
+	CustomFields []CustomField `json:"custom_fields,omitempty"`
+}
+
+// IdempotentConflict is the error code of a request that reuses an
+// idempotency key with another body.
+const IdempotentConflict = "IdempotentRequestError"
+
+// CreateTicket creates a ticket. With an idempotency key, ZenDesk answers a
+// repeat of the same request (within two hours) with the ticket it already
+// created, and replay is true; so the call is safe to retry and is retried like
+// a read. The same key with another body is refused (KindInvalid, code
+// IdempotentConflict). Keys expire: look tickets up by external id as well.
+func (c *Client) CreateTicket(ctx context.Context, t NewTicket, key string) (*Ticket, bool, error) {
+	cl := call{method: http.MethodPost, path: "/api/v2/tickets", body: map[string]any{"ticket": t}, unsafe: key == ""}
+	var answer http.Header
+	if key != "" {
+		cl.header, cl.answer = map[string]string{"Idempotency-Key": key}, &answer
+	}
+	var out struct {
+		Ticket *Ticket `json:"ticket"`
+	}
+	if err := c.do(ctx, cl, &out); err != nil {
+		var e *Error
+		if errors.As(err, &e) && e.Status == http.StatusBadRequest && (e.Code == IdempotentConflict || strings.Contains(strings.ToLower(e.Message), "idempoten")) {
+			e.Code = IdempotentConflict
+		}
+		return nil, false, err
+	}
+	if out.Ticket == nil || out.Ticket.ID <= 0 {
+		return nil, false, malformed(http.MethodPost, cl.path, "no ticket in the answer")
+	}
+	return out.Ticket, strings.EqualFold(answer.Get("X-Idempotency-Lookup"), "hit"), nil
+}
+
+// TicketsByExternalID lists the tickets with an external id, oldest first;
+// external ids are not unique.
+func (c *Client) TicketsByExternalID(ctx context.Context, externalID string) ([]Ticket, error) {
+	if externalID == "" {
+		return nil, fmt.Errorf("zendesk: no external id to look for")
+	}
+	return list[Ticket](ctx, c, "/api/v2/tickets", url.Values{"external_id": {externalID}}, "tickets")
+}
+
+// TicketUpdate changes a ticket; nil fields are left as they are.
+type TicketUpdate struct {
+	Subject *string        `json:"subject,omitempty"`
+	Comment *TicketComment `json:"comment,omitempty"`
+}
+
+// UpdateTicket changes a ticket's subject or adds a comment. With a comment it
+// is not safe to repeat (the comment would be added twice), so an unanswered
+// update is ambiguous.
+func (c *Client) UpdateTicket(ctx context.Context, id int64, u TicketUpdate) (*Ticket, error) {
+	p := "/api/v2/tickets/" + fmt.Sprint(id)
+	var out struct {
+		Ticket *Ticket `json:"ticket"`
+	}
+	if err := c.do(ctx, call{method: http.MethodPut, path: p, body: map[string]any{"ticket": u}, unsafe: u.Comment != nil}, &out); err != nil {
+		return nil, err
+	}
+	if out.Ticket == nil || out.Ticket.ID != id {
+		return nil, malformed(http.MethodPut, p, "not the ticket updated")
+	}
+	return out.Ticket, nil
+}
+
+// TicketURL is where agents open a ticket.
+func (c *Client) TicketURL(id int64) string { return fmt.Sprintf("%s/agent/tickets/%d", c.base, id) }

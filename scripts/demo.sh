@@ -57,6 +57,16 @@ echo
 echo "Publishing again writes nothing:"
 "$bin" -C "$ws" publish zendesk 4.2 4.3 --public-key "$out/keys/atlas-release.pub" | tail -n 1
 
+step "Which customers need which upgrade to 4.3 (customers.yaml)"
+"$bin" -C "$ws" upgrades plan --to 4.3
+
+step "Schedule Contoso's upgrade: the change ticket in the sandbox, and their communications"
+"$bin" -C "$ws" upgrades schedule contoso --to 4.3 --date 2026-12-05 --out "$out/contoso"
+"$bin" -C "$ws" upgrades schedule contoso --to 4.3 --date 2026-12-05 | head -n 1
+
+step "The release calendar of 2023"
+"$bin" -C "$ws" calendar 2023
+
 step "What customers get"
 cat <<MSG
 Release folder:      $out/dist/4.3.0/
@@ -64,7 +74,9 @@ Release folder:      $out/dist/4.3.0/
   upgrade guide:     upgrade-guide.md, upgrade-guide.html
   runbook bundles:   atlas-4.3.0-from-{4.0.0,4.1.0,4.2.0}.tar.gz (+ .minisig)
   checksums:         SHA256SUMS (+ .minisig), metadata.json
+  communications:    in every bundle: change request, announcements, maintenance-window.ics
 Extracted runbook:   $out/runbook-4.1-to-4.3/runbook.html  <- open it in a browser
+Contoso's upgrade:   $out/contoso/ (change request, announcements, calendar)
 Help Center:         $zendesk_url/hc/en-us  (and /hc/de)  <- open it in a browser
                      the sandbox keeps running; stop it with: kill \$(cat $out/zendesk-sandbox.pid)
 MSG

@@ -318,6 +318,15 @@ func TestTicketIdempotency(t *testing.T) {
 	if n := len(list["tickets"].([]any)); n != 1 {
 		t.Errorf("%d tickets with the external id, want 1", n)
 	}
+	resp, err := http.Get(s.URL + "/agent/tickets/" + itoa(int64(first["ticket"].(map[string]any)["id"].(float64))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(page), "Upgrade") || !strings.Contains(string(page), "Plan") {
+		t.Errorf("ticket page: %d %s", resp.StatusCode, page)
+	}
 }
 
 func TestStateRoundTrip(t *testing.T) {

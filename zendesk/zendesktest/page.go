@@ -112,3 +112,42 @@ func (s *Server) serveHelpCenterPage(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_ = pageTemplate.Execute(w, data)
 }
+
+// ticketTemplate is the sandbox's view of a ticket, as an agent opens it.
+var ticketTemplate = template.Must(template.New("ticket").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Ticket {{.ID}}: {{.Subject}}</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}
+.meta{color:#5f6368;font-size:.9em}.comment{border-top:1px solid #c8ccd0;margin-top:1.5rem;padding-top:1rem}
+table{border-collapse:collapse}td,th{border:1px solid #c8ccd0;padding:.3em .5em}</style></head><body>
+<h1>#{{.ID}} {{.Subject}}</h1>
+<p class="meta">Status {{.Status}} · external id {{.ExternalID}} · tags {{range $i, $t := .Tags}}{{if $i}}, {{end}}{{$t}}{{end}}</p>
+{{range .Comments}}<div class="comment">{{.}}</div>{{end}}
+</body></html>
+`))
+
+// serveTicketPage serves /agent/tickets/{id}, where ticket URLs point.
+func (s *Server) serveTicketPage(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, _ := strconv.ParseInt(strings.TrimPrefix(r.URL.Path, "/agent/tickets/"), 10, 64)
+	for _, t := range s.state.Tickets {
+		if t.ID != id {
+			continue
+		}
+		data := struct {
+			*Ticket
+			Comments []template.HTML
+		}{Ticket: t}
+		for _, c := range t.Comments {
+			body := c.HTMLBody
+			if body == "" {
+				body = "<p>" + template.HTMLEscapeString(c.Body) + "</p>"
+			}
+			data.Comments = append(data.Comments, template.HTML(sanitize(body))) //nolint:gosec // sanitised as the help center does
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_ = ticketTemplate.Execute(w, data)
+		return
+	}
+	http.NotFound(w, r)
+}

@@ -280,6 +280,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveHelpCenterPage(rec, r)
 		return
 	}
+	if strings.HasPrefix(r.URL.Path, "/agent/tickets") {
+		s.serveTicketPage(rec, r)
+		return
+	}
 	s.mu.Lock()
 	if !s.allow(rec, bucketOf(r.URL.Path)) {
 		s.mu.Unlock()

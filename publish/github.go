@@ -85,6 +85,9 @@ func GitHub(ctx context.Context, o GitHubOptions) (*GitHubResult, error) {
 	tag := "v" + version
 	res := &GitHubResult{Repository: gh.Repository(), Tag: tag, DryRun: o.DryRun}
 	defer func() { st := gh.Stats(); res.Requests, res.Writes = st.Requests, st.Writes }()
+	if err := checkLinks(o, tag); err != nil {
+		return nil, err
+	}
 	if err := gh.Preflight(ctx); err != nil {
 		return nil, err
 	}
@@ -310,6 +313,26 @@ func uploadAsset(ctx context.Context, gh *ghrelease.Client, rel *ghrelease.Relea
 	return nil, last
 }
 
+// checkLinks refuses, before any write, a cut whose upgrade guide links to
+// another server than the one the release goes to: customers would get dead
+// links.
+func checkLinks(o GitHubOptions, tag string) error {
+	guide, err := readCapped(filepath.Join(o.Cut.Dir, "upgrade-guide.md"), 1<<20)
+	if err != nil {
+		return nil // a cut without documents (--skip render) links nowhere
+	}
+	for _, f := range o.Cut.Files {
+		if f.Kind != cut.KindBundle {
+			continue
+		}
+		if url := o.Client.DownloadURL(tag, f.Name); !strings.Contains(string(guide), url) {
+			return fmt.Errorf("the cut's upgrade guide does not link to %s, where the release serves %s: cut again with github.apiUrl "+
+				"(or GITHUB_API_URL) set to the server that hosts %s", url, f.Name, o.Client.Repository())
+		}
+	}
+	return nil
+}
+
 // checkDownloads makes sure the release serves each file where the upgrade
 // guide and the trusted comments say it is.
 func checkDownloads(o GitHubOptions, rel *ghrelease.Release, res *GitHubResult) error {
@@ -325,6 +348,14 @@ func checkDownloads(o GitHubOptions, rel *ghrelease.Release, res *GitHubResult) 
 		if gh != nil && !rel.Draft {
 			if want := gh.DownloadURL(o.Cut.Meta.Version, a.Name); a.URL != want {
 				wrong = append(wrong, fmt.Sprintf("%s is at %s, but the upgrade guide links to %s", a.Name, a.URL, want))
+			}
+		}
+	}
+	// The cut's own upgrade guide (an asset too) must link where the files are.
+	if guide, err := readCapped(filepath.Join(o.Cut.Dir, "upgrade-guide.md"), 1<<20); err == nil && !rel.Draft {
+		for _, a := range res.Assets {
+			if strings.HasSuffix(a.Name, ".tar.gz") && a.URL != "" && !strings.Contains(string(guide), a.URL) {
+				wrong = append(wrong, fmt.Sprintf("the cut's upgrade-guide.md does not link to %s", a.URL))
 			}
 		}
 	}

@@ -349,3 +349,30 @@ func readExample(t *testing.T, name string) string {
 	}
 	return string(b)
 }
+
+// TestGitHubRefusesAGuideThatLinksElsewhere: a cut made for github.com,
+// published to another server, would give customers dead links.
+func TestGitHubRefusesAGuideThatLinksElsewhere(t *testing.T) {
+	e := newGHEnv(t, ghreleasetest.Config{})
+	fsys := example.FS(t)
+	ws, err := releases.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, _ := templates.Load(fsys)
+	v := semver.MustParse("4.3.0")
+	dist := t.TempDir()
+	if _, _, err := cut.Run(context.Background(), cut.Options{Workspace: ws, Templates: set, Version: v, Dist: dist, Key: &e.key, Generator: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := publish.OpenCut(filepath.Join(dist, "4.3.0"), e.ws, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := e.options(ghToken)
+	o.Cut = c
+	_, err = e.publish(o)
+	if err == nil || !strings.Contains(err.Error(), "upgrade guide does not link to") || len(e.srv.Requests()) != 0 {
+		t.Errorf("a guide linking to github.com: %v, %d requests", err, len(e.srv.Requests()))
+	}
+}

@@ -73,7 +73,7 @@ func (a *apiToken) renew(context.Context, *Client) (bool, error) { return false,
 // given), and once more if the server rejects it.
 func ClientCredentials(clientID, clientSecret, scope string) Credentials {
 	if scope == "" {
-		scope = "hc:read hc:write"
+		scope = "read write"
 	}
 	return &clientCreds{id: strings.TrimSpace(clientID), secret: strings.TrimSpace(clientSecret), scope: scope}
 }

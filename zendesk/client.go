@@ -278,8 +278,14 @@ attempts:
 				return e
 			}
 			last = e
-			// The limiter holds every request until the window reopens. A 429
-			// costs no attempt, but a server that never lets us through fails.
+			// The limiter holds every request until the window reopens (the
+			// token endpoint has none: wait here). A 429 costs no attempt, but a
+			// server that never lets us through fails.
+			if cl.noAuth {
+				if err := c.sleep(ctx, wait); err != nil {
+					return fmt.Errorf("zendesk: %s %s: %w", cl.method, cl.path, err)
+				}
+			}
 			if limited++; limited < maxRateLimited {
 				attempt--
 			}

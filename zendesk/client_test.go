@@ -192,6 +192,17 @@ func TestAuthSchemes(t *testing.T) {
 			t.Errorf("%d token requests, want 3 (first, after the 401, before expiry)", grants)
 		}
 	})
+	t.Run("token endpoint rate limited", func(t *testing.T) {
+		s := newSetup(t, zendesktest.Config{Clients: map[string]string{"ci": "client-secret-4242"}},
+			zendesk.Options{Credentials: zendesk.ClientCredentials("ci", "client-secret-4242", "")})
+		s.srv.Inject(zendesktest.Fault{Kind: zendesktest.Fail429, PathPattern: "^/oauth/tokens$", RetryAfter: 5})
+		if _, err := s.client.Locales(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if !containsDuration(s.clock.Slept(), 5*time.Second) {
+			t.Errorf("slept %v, not the 5 s asked", s.clock.Slept())
+		}
+	})
 	t.Run("bad client secret", func(t *testing.T) {
 		s := newSetup(t, zendesktest.Config{Clients: map[string]string{"ci": "right"}},
 			zendesk.Options{Credentials: zendesk.ClientCredentials("ci", "wrong-secret-777", "")})

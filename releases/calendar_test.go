@@ -36,3 +36,25 @@ func TestCalendar(t *testing.T) {
 		t.Errorf("early 4.3: %+v %q", c.Quarters[0], c.Problems)
 	}
 }
+
+func TestWindowStart(t *testing.T) {
+	w := MaintenanceWindow{Day: "saturday", Start: "08:00", TimeZone: "Europe/Berlin"}
+	start, err := w.StartOn(NewDate(2026, 3, 28))
+	if err != nil || start.UTC().Hour() != 7 {
+		t.Errorf("winter time: %v %v", start, err)
+	}
+	start, _ = w.StartOn(NewDate(2026, 3, 29)) // summer time from that night
+	if start.UTC().Hour() != 6 {
+		t.Errorf("summer time: %v", start.UTC())
+	}
+	for _, bad := range []string{"25:00", "8:00", "08:60", "noon"} {
+		w.Start = bad
+		if _, err := w.StartOn(NewDate(2026, 3, 28)); err == nil {
+			t.Errorf("start %q accepted", bad)
+		}
+	}
+	w.Start, w.TimeZone = "08:00", "../../etc/passwd"
+	if _, err := w.StartOn(NewDate(2026, 3, 28)); err == nil {
+		t.Error("a path accepted as a time zone")
+	}
+}

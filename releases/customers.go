@@ -95,7 +95,7 @@ func (w MaintenanceWindow) StartOn(d Date) (time.Time, error) {
 	hh, mm, ok := strings.Cut(w.Start, ":")
 	h, err1 := strconv.Atoi(hh)
 	m, err2 := strconv.Atoi(mm)
-	if !ok || err1 != nil || err2 != nil {
+	if !ok || err1 != nil || err2 != nil || h < 0 || h > 23 || m < 0 || m > 59 || len(hh) != 2 || len(mm) != 2 {
 		return time.Time{}, fmt.Errorf("%q is not a time like 08:00", w.Start)
 	}
 	t := d.Time()

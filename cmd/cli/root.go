@@ -122,14 +122,19 @@ func NewCmdRoot(f *Factory) *cobra.Command {
 		Short: "Release manifests, upgrade runbooks, signed bundles and release notes",
 		Long: `atlas-release turns a product's release manifests into everything customers need
 to upgrade: validated manifests, cumulative upgrade runbooks for every path,
-signed and reproducible runbook bundles, a changelog, and release notes.
+signed and reproducible runbook bundles with their change request and user
+announcements, a changelog, release notes and upgrade guides published to ZenDesk,
+GitHub releases, and customers' change tickets.
 
 It works on a release workspace: a folder with atlas-release.yaml, one manifest
 per version under releases/, and the scripts the runbooks run under scripts/.`,
 		Example: `  atlas-release init my-product         # create a workspace
   atlas-release new 4.4                  # start the manifest of the next release
   atlas-release validate                 # check every manifest
-  atlas-release -C examples/atlas validate 4.3`,
+  atlas-release plan --from 4.1          # what an upgrade from 4.1 takes
+  atlas-release cut 4.3                  # release day: bundles, checksums, signatures
+  atlas-release publish 4.3              # the GitHub release, then the ZenDesk articles
+  atlas-release upgrades plan            # which customer needs which upgrade`,
 		Version:       f.Build.Version,
 		SilenceErrors: true,
 		SilenceUsage:  true,

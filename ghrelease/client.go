@@ -231,7 +231,9 @@ func (c *Client) Preflight(ctx context.Context) error {
 		}
 		return err
 	}
-	if p := repo.GetPermissions(); p == nil || !p.GetPush() {
+	// The answer says what the token's user may do; when it says nothing,
+	// the first write will tell.
+	if p := repo.GetPermissions(); p != nil && !p.GetPush() {
 		return &Error{Kind: KindPermission, Op: "publish to " + c.Repository(), Status: 200,
 			Message: "the token may read but not write to the repository: it needs contents: write (classic tokens: the repo scope)"}
 	}
@@ -333,7 +335,11 @@ func assetOf(a *github.ReleaseAsset) Asset {
 	if d, ok := strings.CutPrefix(a.GetDigest(), "sha256:"); ok && len(d) == 64 {
 		sum = strings.ToLower(d)
 	}
-	return Asset{ID: a.GetID(), Name: a.GetName(), Size: int64(a.GetSize()), State: a.GetState(), SHA256: sum, DownloadURL: a.GetBrowserDownloadURL()}
+	state := a.GetState()
+	if state == "" {
+		state = "uploaded" // servers that do not report states list only complete uploads
+	}
+	return Asset{ID: a.GetID(), Name: a.GetName(), Size: int64(a.GetSize()), State: state, SHA256: sum, DownloadURL: a.GetBrowserDownloadURL()}
 }
 
 // CreateDraft creates a draft release of a tag. It is not safe to repeat: on a

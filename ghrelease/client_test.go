@@ -4,6 +4,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"io"
 	"strings"
 	"sync"
@@ -207,5 +210,35 @@ func TestNewRefusesUnsafeSettings(t *testing.T) {
 	}
 	if got := c.DownloadURL("v4.3.0", "SHA256SUMS"); got != "https://github.com/acme/runbooks/releases/download/v4.3.0/SHA256SUMS" {
 		t.Errorf("github.com download URL %q", got)
+	}
+}
+
+// TestTerseServers: a server that reports neither the token's permissions nor
+// asset states is not taken to refuse publishing or to hold broken uploads.
+func TestTerseServers(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case r.URL.Path == "/api/v3/repos/acme/runbooks":
+			fmt.Fprint(w, `{"id":1,"full_name":"acme/runbooks"}`)
+		case r.URL.Path == "/api/v3/repos/acme/runbooks/releases/tags/v1.0.0":
+			fmt.Fprint(w, `{"id":7,"tag_name":"v1.0.0","draft":false}`)
+		case r.URL.Path == "/api/v3/repos/acme/runbooks/releases/7/assets":
+			fmt.Fprint(w, `[{"id":9,"name":"SHA256SUMS","size":3}]`)
+		default:
+			w.WriteHeader(404)
+		}
+	}))
+	defer srv.Close()
+	c, err := ghrelease.New(ghrelease.Options{APIURL: srv.URL + "/api/v3", Token: token, Repository: "acme/runbooks"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Preflight(context.Background()); err != nil {
+		t.Errorf("no permissions in the answer: %v", err)
+	}
+	rel, err := c.FindRelease(context.Background(), "v1.0.0")
+	if err != nil || len(rel.Assets) != 1 || rel.Assets[0].State != "uploaded" {
+		t.Errorf("release %+v %v", rel, err)
 	}
 }

@@ -417,3 +417,27 @@ func TestHostileAnswers(t *testing.T) {
 		})
 	}
 }
+
+// TestOffsetPaginatedAnswers: a server that ignores page[size] and answers
+// with offset pagination is followed by page number, never by its URL.
+func TestOffsetPaginatedAnswers(t *testing.T) {
+	var pages []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		page := r.URL.Query().Get("page")
+		pages = append(pages, page)
+		switch page {
+		case "":
+			fmt.Fprint(w, `{"articles":[{"id":1,"locale":"en-us"}],"next_page":"https://elsewhere.example/api/v2/help_center/articles?page=2","page":1}`)
+		case "2":
+			fmt.Fprint(w, `{"articles":[{"id":2,"locale":"en-us"}],"next_page":null,"page":2}`)
+		default:
+			w.WriteHeader(400)
+		}
+	}))
+	defer srv.Close()
+	c, _ := zendesk.New(zendesk.Options{BaseURL: srv.URL, Credentials: zendesk.BearerToken(token)})
+	arts, err := c.ArticlesByLabels(context.Background(), "en-us", []string{"a"})
+	if err != nil || len(arts) != 2 || strings.Join(pages, ",") != ",2" {
+		t.Errorf("%d articles, pages %q: %v", len(arts), pages, err)
+	}
+}

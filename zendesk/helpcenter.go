@@ -3,6 +3,7 @@ package zendesk
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -386,6 +387,21 @@ func list[T any](ctx context.Context, c *Client, path string, q url.Values, key 
 		if err := out["meta"].decode(&meta); err != nil {
 			return nil, malformed(http.MethodGet, path, "the pagination metadata is malformed")
 		}
+		if len(out["meta"]) == 0 {
+			// A server that answered with offset pagination: follow its page
+			// numbers (never its URLs, which could point elsewhere).
+			next, ok, err := nextOffsetPage(out["next_page"], page)
+			if err != nil {
+				return nil, malformed(http.MethodGet, path, err.Error())
+			}
+			if !ok {
+				return all, nil
+			}
+			query.Del("page[size]")
+			query.Set("per_page", strconv.Itoa(pageSize))
+			query.Set("page", strconv.Itoa(next))
+			continue
+		}
 		if !meta.HasMore {
 			return all, nil
 		}
@@ -395,6 +411,27 @@ func list[T any](ctx context.Context, c *Client, path string, q url.Values, key 
 		seen[meta.AfterCursor] = true
 		query.Set("page[after]", meta.AfterCursor)
 	}
+}
+
+// nextOffsetPage reads the page number of an offset-paginated answer's
+// next_page URL; it must be the page after the one read.
+func nextOffsetPage(raw jsonRaw, read int) (int, bool, error) {
+	var next *string
+	if err := raw.decode(&next); err != nil {
+		return 0, false, errors.New("next_page is not a URL")
+	}
+	if next == nil || *next == "" {
+		return 0, false, nil
+	}
+	u, err := url.Parse(*next)
+	if err != nil {
+		return 0, false, errors.New("next_page is not a URL")
+	}
+	n, err := strconv.Atoi(u.Query().Get("page"))
+	if err != nil || n != read+2 {
+		return 0, false, fmt.Errorf("next_page %q does not name the next page", clean(*next, 120))
+	}
+	return n, true, nil
 }
 
 func malformed(method, path, what string) error {

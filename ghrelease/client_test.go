@@ -5,9 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
-	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -218,12 +218,12 @@ func TestNewRefusesUnsafeSettings(t *testing.T) {
 func TestTerseServers(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		switch {
-		case r.URL.Path == "/api/v3/repos/acme/runbooks":
+		switch r.URL.Path {
+		case "/api/v3/repos/acme/runbooks":
 			fmt.Fprint(w, `{"id":1,"full_name":"acme/runbooks"}`)
-		case r.URL.Path == "/api/v3/repos/acme/runbooks/releases/tags/v1.0.0":
+		case "/api/v3/repos/acme/runbooks/releases/tags/v1.0.0":
 			fmt.Fprint(w, `{"id":7,"tag_name":"v1.0.0","draft":false}`)
-		case r.URL.Path == "/api/v3/repos/acme/runbooks/releases/7/assets":
+		case "/api/v3/repos/acme/runbooks/releases/7/assets":
 			fmt.Fprint(w, `[{"id":9,"name":"SHA256SUMS","size":3}]`)
 		default:
 			w.WriteHeader(404)

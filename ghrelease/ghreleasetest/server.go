@@ -22,6 +22,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/atlas-release/atlas-release/internal/fakehttp"
 )
 
 // Token is what a token may do.
@@ -70,11 +72,7 @@ type Asset struct {
 }
 
 // Request is one logged request.
-type Request struct {
-	Method, Path string
-	Status       int
-	Write        bool
-}
+type Request = fakehttp.Request
 
 // FaultKind is a fault to inject.
 type FaultKind int
@@ -94,14 +92,7 @@ const (
 )
 
 // Fault affects the next Times requests that match Method and PathPattern.
-type Fault struct {
-	Kind        FaultKind
-	Method      string
-	PathPattern string
-	Times       int
-	Delay       time.Duration
-	re          *regexp.Regexp
-}
+type Fault = fakehttp.Fault[FaultKind]
 
 // Server is the fake.
 type Server struct {
@@ -110,9 +101,9 @@ type Server struct {
 	cfg        Config
 	releases   []*Release
 	nextID     int64
-	log        []Request
+	log        fakehttp.Log
 	unexpected []string
-	faults     []*Fault
+	faults     fakehttp.Faults[FaultKind]
 }
 
 // New starts a fake GitHub for one repository.
@@ -129,15 +120,7 @@ func New(cfg Config) *Server {
 func (s *Server) APIURL() string { return s.URL + "/api/v3" }
 
 // Inject adds a fault.
-func (s *Server) Inject(f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f.re = regexp.MustCompile(f.PathPattern)
-	if f.Times == 0 {
-		f.Times = 1
-	}
-	s.faults = append(s.faults, &f)
-}
+func (s *Server) Inject(f Fault) { s.faults.Inject(f) }
 
 // SetToken changes what a token may do.
 func (s *Server) SetToken(token string, t Token) {
@@ -150,47 +133,19 @@ func (s *Server) SetToken(token string, t Token) {
 }
 
 // ClearFaults removes the faults not yet triggered: the outage is over.
-func (s *Server) ClearFaults() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = nil
-}
+func (s *Server) ClearFaults() { s.faults.Clear() }
 
 // PendingFaults counts the faults not yet triggered.
-func (s *Server) PendingFaults() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, f := range s.faults {
-		n += f.Times
-	}
-	return n
-}
+func (s *Server) PendingFaults() int { return s.faults.Pending() }
 
 // Requests returns the logged requests.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Request(nil), s.log...)
-}
+func (s *Server) Requests() []Request { return s.log.Requests() }
 
 // ResetLog forgets the logged requests.
-func (s *Server) ResetLog() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.log = nil
-}
+func (s *Server) ResetLog() { s.log.Reset() }
 
 // Writes counts the logged requests that were not reads.
-func (s *Server) Writes() int {
-	n := 0
-	for _, r := range s.Requests() {
-		if r.Write {
-			n++
-		}
-	}
-	return n
-}
+func (s *Server) Writes() int { return s.log.Writes() }
 
 // Unexpected lists the requests that matched no route of the API or carried a
 // body the API would refuse: a test fails on any.
@@ -233,11 +188,9 @@ var (
 // ServeHTTP handles a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 64<<20))
-	rec := &recorder{ResponseWriter: w, status: 200}
+	rec := fakehttp.NewRecorder(w)
 	defer func() {
-		s.mu.Lock()
-		s.log = append(s.log, Request{Method: r.Method, Path: r.URL.Path, Status: rec.status, Write: r.Method != http.MethodGet && r.Method != http.MethodHead})
-		s.mu.Unlock()
+		s.log.Add(Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: rec.Status, Write: r.Method != http.MethodGet && r.Method != http.MethodHead})
 	}()
 	if m := downloadWeb.FindStringSubmatch(r.URL.Path); m != nil && r.Method == http.MethodGet {
 		s.serveDownload(rec, m[1], m[2], m[3], m[4])
@@ -246,8 +199,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	token := strings.TrimPrefix(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "), "token ")
 	s.mu.Lock()
 	tok, ok := s.cfg.Tokens[token]
-	fault := s.takeFault(r)
 	s.mu.Unlock()
+	fault := s.faults.Take(r)
 	s.rateHeaders(rec)
 	if !ok {
 		writeJSON(rec, 401, map[string]any{"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"})
@@ -285,30 +238,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if fault != nil && fault.Kind == DropAfterCommit {
-		s.route(&discard{header: http.Header{}}, r, body, tok)
-		rec.status = 0
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				conn.Close()
-				return
-			}
-		}
-		panic(http.ErrAbortHandler)
+		s.route(fakehttp.NewDiscard(), r, body, tok)
+		rec.Status = 0 // logged as "no answer"
+		fakehttp.Hangup(w)
+		return
 	}
 	s.route(rec, r, body, tok)
-}
-
-func (s *Server) takeFault(r *http.Request) *Fault {
-	for i, f := range s.faults {
-		if (f.Method == "" || f.Method == r.Method) && f.re.MatchString(r.URL.Path) {
-			f.Times--
-			if f.Times <= 0 {
-				s.faults = append(s.faults[:i], s.faults[i+1:]...)
-			}
-			return f
-		}
-	}
-	return nil
 }
 
 // rateHeaders sets the rate-limit headers every answer carries.
@@ -683,24 +618,4 @@ func (s *Server) serveDownload(w http.ResponseWriter, owner, repo, tag, name str
 	http.NotFound(w, nil)
 }
 
-type recorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (r *recorder) WriteHeader(status int) {
-	r.status = status
-	r.ResponseWriter.WriteHeader(status)
-}
-
-type discard struct{ header http.Header }
-
-func (d *discard) Header() http.Header         { return d.header }
-func (d *discard) Write(b []byte) (int, error) { return len(b), nil }
-func (d *discard) WriteHeader(int)             {}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
+func writeJSON(w http.ResponseWriter, status int, v any) { fakehttp.WriteJSON(w, status, v) }

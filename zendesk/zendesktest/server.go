@@ -8,11 +8,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/atlas-release/atlas-release/internal/fakehttp"
 )
 
 // Server emulates a ZenDesk instance. Use New for tests (it listens on a random
@@ -30,8 +31,8 @@ type Server struct {
 	tokens  map[string]token       // OAuth access tokens
 	refresh map[string]token       // refresh tokens
 	windows map[string][]time.Time // requests in each rate-limit bucket's window
-	faults  []*Fault
-	log     []Request
+	faults  fakehttp.Faults[FaultKind]
+	log     fakehttp.Log
 	idem    map[string]idemEntry // ticket idempotency keys
 }
 
@@ -77,15 +78,7 @@ type idemEntry struct {
 }
 
 // Request is one logged request.
-type Request struct {
-	Method string `json:"method"`
-	Path   string `json:"path"`
-	Query  string `json:"query"`
-	Body   string `json:"body"`
-	Status int    `json:"status"`
-	// Write is set for requests that change state when they succeed.
-	Write bool `json:"write"`
-}
+type Request = fakehttp.Request
 
 // FaultKind is a fault the emulator can inject.
 type FaultKind int
@@ -111,15 +104,7 @@ const (
 
 // Fault injects a fault into the next Times requests that match Method and
 // PathPattern (a regular expression on the path).
-type Fault struct {
-	Kind        FaultKind
-	Method      string
-	PathPattern string
-	Times       int
-	RetryAfter  int
-	Delay       time.Duration
-	re          *regexp.Regexp
-}
+type Fault = fakehttp.Fault[FaultKind]
 
 // New starts an emulator with the state (nil for a fresh one) on a local port.
 func New(state *State, cfg Config) *Server {
@@ -153,15 +138,7 @@ func newServer(state *State, cfg Config) *Server {
 }
 
 // Inject adds a fault.
-func (s *Server) Inject(f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f.re = regexp.MustCompile(f.PathPattern)
-	if f.Times == 0 {
-		f.Times = 1
-	}
-	s.faults = append(s.faults, &f)
-}
+func (s *Server) Inject(f Fault) { s.faults.Inject(f) }
 
 // SetBaseURL tells a handler served with NewHandler where it is served, for the
 // URLs in its answers.
@@ -172,22 +149,10 @@ func (s *Server) SetBaseURL(u string) {
 }
 
 // ClearFaults removes the faults not yet triggered: the outage is over.
-func (s *Server) ClearFaults() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = nil
-}
+func (s *Server) ClearFaults() { s.faults.Clear() }
 
 // PendingFaults counts the injected faults not yet triggered.
-func (s *Server) PendingFaults() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, f := range s.faults {
-		n += f.Times
-	}
-	return n
-}
+func (s *Server) PendingFaults() int { return s.faults.Pending() }
 
 // SetLatency changes the delay of every response.
 func (s *Server) SetLatency(d time.Duration) {
@@ -204,29 +169,13 @@ func (s *Server) SetRateLimit(perMinute int) {
 }
 
 // Requests returns the requests logged so far.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Request(nil), s.log...)
-}
+func (s *Server) Requests() []Request { return s.log.Requests() }
 
 // ResetLog forgets the logged requests.
-func (s *Server) ResetLog() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.log = nil
-}
+func (s *Server) ResetLog() { s.log.Reset() }
 
 // Writes counts the logged requests that changed, or tried to change, state.
-func (s *Server) Writes() int {
-	n := 0
-	for _, r := range s.Requests() {
-		if r.Write {
-			n++
-		}
-	}
-	return n
-}
+func (s *Server) Writes() int { return s.log.Writes() }
 
 // Snapshot returns a deep copy of the state.
 func (s *Server) Snapshot() *State {
@@ -249,14 +198,12 @@ func (s *Server) Edit(f func(*State)) {
 // ServeHTTP handles a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 32<<20))
-	rec := &recorder{ResponseWriter: w, status: 200}
+	rec := fakehttp.NewRecorder(w)
 	write := r.Method != http.MethodGet && r.Method != http.MethodHead
 	defer func() {
-		s.mu.Lock()
-		logged := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Body: string(body), Status: rec.status, Write: write && r.URL.Path != "/oauth/tokens"}
-		s.log = append(s.log, logged)
-		s.mu.Unlock()
-		if logged.Write && (rec.status < 300 || rec.status == 0) && s.cfg.OnChange != nil {
+		logged := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Body: string(body), Status: rec.Status, Write: write && r.URL.Path != "/oauth/tokens"}
+		s.log.Add(logged)
+		if logged.Write && (rec.Status < 300 || rec.Status == 0) && s.cfg.OnChange != nil {
 			s.changeMu.Lock()
 			defer s.changeMu.Unlock()
 			s.cfg.OnChange(s.Snapshot())
@@ -264,8 +211,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 	s.mu.Lock()
 	latency := s.cfg.Latency
-	fault := s.takeFault(r)
 	s.mu.Unlock()
+	fault := s.faults.Take(r)
 	if latency > 0 {
 		time.Sleep(latency)
 	}
@@ -322,31 +269,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if fault != nil && fault.Kind == DropAfterCommit {
 		// Do the work, then hang up without a word.
-		s.route(&discard{header: http.Header{}}, r, body)
-		rec.status = 0 // logged as "no answer"
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				conn.Close()
-				return
-			}
-		}
-		panic(http.ErrAbortHandler)
+		s.route(fakehttp.NewDiscard(), r, body)
+		rec.Status = 0 // logged as "no answer"
+		fakehttp.Hangup(w)
+		return
 	}
 	s.route(rec, r, body)
-}
-
-// takeFault returns the next fault that matches the request, if any.
-func (s *Server) takeFault(r *http.Request) *Fault {
-	for i, f := range s.faults {
-		if (f.Method == "" || f.Method == r.Method) && f.re.MatchString(r.URL.Path) {
-			f.Times--
-			if f.Times <= 0 {
-				s.faults = append(s.faults[:i], s.faults[i+1:]...)
-			}
-			return f
-		}
-	}
-	return nil
 }
 
 // bucketOf names the rate-limit bucket of a path: the Help Center has its own,
@@ -480,25 +408,4 @@ func (s *Server) ExpireTokens() {
 	}
 }
 
-type recorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (r *recorder) WriteHeader(status int) {
-	r.status = status
-	r.ResponseWriter.WriteHeader(status)
-}
-
-// discard is a response writer for work whose answer is never sent.
-type discard struct{ header http.Header }
-
-func (d *discard) Header() http.Header         { return d.header }
-func (d *discard) Write(b []byte) (int, error) { return len(b), nil }
-func (d *discard) WriteHeader(int)             {}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
+func writeJSON(w http.ResponseWriter, status int, v any) { fakehttp.WriteJSON(w, status, v) }

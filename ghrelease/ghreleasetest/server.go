@@ -98,6 +98,7 @@ type Fault = fakehttp.Fault[FaultKind]
 type Server struct {
 	*httptest.Server
 	mu         sync.Mutex
+	umu        sync.Mutex // guards unexpected
 	cfg        Config
 	releases   []*Release
 	nextID     int64
@@ -150,9 +151,17 @@ func (s *Server) Writes() int { return s.log.Writes() }
 // Unexpected lists the requests that matched no route of the API or carried a
 // body the API would refuse: a test fails on any.
 func (s *Server) Unexpected() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.umu.Lock()
+	defer s.umu.Unlock()
 	return append([]string(nil), s.unexpected...)
+}
+
+// unexpect records a request the real API would not take. It has its own lock:
+// routes call it while they hold the state's.
+func (s *Server) unexpect(what string) {
+	s.umu.Lock()
+	defer s.umu.Unlock()
+	s.unexpected = append(s.unexpected, what)
 }
 
 // Releases returns a copy of the releases.
@@ -256,9 +265,7 @@ func (s *Server) rateHeaders(w http.ResponseWriter) {
 }
 
 func (s *Server) expectFailed(w http.ResponseWriter, r *http.Request, why string) {
-	s.mu.Lock()
-	s.unexpected = append(s.unexpected, r.Method+" "+r.URL.String()+": "+why)
-	s.mu.Unlock()
+	s.unexpect(r.Method + " " + r.URL.String() + ": " + why)
 	writeJSON(w, 404, map[string]any{"message": "Not Found", "documentation_url": "https://docs.github.com/rest"})
 }
 
@@ -382,7 +389,7 @@ func (s *Server) strictBody(w http.ResponseWriter, r *http.Request, body []byte,
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		s.unexpected = append(s.unexpected, r.Method+" "+r.URL.Path+": body "+err.Error())
+		s.unexpect(r.Method + " " + r.URL.Path + ": body " + err.Error())
 		writeJSON(w, 400, map[string]any{"message": "Problems parsing JSON"})
 		return false
 	}
@@ -494,11 +501,11 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, id int64, body [
 		writeJSON(w, 404, map[string]any{"message": "Not Found"})
 		return
 	case name == "":
-		s.unexpected = append(s.unexpected, "upload without ?name=")
+		s.unexpect("upload without ?name=")
 		writeJSON(w, 422, validation("ReleaseAsset", "name", "missing_field"))
 		return
 	case r.Header.Get("Content-Type") == "" || r.ContentLength < 0 || int64(len(body)) != r.ContentLength:
-		s.unexpected = append(s.unexpected, "upload of "+name+" without Content-Type or an exact Content-Length")
+		s.unexpect("upload of " + name + " without Content-Type or an exact Content-Length")
 		writeJSON(w, 400, map[string]any{"message": "Bad Content-Length or Content-Type"})
 		return
 	case rel.Immutable:

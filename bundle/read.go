@@ -149,23 +149,20 @@ func (c *Content) checkManifest(data []byte) error {
 }
 
 func (c *Content) checkChecksums(data []byte) error {
+	sums, err := ParseChecksums(ChecksumsFile, data)
+	if err != nil {
+		return err
+	}
 	listed := map[string]bool{}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for line := 1; sc.Scan(); line++ {
-		sum, name, ok := strings.Cut(sc.Text(), "  ")
-		if !ok || len(sum) != 64 {
-			return invalid(ChecksumsFile, "line %d is not \"<sha256>  <name>\"", line)
-		}
-		got, present := c.Files[name]
+	for _, cs := range sums {
+		got, present := c.Files[cs.Name]
 		switch {
-		case listed[name]:
-			return invalid(ChecksumsFile, "lists %s twice", name)
 		case !present:
-			return invalid(name, "listed in %s but missing from the bundle", ChecksumsFile)
-		case got.SHA256 != sum:
-			return invalid(name, "its SHA-256 is %s, but %s says %s", got.SHA256, ChecksumsFile, sum)
+			return invalid(cs.Name, "listed in %s but missing from the bundle", ChecksumsFile)
+		case got.SHA256 != cs.SHA256:
+			return invalid(cs.Name, "its SHA-256 is %s, but %s says %s", got.SHA256, ChecksumsFile, cs.SHA256)
 		}
-		listed[name] = true
+		listed[cs.Name] = true
 	}
 	for _, name := range c.names() {
 		if !listed[name] && name != ChecksumsFile {
@@ -173,6 +170,32 @@ func (c *Content) checkChecksums(data []byte) error {
 		}
 	}
 	return nil
+}
+
+// Checksum is one line of a SHA256SUMS file.
+type Checksum struct {
+	SHA256, Name string
+}
+
+// ParseChecksums reads a GNU SHA256SUMS file ("<sha256>  <name>" lines), in
+// its order. A malformed line or a name listed twice is an ErrInvalid naming
+// file.
+func ParseChecksums(file string, data []byte) ([]Checksum, error) {
+	var out []Checksum
+	seen := map[string]bool{}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for line := 1; sc.Scan(); line++ {
+		sum, name, ok := strings.Cut(sc.Text(), "  ")
+		if !ok || len(sum) != 64 {
+			return nil, invalid(file, "line %d is not \"<sha256>  <name>\"", line)
+		}
+		if seen[name] {
+			return nil, invalid(file, "lists %s twice", name)
+		}
+		seen[name] = true
+		out = append(out, Checksum{SHA256: sum, Name: name})
+	}
+	return out, nil
 }
 
 func (c *Content) names() []string {

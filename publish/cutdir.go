@@ -1,8 +1,6 @@
 package publish
 
 import (
-	"bufio"
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -92,27 +90,25 @@ func OpenCut(dir string, ws *releases.Workspace, v *semver.Version) (*Cut, error
 			return nil, fmt.Errorf("%s: %w: it lists the file %q", metaPath, bundle.ErrInvalid, a.Name)
 		}
 		path := filepath.Join(dir, a.Name)
-		size, sum, err := hashFile(path)
+		size, sum, err := digestOf(path, a.Kind, pub, expect)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", dir, err)
+			return nil, err
 		}
 		if size != a.Size || sum != a.SHA256 {
 			return nil, fmt.Errorf("%s: %w: it is not the file metadata.json describes (size %d, SHA-256 %.16s…)", path, bundle.ErrInvalid, a.Size, a.SHA256)
 		}
-		switch a.Kind {
-		case cut.KindBundle, cut.KindChecksums:
-			sig, err := readCapped(path+".minisig", 64<<10)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w: no signature: %w", path, signing.ErrVerification, err)
-			}
-			if _, err := bundle.Verify(path, sig, pub, expect, "", bundle.DefaultLimits); err != nil {
-				return nil, err
-			}
-		}
 		if a.Kind == cut.KindChecksums {
 			c.Checksums = a.SHA256
-			if sums, err = readChecksums(path); err != nil {
+			data, err := readCapped(path, 1<<20)
+			if err != nil {
 				return nil, err
+			}
+			list, err := bundle.ParseChecksums(path, data)
+			if err != nil {
+				return nil, err
+			}
+			for _, cs := range list {
+				sums[cs.Name] = cs.SHA256
 			}
 		}
 		c.Files = append(c.Files, a)
@@ -131,22 +127,29 @@ func OpenCut(dir string, ws *releases.Workspace, v *semver.Version) (*Cut, error
 	return c, nil
 }
 
-// readChecksums reads a GNU SHA256SUMS file.
-func readChecksums(path string) (map[string]string, error) {
-	b, err := readCapped(path, 1<<20)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]string{}
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for sc.Scan() {
-		sum, name, ok := strings.Cut(sc.Text(), "  ")
-		if !ok || len(sum) != 64 {
-			return nil, fmt.Errorf("%s: %w: malformed line %q", path, bundle.ErrInvalid, sc.Text())
+// digestOf reads a file of the cut once for its size and SHA-256; a signed
+// file (a bundle, SHA256SUMS) is verified as customers would in the same read.
+func digestOf(path, kind string, pub minisign.PublicKey, expect bundle.Expect) (int64, string, error) {
+	if kind != cut.KindBundle && kind != cut.KindChecksums {
+		size, sum, err := hashFile(path)
+		if err != nil {
+			return 0, "", fmt.Errorf("%s: %w", filepath.Dir(path), err)
 		}
-		out[name] = sum
+		return size, sum, nil
 	}
-	return out, nil
+	sig, err := readCapped(path+cut.SignatureExt, 64<<10)
+	if err != nil {
+		return 0, "", fmt.Errorf("%s: %w: no signature: %w", path, signing.ErrVerification, err)
+	}
+	rep, err := bundle.Verify(path, sig, pub, expect, "", bundle.DefaultLimits)
+	if err != nil {
+		return 0, "", err
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return 0, "", err
+	}
+	return st.Size(), rep.SHA256, nil
 }
 
 func readCapped(path string, limit int64) ([]byte, error) {

@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -140,7 +141,7 @@ func (p *plan) execute(ctx context.Context, o ZendeskOptions, w *writer) error {
 			}
 			w.wrote(Write{Action: string(t.action), Item: p.name(locale), ID: p.remote.id, URL: tr.HTMLURL})
 			t.rec = recorded{sent: t.doc.fp, stored: Fingerprint(tr.Title, tr.Body)}
-			t.result.URL, t.result.Draft = cmpOr(tr.HTMLURL, t.result.URL), tr.Draft
+			t.result.URL, t.result.Draft = cmp.Or(tr.HTMLURL, t.result.URL), tr.Draft
 		case Publish:
 			publish[locale] = true
 		case Adopt:
@@ -158,7 +159,7 @@ func (p *plan) execute(ctx context.Context, o ZendeskOptions, w *writer) error {
 		}
 		w.wrote(Write{Action: "publish", Item: p.name(t.doc.locale), ID: p.remote.id, URL: tr.HTMLURL})
 		t.result.Draft = tr.Draft
-		t.result.URL = cmpOr(tr.HTMLURL, t.result.URL)
+		t.result.URL = cmp.Or(tr.HTMLURL, t.result.URL)
 	}
 	fps := parseFingerprints(p.remote.labels)
 	for _, t := range p.trans {
@@ -241,11 +242,4 @@ func (p *plan) createTranslation(ctx context.Context, o ZendeskOptions, d *docum
 		}
 	}
 	return nil, last
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }

@@ -152,7 +152,8 @@ func GitHub(ctx context.Context, o GitHubOptions) (*GitHubResult, error) {
 	return res, checkDownloads(o, rel, res)
 }
 
-// planAssets compares the cut's files with the release's assets.
+// planAssets compares the cut's files with the release's assets, and returns
+// the assets by name.
 func planAssets(ctx context.Context, o GitHubOptions, rel *ghrelease.Release, res *GitHubResult) (map[string]*ghrelease.Asset, error) {
 	remote := map[string]*ghrelease.Asset{}
 	if rel != nil {
@@ -160,7 +161,9 @@ func planAssets(ctx context.Context, o GitHubOptions, rel *ghrelease.Release, re
 			remote[rel.Assets[i].Name] = &rel.Assets[i]
 		}
 	}
+	inCut := map[string]bool{}
 	for _, f := range o.Cut.Files {
+		inCut[f.Name] = true
 		ar := AssetResult{Name: f.Name, SHA256: f.SHA256, Action: Create}
 		if a := remote[f.Name]; a != nil {
 			ar.URL = a.DownloadURL
@@ -177,20 +180,17 @@ func planAssets(ctx context.Context, o GitHubOptions, rel *ghrelease.Release, re
 			default:
 				ar.Action = Conflict
 			}
-			delete(remote, f.Name)
 		}
 		res.Assets = append(res.Assets, ar)
 	}
-	for name := range remote {
-		res.Extra = append(res.Extra, name)
-	}
-	plan := map[string]*ghrelease.Asset{}
 	if rel != nil {
-		for i := range rel.Assets {
-			plan[rel.Assets[i].Name] = &rel.Assets[i]
+		for _, a := range rel.Assets {
+			if !inCut[a.Name] {
+				res.Extra = append(res.Extra, a.Name)
+			}
 		}
 	}
-	return plan, nil
+	return remote, nil
 }
 
 // assetDigest is an asset's SHA-256: the one GitHub reports, else computed by

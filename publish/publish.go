@@ -239,7 +239,8 @@ type edition struct {
 	translation *releases.Translation
 }
 
-// editions lists the default locale's edition, then one per other listed locale.
+// editions lists the default locale's edition, then one per other listed locale
+// that translates a version to publish.
 func editions(o ZendeskOptions) ([]*edition, error) {
 	ws := o.Workspace
 	def := ws.Config.DefaultLocale()
@@ -249,8 +250,8 @@ func editions(o ZendeskOptions) ([]*edition, error) {
 			continue
 		}
 		t := ws.Translation(l)
-		if t == nil || len(t.Releases) == 0 {
-			continue
+		if t == nil || !slices.ContainsFunc(o.Versions, func(v *semver.Version) bool { return t.Release(v) != nil }) {
+			continue // nothing to publish in this locale
 		}
 		set, err := templates.LoadLocale(ws.FS, t)
 		if err != nil {

@@ -84,10 +84,10 @@ func (ws *Workspace) Calendar(year int, today Date) *Calendar {
 	if latest != nil {
 		c.project(latest, latestMajor, today, add)
 	}
-	for _, d := range ws.Validate() {
-		if d.Code != "AR1001" && d.Code != "AR1002" && d.Code != "AR1003" {
-			continue
-		}
+	// Only the cadence rules: the rest of validation composes every hop.
+	var cadence Diagnostics
+	(&validator{ws: ws, cfg: cfg, diags: &cadence}).cadence()
+	for _, d := range cadence.Sort() {
 		for _, m := range ws.Manifests {
 			if m.file == d.File && m.ReleaseDate.Year() == year {
 				c.Problems = append(c.Problems, fmt.Sprintf("%s: %s", d.Code, d.Message))

@@ -13,56 +13,34 @@ import (
 // registered rule and a real position in a file, and a manifest that validates
 // composes from every version that may upgrade to it.
 func FuzzManifest(f *testing.F) {
-	addSeeds(f, "testdata/invalid/*.yaml")
-	base := fuzzBaseFS(f)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		fsys := fstest.MapFS{}
-		for k, v := range base {
-			fsys[k] = v
-		}
-		fsys["releases/4.4.0.yaml"] = &fstest.MapFile{Data: data}
-		checkFuzzedWorkspace(t, fsys)
-	})
+	fuzzFile(f, "releases/4.4.0.yaml", "testdata/invalid/*.yaml")
 }
 
 // FuzzWorkspaceFile does the same for atlas-release.yaml.
 func FuzzWorkspaceFile(f *testing.F) {
-	addSeeds(f, "../examples/atlas/atlas-release.yaml", "testdata/invalid/6*.yaml")
-	base := fuzzBaseFS(f)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		fsys := fstest.MapFS{}
-		for k, v := range base {
-			fsys[k] = v
-		}
-		fsys[ConfigFile] = &fstest.MapFile{Data: data}
-		checkFuzzedWorkspace(t, fsys)
-	})
+	fuzzFile(f, ConfigFile, "../examples/atlas/atlas-release.yaml", "testdata/invalid/6*.yaml")
 }
 
 // FuzzReleaseTranslation does the same for a release's translation.
 func FuzzReleaseTranslation(f *testing.F) {
-	addSeeds(f, "../examples/atlas/locales/de/releases/*.yaml", "testdata/invalid/6[6-8]*.yaml")
-	base := fuzzBaseFS(f)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		fsys := fstest.MapFS{}
-		for k, v := range base {
-			fsys[k] = v
-		}
-		fsys["locales/de/releases/4.3.0.yaml"] = &fstest.MapFile{Data: data}
-		checkFuzzedWorkspace(t, fsys)
-	})
+	fuzzFile(f, "locales/de/releases/4.3.0.yaml", "../examples/atlas/locales/de/releases/*.yaml", "testdata/invalid/6[6-8]*.yaml")
 }
 
 // FuzzCustomersFile does the same for customers.yaml.
 func FuzzCustomersFile(f *testing.F) {
-	addSeeds(f, "../examples/atlas/customers.yaml", "testdata/invalid/7[1-4]*.yaml")
+	fuzzFile(f, CustomersFile, "../examples/atlas/customers.yaml", "testdata/invalid/7[1-4]*.yaml")
+}
+
+// fuzzFile fuzzes one file of the base workspace, seeded from the globs.
+func fuzzFile(f *testing.F, name string, seeds ...string) {
+	addSeeds(f, seeds...)
 	base := fuzzBaseFS(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fsys := fstest.MapFS{}
 		for k, v := range base {
 			fsys[k] = v
 		}
-		fsys[CustomersFile] = &fstest.MapFile{Data: data}
+		fsys[name] = &fstest.MapFile{Data: data}
 		checkFuzzedWorkspace(t, fsys)
 	})
 }

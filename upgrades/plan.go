@@ -68,7 +68,7 @@ func Plan(ws *releases.Workspace, to *semver.Version) ([]Entry, error) {
 	}
 	var out []Entry
 	for i := range ws.Customers.Customers {
-		e, err := planOne(ws, &ws.Customers.Customers[i], to)
+		e, _, err := planOne(ws, &ws.Customers.Customers[i], to)
 		if err != nil {
 			return nil, err
 		}
@@ -77,7 +77,8 @@ func Plan(ws *releases.Workspace, to *semver.Version) ([]Entry, error) {
 	return out, nil
 }
 
-func planOne(ws *releases.Workspace, c *releases.Customer, to *semver.Version) (*Entry, error) {
+// planOne plans a customer's upgrade; the path is nil when there is none to do.
+func planOne(ws *releases.Workspace, c *releases.Customer, to *semver.Version) (*Entry, *releases.Path, error) {
 	cfg := ws.Config
 	e := &Entry{Customer: c.ID, Name: c.Name, From: c.Version, To: to.String(), ChangeProcess: string(c.ChangeProcess),
 		PreferredWindow: fmt.Sprintf("%s %s %s", c.Window.Day, c.Window.Start, c.Window.TimeZone), Locale: c.Locale, GlobalAdminBlocks: 0}
@@ -86,19 +87,19 @@ func planOne(ws *releases.Workspace, c *releases.Customer, to *semver.Version) (
 	}
 	from, err := releases.ParseVersion(c.Version)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", c.ID, err)
+		return nil, nil, fmt.Errorf("%s: %w", c.ID, err)
 	}
 	switch from.Compare(to) {
 	case 0:
 		e.Status = UpToDate
-		return e, nil
+		return e, nil, nil
 	case 1:
 		e.Status = Ahead
-		return e, nil
+		return e, nil, nil
 	}
 	p, err := ws.Plan(from, to)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", c.ID, err)
+		return nil, nil, fmt.Errorf("%s: %w", c.ID, err)
 	}
 	e.Status = NeedsUpgrade
 	for _, h := range p.Hops {
@@ -130,5 +131,5 @@ func planOne(ws *releases.Workspace, c *releases.Customer, to *semver.Version) (
 	default:
 		e.Note = fmt.Sprintf("%s has no runbook bundle", to)
 	}
-	return e, nil
+	return e, p, nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"strings"
 	"time"
 
@@ -117,11 +118,7 @@ func Schedule(ctx context.Context, o ScheduleOptions) (*ScheduleResult, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", c.ID, err)
 	}
-	p, err := ws.Plan(from, o.To)
-	if err != nil {
-		return nil, err
-	}
-	entry, err := planOne(ws, c, o.To)
+	entry, p, err := planOne(ws, c, o.To)
 	if err != nil {
 		return nil, err
 	}
@@ -211,14 +208,10 @@ func findTicket(ctx context.Context, client *zendesk.Client, t zendesk.NewTicket
 		return true, nil
 	}
 	// Moved to another start: the subject says when, and a comment the new plan.
-	note := zendesk.TicketComment{HTMLBody: fmt.Sprintf("<p><strong>Rescheduled:</strong> %s.</p>%s", escape(t.Subject), t.Comment.HTMLBody)}
+	note := zendesk.TicketComment{HTMLBody: fmt.Sprintf("<p><strong>Rescheduled:</strong> %s.</p>%s", html.EscapeString(t.Subject), t.Comment.HTMLBody)}
 	if _, err := client.UpdateTicket(ctx, tk.ID, zendesk.TicketUpdate{Subject: &t.Subject, Comment: &note}); err != nil {
 		return true, err
 	}
 	res.Ticket.Action = TicketRescheduled
 	return true, nil
-}
-
-func escape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
 }

@@ -66,7 +66,9 @@ type Client struct {
 	clock    func() time.Time
 	sleep    func(ctx context.Context, d time.Duration) error
 	limiter  *limiter
-	stats    struct{ requests, writes, retries, rateLimited, renewals atomic.Int64 }
+	// tokenLimiter paces the OAuth token endpoint.
+	tokenLimiter *limiter
+	stats        struct{ requests, writes, retries, rateLimited, renewals atomic.Int64 }
 }
 
 // Stats count what a client did.
@@ -125,7 +127,7 @@ func New(o Options) (*Client, error) {
 		return nil
 	}
 	c.http = hc
-	c.limiter = newLimiter(c.clock)
+	c.limiter, c.tokenLimiter = newLimiter(c.clock), newLimiter(c.clock)
 	return c, nil
 }
 
@@ -278,14 +280,8 @@ attempts:
 				return e
 			}
 			last = e
-			// The limiter holds every request until the window reopens (the
-			// token endpoint has none: wait here). A 429 costs no attempt, but a
-			// server that never lets us through fails.
-			if cl.noAuth {
-				if err := c.sleep(ctx, wait); err != nil {
-					return fmt.Errorf("zendesk: %s %s: %w", cl.method, cl.path, err)
-				}
-			}
+			// The limiter holds every request until the window reopens. A 429
+			// costs no attempt, but a server that never lets us through fails.
 			if limited++; limited < maxRateLimited {
 				attempt--
 			}
@@ -320,10 +316,11 @@ attempts:
 // send makes one attempt and returns the answer's header, status and body.
 func (c *Client) send(ctx context.Context, cl call, payload []byte, contentType string) (http.Header, int, []byte, error) {
 	// The token endpoint is outside the Help Center's rate-limit bucket, and is
-	// called while a Help Center request holds its place in the limiter.
+	// called while a Help Center request holds its place in that limiter: it
+	// has a limiter of its own.
 	lim := c.limiter
 	if cl.noAuth {
-		lim = nil
+		lim = c.tokenLimiter
 	}
 	probe, err := lim.acquire(ctx, c.sleep)
 	if err != nil {

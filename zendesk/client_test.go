@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -199,7 +200,7 @@ func TestAuthSchemes(t *testing.T) {
 		if _, err := s.client.Locales(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if !containsDuration(s.clock.Slept(), 5*time.Second) {
+		if !slices.Contains(s.clock.Slept(), 5*time.Second) {
 			t.Errorf("slept %v, not the 5 s asked", s.clock.Slept())
 		}
 	})
@@ -232,7 +233,7 @@ func TestRetriesSafeRequests(t *testing.T) {
 		if _, err := s.client.Locales(ctx); err != nil {
 			t.Errorf("fault %v: %v", f.Kind, err)
 		}
-		if f.RetryAfter > 0 && !containsDuration(s.clock.Slept(), time.Duration(f.RetryAfter)*time.Second) {
+		if f.RetryAfter > 0 && !slices.Contains(s.clock.Slept(), time.Duration(f.RetryAfter)*time.Second) {
 			t.Errorf("fault %v: waited %v, not the Retry-After of %d s", f.Kind, s.clock.Slept(), f.RetryAfter)
 		}
 	}
@@ -249,15 +250,6 @@ func TestRetriesSafeRequests(t *testing.T) {
 	if _, err := s.client.Locales(ctx); zendesk.KindOf(err) != zendesk.KindRateLimited {
 		t.Errorf("429 for an hour: %v", err)
 	}
-}
-
-func containsDuration(ds []time.Duration, d time.Duration) bool {
-	for _, x := range ds {
-		if x == d {
-			return true
-		}
-	}
-	return false
 }
 
 func TestCreatesAreNeverBlindlyRepeated(t *testing.T) {

@@ -1,6 +1,7 @@
 package zendesk
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -187,7 +188,7 @@ func parseErrorBody(e *Error, body []byte) {
 	}
 	if json.Unmarshal(env.Errors, &list) == nil {
 		for _, item := range list {
-			msg := cmpOr(item.Detail, item.Title)
+			msg := cmp.Or(item.Detail, item.Title)
 			if e.Code == "" {
 				e.Code = clean(item.Code, 80)
 			}
@@ -226,7 +227,7 @@ func fieldErrors(raw json.RawMessage) []FieldError {
 			case json.Unmarshal(item, &s) == nil:
 				out = append(out, FieldError{Field: clean(field, 80), Message: clean(s, 300)})
 			case json.Unmarshal(item, &obj) == nil:
-				out = append(out, FieldError{Field: clean(field, 80), Code: clean(obj.Error, 80), Message: clean(cmpOr(obj.Description, obj.Message), 300)})
+				out = append(out, FieldError{Field: clean(field, 80), Code: clean(obj.Error, 80), Message: clean(cmp.Or(obj.Description, obj.Message), 300)})
 			}
 		}
 	}
@@ -276,11 +277,4 @@ func clean(s string, limit int) string {
 		n++
 	}
 	return strings.TrimSpace(b.String())
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }

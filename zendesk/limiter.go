@@ -36,11 +36,8 @@ func newLimiter(clock func() time.Time) *limiter {
 }
 
 // acquire waits until a request may go out. It reports whether the request is
-// the probe of an exhausted window. A nil limiter lets everything through.
+// the probe of an exhausted window.
 func (l *limiter) acquire(ctx context.Context, sleep func(context.Context, time.Duration) error) (bool, error) {
-	if l == nil {
-		return false, nil
-	}
 	for {
 		l.mu.Lock()
 		if wait := l.notBefore.Sub(l.clock()); wait > 0 {
@@ -77,9 +74,6 @@ func (l *limiter) acquire(ctx context.Context, sleep func(context.Context, time.
 
 // observe learns from an answer (h is nil when none came).
 func (l *limiter) observe(probe bool, h http.Header, status int, retryAfter time.Duration) {
-	if l == nil {
-		return
-	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.inFlight--

@@ -31,9 +31,10 @@ type Factory struct {
 	Now   func() time.Time
 	Build BuildInfo
 
-	root string
-	ws   *releases.Workspace
-	tmpl *templates.Set
+	root      string
+	ws        *releases.Workspace
+	validated bool
+	tmpl      *templates.Set
 }
 
 // NewFactory returns the factory of a real process.
@@ -118,8 +119,12 @@ func (f *Factory) ValidWorkspace() (*releases.Workspace, error) {
 	if err != nil {
 		return nil, err
 	}
-	if diags := ws.Validate(); diags.Errors() > 0 {
-		return nil, &releases.ValidationError{Diagnostics: diags}
+	// Validation composes every hop: do it once per process.
+	if !f.validated {
+		if diags := ws.Validate(); diags.Errors() > 0 {
+			return nil, &releases.ValidationError{Diagnostics: diags}
+		}
+		f.validated = true
 	}
 	return ws, nil
 }

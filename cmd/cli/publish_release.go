@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/atlas-release/atlas-release/publish"
+	"github.com/atlas-release/atlas-release/releases"
 	"github.com/atlas-release/atlas-release/signing"
 	"github.com/atlas-release/atlas-release/templates"
 )
@@ -104,33 +105,34 @@ whose outcome is unknown is looked for before it is made again.
 	return cmd
 }
 
-// openCut finds and checks the cut of the version.
-func (opts *PublishOptions) openCut() (*publish.Cut, error) {
+// openCut finds and checks the cut of the version, in the valid workspace it
+// returns too.
+func (opts *PublishOptions) openCut() (*releases.Workspace, *semver.Version, *publish.Cut, error) {
 	f := opts.F
 	ws, err := f.ValidWorkspace()
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	v, err := versionArg("", opts.Version)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	if _, ok := ws.Find(v); !ok {
-		return nil, fmt.Errorf("no release %s in the workspace (releases/%s.yaml)", v, v)
+		return nil, nil, nil, fmt.Errorf("no release %s in the workspace (releases/%s.yaml)", v, v)
 	}
 	dist := opts.Dist
 	if dist == "" {
 		root, err := f.WorkspaceRoot()
 		if err != nil {
-			return nil, err
+			return nil, nil, nil, err
 		}
 		dist = filepath.Join(root, "dist")
 	}
-	return publish.OpenCut(filepath.Join(dist, v.String()), ws, v)
+	c, err := publish.OpenCut(filepath.Join(dist, v.String()), ws, v)
+	return ws, v, c, err
 }
 
-func (opts *PublishOptions) githubOptions(c *publish.Cut) (*publish.GitHubOptions, error) {
-	ws, _ := opts.F.ValidWorkspace()
+func (opts *PublishOptions) githubOptions(ws *releases.Workspace, c *publish.Cut) (*publish.GitHubOptions, error) {
 	client, err := opts.F.GitHubClient(ws.Config)
 	if err != nil {
 		return nil, err
@@ -139,11 +141,11 @@ func (opts *PublishOptions) githubOptions(c *publish.Cut) (*publish.GitHubOption
 }
 
 func publishGitHubRun(cmd *cobra.Command, opts *PublishOptions) error {
-	c, err := opts.openCut()
+	ws, _, c, err := opts.openCut()
 	if err != nil {
 		return err
 	}
-	ghOpts, err := opts.githubOptions(c)
+	ghOpts, err := opts.githubOptions(ws, c)
 	if err != nil {
 		return err
 	}
@@ -190,15 +192,7 @@ func publishGitHubRun(cmd *cobra.Command, opts *PublishOptions) error {
 
 func publishRun(cmd *cobra.Command, opts *PublishOptions) error {
 	f := opts.F
-	c, err := opts.openCut()
-	if err != nil {
-		return err
-	}
-	ws, err := f.ValidWorkspace()
-	if err != nil {
-		return err
-	}
-	v, err := versionArg("", c.Meta.Version)
+	ws, v, c, err := opts.openCut()
 	if err != nil {
 		return err
 	}
@@ -206,7 +200,7 @@ func publishRun(cmd *cobra.Command, opts *PublishOptions) error {
 	bar := newProgressBar(ios)
 	ro := publish.ReleaseOptions{Cut: c, Recheck: opts.Recheck, DryRun: opts.DryRun}
 	if ws.Config.GitHub != nil {
-		if ro.GitHub, err = opts.githubOptions(c); err != nil {
+		if ro.GitHub, err = opts.githubOptions(ws, c); err != nil {
 			return err
 		}
 		ro.GitHub.Progress = bar.update

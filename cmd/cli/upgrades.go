@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -265,9 +264,6 @@ func writeCommunications(dir string, files []templates.CommunicationFile) error 
 		if err := writeFileAtomic(path, f.Data, 0o644); err != nil {
 			return err
 		}
-	}
-	if _, err := os.Stat(dir); err != nil {
-		return err
 	}
 	return nil
 }

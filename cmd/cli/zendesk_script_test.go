@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -69,7 +70,7 @@ func cmdZendesk(ts *testscript.TestScript, neg bool, args []string) {
 		edited := false
 		srv.Edit(func(st *zendesktest.State) {
 			for id, a := range st.Articles {
-				if !containsString(a.LabelNames, label) {
+				if !slices.Contains(a.LabelNames, label) {
 					continue
 				}
 				for _, tr := range st.Translations[id] {
@@ -86,7 +87,7 @@ func cmdZendesk(ts *testscript.TestScript, neg bool, args []string) {
 	case args[0] == "contains" && len(args) == 4:
 		st := srv.Snapshot()
 		for id, a := range st.Articles {
-			if containsString(a.LabelNames, args[2]) {
+			if slices.Contains(a.LabelNames, args[2]) {
 				for _, tr := range st.Translations[id] {
 					if tr.Locale == args[1] && strings.Contains(tr.Body, args[3]) {
 						return
@@ -106,13 +107,4 @@ func cmdZendesk(ts *testscript.TestScript, neg bool, args []string) {
 	default:
 		ts.Fatalf("zendesk: bad arguments %q", args)
 	}
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

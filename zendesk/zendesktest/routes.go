@@ -1,6 +1,7 @@
 package zendesktest
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -89,7 +90,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, body []byte) {
 		}
 		switch r.Method {
 		case http.MethodGet:
-			writeJSON(w, 200, map[string]any{"article": s.articleJSON(a, cmpLocale(locale, a.SourceLocale))})
+			writeJSON(w, 200, map[string]any{"article": s.articleJSON(a, cmp.Or(locale, a.SourceLocale))})
 		case http.MethodPut:
 			s.updateArticle(w, a, body)
 		case http.MethodDelete:
@@ -149,13 +150,6 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, body []byte) {
 	}
 }
 
-func cmpLocale(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
-
 func (s *Server) article(id int64) *Article {
 	a := s.state.Articles[id]
 	if a == nil || a.Archived {
@@ -187,7 +181,7 @@ func (s *Server) listArticles(w http.ResponseWriter, r *http.Request, locale str
 			continue
 		}
 		if !slices.ContainsFunc(labels, func(l string) bool { return !slices.Contains(a.LabelNames, l) }) {
-			loc := cmpLocale(locale, a.SourceLocale)
+			loc := cmp.Or(locale, a.SourceLocale)
 			if s.state.translation(a.ID, loc) == nil {
 				continue
 			}
@@ -281,7 +275,7 @@ func (s *Server) createArticle(w http.ResponseWriter, pathLocale string, section
 		writeJSON(w, 400, map[string]any{"errors": []map[string]any{{"code": "InvalidJSON", "title": err.Error(), "status": "400"}}})
 		return
 	}
-	locale := cmpLocale(a.Locale, cmpLocale(pathLocale, s.state.DefaultLocale))
+	locale := cmp.Or(a.Locale, cmp.Or(pathLocale, s.state.DefaultLocale))
 	invalid := map[string]any{}
 	if strings.TrimSpace(a.Title) == "" {
 		invalid["title"] = []any{map[string]string{"description": "Title cannot be blank", "error": "BlankValue"}}

@@ -2,6 +2,7 @@ package zendesktest
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -95,7 +96,7 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request, body []byt
 	if status == "" {
 		status = "new"
 	}
-	ticket := &Ticket{ID: s.state.id(), Subject: t.Subject, Description: cmpLocale(t.Comment.Body, t.Comment.HTMLBody),
+	ticket := &Ticket{ID: s.state.id(), Subject: t.Subject, Description: cmp.Or(t.Comment.Body, t.Comment.HTMLBody),
 		Comments: []TicketComment{*t.Comment}, Tags: t.Tags, ExternalID: t.ExternalID, CustomFields: t.CustomFields,
 		Status: status, CreatedAt: now, UpdatedAt: now}
 	s.state.Tickets = append(s.state.Tickets, ticket)

@@ -197,10 +197,10 @@ var (
 // ServeHTTP handles a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 64<<20))
-	rec := fakehttp.NewRecorder(w)
-	defer func() {
-		s.log.Add(Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: rec.Status, Write: r.Method != http.MethodGet && r.Method != http.MethodHead})
-	}()
+	rec := fakehttp.NewRecorder(w, func(status int) {
+		s.log.Add(Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: status, Write: r.Method != http.MethodGet && r.Method != http.MethodHead})
+	})
+	defer rec.Answered()
 	if m := downloadWeb.FindStringSubmatch(r.URL.Path); m != nil && r.Method == http.MethodGet {
 		s.serveDownload(rec, m[1], m[2], m[3], m[4])
 		return
@@ -249,6 +249,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if fault != nil && fault.Kind == DropAfterCommit {
 		s.route(fakehttp.NewDiscard(), r, body, tok)
 		rec.Status = 0 // logged as "no answer"
+		rec.Answered()
 		fakehttp.Hangup(w)
 		return
 	}

@@ -126,19 +126,46 @@ func (fs *Faults[K]) Clear() {
 	fs.list = nil
 }
 
-// Recorder remembers the status of an answer.
+// Recorder remembers the status of an answer and tells its server, once, just
+// before the answer leaves: a request is logged before the client can see the
+// answer, so a test that reads the log after a call finds the call in it.
 type Recorder struct {
 	http.ResponseWriter
-	Status int
+	Status   int
+	onAnswer func(status int)
+	answered bool
 }
 
 // NewRecorder records the answers written to w; the status is 200 until set.
-func NewRecorder(w http.ResponseWriter) *Recorder { return &Recorder{ResponseWriter: w, Status: 200} }
+// onAnswer (may be nil) is called once with the status, before the answer is
+// sent or, for a request never answered, when Answered is called.
+func NewRecorder(w http.ResponseWriter, onAnswer func(status int)) *Recorder {
+	return &Recorder{ResponseWriter: w, Status: 200, onAnswer: onAnswer}
+}
+
+// Answered calls onAnswer unless it has been called: servers call it before
+// hanging up and when a handler returns.
+func (r *Recorder) Answered() {
+	if r.answered {
+		return
+	}
+	r.answered = true
+	if r.onAnswer != nil {
+		r.onAnswer(r.Status)
+	}
+}
 
 // WriteHeader records the status.
 func (r *Recorder) WriteHeader(status int) {
 	r.Status = status
+	r.Answered()
 	r.ResponseWriter.WriteHeader(status)
+}
+
+// Write sends part of the body (status 200 unless WriteHeader said otherwise).
+func (r *Recorder) Write(b []byte) (int, error) {
+	r.Answered()
+	return r.ResponseWriter.Write(b)
 }
 
 // Discard is an answer that is never sent, for work done before hanging up.

@@ -3,6 +3,7 @@ package fakehttp
 import (
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 )
 
@@ -46,8 +47,13 @@ func TestLogAndRecorder(t *testing.T) {
 	if len(l.Requests()) != 0 {
 		t.Error("Reset kept requests")
 	}
-	rec := NewRecorder(httptest.NewRecorder())
+	var logged []int
+	rec := NewRecorder(httptest.NewRecorder(), func(status int) { logged = append(logged, status) })
 	WriteJSON(rec, http.StatusTeapot, map[string]int{"a": 1})
+	rec.Answered()
+	if !slices.Equal(logged, []int{http.StatusTeapot}) {
+		t.Errorf("answer logged as %v, want once before it was sent", logged)
+	}
 	if rec.Status != http.StatusTeapot || rec.Header().Get("Content-Type") != "application/json; charset=utf-8" {
 		t.Errorf("recorder %d %v", rec.Status, rec.Header())
 	}

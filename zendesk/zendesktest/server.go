@@ -198,11 +198,14 @@ func (s *Server) Edit(f func(*State)) {
 // ServeHTTP handles a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 32<<20))
-	rec := fakehttp.NewRecorder(w)
 	write := r.Method != http.MethodGet && r.Method != http.MethodHead
-	defer func() {
-		logged := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Body: string(body), Status: rec.Status, Write: write && r.URL.Path != "/oauth/tokens"}
+	var logged Request
+	rec := fakehttp.NewRecorder(w, func(status int) {
+		logged = Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Body: string(body), Status: status, Write: write && r.URL.Path != "/oauth/tokens"}
 		s.log.Add(logged)
+	})
+	defer func() {
+		rec.Answered()
 		if logged.Write && (rec.Status < 300 || rec.Status == 0) && s.cfg.OnChange != nil {
 			s.changeMu.Lock()
 			defer s.changeMu.Unlock()
@@ -271,6 +274,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// Do the work, then hang up without a word.
 		s.route(fakehttp.NewDiscard(), r, body)
 		rec.Status = 0 // logged as "no answer"
+		rec.Answered()
 		fakehttp.Hangup(w)
 		return
 	}

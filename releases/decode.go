@@ -67,6 +67,16 @@ func parseYAML(r reporter, src []byte) (*yaml.Node, bool) {
 		r.report(p, "AR0101", "file is not UTF-8 text: %s", what)
 		return nil, false
 	}
+	if p, c, bad := findRawSpoofing(src); bad {
+		r.report(p, "AR0112", "the file holds %s; remove it or write it visibly", runeName(c))
+		return nil, false
+	}
+	// The budget is checked before any parser builds anything.
+	bad, bareTags := scanYAMLBudget(src, MaxYAMLDepth, MaxYAMLNodes)
+	if bad != nil {
+		r.report(bad.pos, "AR0111", "%s", bad.msg)
+		return nil, false
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	var doc yaml.Node
 	err := safeDecode(dec, &doc)
@@ -104,7 +114,32 @@ func parseYAML(r reporter, src []byte) (*yaml.Node, bool) {
 		r.report(nodePos(root), "AR0105", "the file must be a mapping of keys to values, not %s", describe(root))
 		return nil, false
 	}
+	reportBareTags(r, &doc, bareTags)
+	checkText(r, root)
 	return root, true
+}
+
+// reportBareTags reports the non-specific tags "!" the pre-scan found on nodes
+// of the document: the parser resolves them away, so the decoder cannot see them.
+func reportBareTags(r reporter, doc *yaml.Node, tags []Pos) {
+	if len(tags) == 0 {
+		return
+	}
+	at := make(map[Pos]bool, len(tags))
+	for _, p := range tags {
+		at[p] = true
+	}
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if at[nodePos(n)] {
+			delete(at, nodePos(n))
+			r.report(nodePos(n), "AR0109", "YAML tags (!) are not supported")
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(doc)
 }
 
 // safeDecode turns a parser panic into an error: the YAML parser is well fuzzed, but
@@ -146,13 +181,15 @@ var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 // it agrees that the file is broken. A tab in the indentation of that line, the
 // most common slip, gets a message of its own.
 func syntaxErrorPosition(src []byte, err error) (Pos, string) {
-	p, msg, ok := positionSyntaxError(src)
-	if !ok {
-		msg = strings.TrimPrefix(err.Error(), "yaml: ")
-		p = Pos{1, 1}
-		if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
-			p.Line, _ = strconv.Atoi(m[1])
-			msg = m[2]
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	p := Pos{1, 1}
+	if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
+		p.Line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+	}
+	if in, ok := positionInput(src, p.Line); ok {
+		if gp, gmsg, ok := positionSyntaxError(in); ok {
+			p, msg = gp, gmsg
 		}
 	}
 	lines := bytes.Split(src, []byte("\n"))
@@ -168,6 +205,44 @@ func syntaxErrorPosition(src []byte, err error) (Pos, string) {
 		p.Col = len(indent) + 1
 	}
 	return p, msg
+}
+
+// The second parser's memory grows with its input and with the square of the
+// nesting depth, so it is only shown a bounded input: the whole file when it is
+// small, else the lines up to just after the error, and never text with more
+// brackets than a real file has. Without its answer the error keeps the line
+// the first parser gave.
+const (
+	maxPositionInput    = 64 << 10
+	maxPositionBrackets = 1000
+)
+
+// positionInput is what the second parser may see of src, whose first parser
+// reported a syntax error at line (0 when it did not say).
+func positionInput(src []byte, line int) ([]byte, bool) {
+	in := src
+	if len(in) > maxPositionInput {
+		if line < 1 {
+			return nil, false
+		}
+		end := 0
+		for range line + 1 {
+			i := bytes.IndexByte(in[end:], '\n')
+			if i < 0 {
+				end = len(in)
+				break
+			}
+			end += i + 1
+			if end > maxPositionInput {
+				return nil, false
+			}
+		}
+		in = in[:end]
+	}
+	if bytes.Count(in, []byte("["))+bytes.Count(in, []byte("{")) > maxPositionBrackets {
+		return nil, false
+	}
+	return in, true
 }
 
 // positionSyntaxError asks goccy/go-yaml where a syntax error is.
@@ -208,43 +283,46 @@ func (d *decoder) fail(p Pos, code, format string, args ...any) {
 var textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
 
 // decode decodes n into v. path names the value in messages ("steps[2].role"); loc
-// and key say where the enclosing struct records the value's position.
-func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, loc *Loc, key string) {
+// and key say where the enclosing struct records the value's position. It
+// reports whether n itself had the right form, so that its value is worth
+// checking further (what is inside a mapping or list is checked on the way).
+func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, loc *Loc, key string) bool {
 	if loc != nil {
 		loc.record(key, nodePos(n))
 	}
 	if !d.supported(n) {
-		return
+		return false
 	}
 	if v.Kind() == reflect.Pointer {
 		if isNull(n) {
-			return
+			return true
 		}
 		nv := reflect.New(v.Type().Elem())
-		d.decode(n, nv.Elem(), path, nil, "")
+		ok := d.decode(n, nv.Elem(), path, nil, "")
 		v.Set(nv)
-		return
+		return ok
 	}
 	if v.CanAddr() && v.Addr().Type().Implements(textUnmarshalerType) {
 		if n.Kind != yaml.ScalarNode || (n.Tag != "!!str" && n.Tag != "!!timestamp") {
 			d.fail(nodePos(n), "AR0105", "%s must be a date (YYYY-MM-DD), not %s", name(path), describe(n))
-			return
+			return false
 		}
 		if err := v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(n.Value)); err != nil {
 			d.fail(nodePos(n), "AR0105", "%s: %v", name(path), err)
+			return false
 		}
-		return
+		return true
 	}
 	switch v.Kind() {
 	case reflect.Struct:
 		d.decodeStruct(n, v, path)
 	case reflect.Slice:
 		if isNull(n) {
-			return
+			return true
 		}
 		if n.Kind != yaml.SequenceNode {
 			d.fail(nodePos(n), "AR0105", "%s must be a list, not %s", name(path), describe(n))
-			return
+			return false
 		}
 		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
 		for i, item := range n.Content {
@@ -258,29 +336,30 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, loc *Loc, k
 				hint = fmt.Sprintf(`; quote it: "%s"`, n.Value)
 			}
 			d.fail(nodePos(n), "AR0105", "%s must be text, not %s%s", name(path), describe(n), hint)
-			return
+			return false
 		}
 		v.SetString(n.Value)
 	case reflect.Int, reflect.Int64:
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
 			d.fail(nodePos(n), "AR0105", "%s must be a whole number, not %s", name(path), describe(n))
-			return
+			return false
 		}
 		i, err := parseInt(n)
 		if err != nil || (v.Kind() == reflect.Int && (i > math.MaxInt32 || i < math.MinInt32)) {
 			d.fail(nodePos(n), "AR0105", "%s: %s is out of range", name(path), n.Value)
-			return
+			return false
 		}
 		v.SetInt(i)
 	case reflect.Bool:
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
 			d.fail(nodePos(n), "AR0105", "%s must be true or false, not %s", name(path), describe(n))
-			return
+			return false
 		}
 		v.SetBool(n.Value == "true" || n.Value == "True" || n.Value == "TRUE")
 	default:
 		panic("releases: cannot decode into " + v.Type().String())
 	}
+	return true
 }
 
 // supported rejects the YAML features that have no place in a manifest: aliases
@@ -288,11 +367,11 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, loc *Loc, k
 func (d *decoder) supported(n *yaml.Node) bool {
 	switch {
 	case n.Kind == yaml.AliasNode:
-		d.fail(nodePos(n), "AR0109", "aliases (*%s) are not supported; write the value out in full", n.Value)
+		d.fail(nodePos(n), "AR0109", "aliases (*%s) are not supported; write the value out in full", safeName(n.Value))
 	case n.Anchor != "":
-		d.fail(nodePos(n), "AR0109", "anchors (&%s) are not supported; write the value out in full", n.Anchor)
+		d.fail(nodePos(n), "AR0109", "anchors (&%s) are not supported; write the value out in full", safeName(n.Anchor))
 	case n.Style&yaml.TaggedStyle != 0:
-		d.fail(nodePos(n), "AR0109", "YAML tags (%s) are not supported", n.Tag)
+		d.fail(nodePos(n), "AR0109", "YAML tags (%s) are not supported", safeName(n.Tag))
 	default:
 		return true
 	}
@@ -314,6 +393,9 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 	seen := make(map[string]Pos, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
+		if !d.supported(k) && k.Kind != yaml.ScalarNode {
+			continue // a tagged or anchored key is reported, and still read
+		}
 		if k.Kind != yaml.ScalarNode || (k.Tag != "!!str" && k.Tag != "!!merge") {
 			d.fail(nodePos(k), "AR0105", "keys must be text, not %s", describe(k))
 			continue
@@ -334,11 +416,14 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		}
 		fieldPath := join(path, f.name)
 		fv := v.Field(f.index)
-		d.decode(val, fv, fieldPath, loc, f.name)
+		valid := d.decode(val, fv, fieldPath, loc, f.name)
 		if loc != nil && (val.Kind == yaml.MappingNode || val.Kind == yaml.SequenceNode) && val.Style&yaml.FlowStyle == 0 {
 			// A block mapping or list starts on the line after its key; problems
 			// with the field as a whole read best at the key.
 			loc.record(f.name, nodePos(k))
+		}
+		if !valid {
+			continue // the value has the wrong form, which is reported
 		}
 		if isNull(val) {
 			if f.required {
@@ -363,6 +448,9 @@ func (d *decoder) check(f *fieldInfo, n *yaml.Node, v reflect.Value, path string
 	case reflect.Int, reflect.Int64:
 		if f.minimum != nil && v.Int() < *f.minimum {
 			d.fail(nodePos(n), "AR0107", "%s must be at least %d, not %d", path, *f.minimum, v.Int())
+		}
+		if f.maximum != nil && v.Int() > *f.maximum {
+			d.fail(nodePos(n), "AR0107", "%s must be at most %d, not %d", path, *f.maximum, v.Int())
 		}
 		if len(f.enum) > 0 && !containsString(f.enum, strconv.FormatInt(v.Int(), 10)) {
 			d.fail(nodePos(n), "AR0107", "%s must be %s, not %d", path, strings.Join(f.enum, " or "), v.Int())
@@ -438,6 +526,7 @@ type fieldInfo struct {
 	pattern   *regexp.Regexp
 	format    string
 	minimum   *int64
+	maximum   *int64
 	minItems  int
 	maxItems  int
 	minLength int
@@ -476,12 +565,16 @@ func structInfoFor(t reflect.Type) *structInfo {
 				f.pattern = regexp.MustCompile(val)
 			case "format":
 				f.format = val
-			case "minimum":
+			case "minimum", "maximum":
 				m, err := strconv.ParseInt(val, 10, 64)
 				if err != nil {
-					panic("releases: bad minimum tag on " + t.Name() + "." + sf.Name)
+					panic("releases: bad " + k + " tag on " + t.Name() + "." + sf.Name)
 				}
-				f.minimum = &m
+				if k == "minimum" {
+					f.minimum = &m
+				} else {
+					f.maximum = &m
+				}
 			case "minItems":
 				f.minItems, _ = strconv.Atoi(val)
 			case "maxItems":

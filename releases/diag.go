@@ -91,6 +91,8 @@ var Rules = []Rule{
 	{"AR0108", SeverityError, "placeholder not filled in", "replace the FILL IN text with the real content"},
 	{"AR0109", SeverityError, "unsupported YAML feature", "write the value out in full: anchors, aliases, tags and several documents are not supported"},
 	{"AR0110", SeverityError, "unsupported schema version", "set schemaVersion: 1 or upgrade atlas-release"},
+	{"AR0111", SeverityError, "YAML nested too deeply or too large", "flatten or split the file: at most 64 levels of nesting and 100000 values"},
+	{"AR0112", SeverityError, "control or invisible character in text", "remove the character, written raw or as an escape: text cannot hold control characters, bidirectional controls or zero-width characters"},
 	{"AR0201", SeverityError, "version is not SemVer", "write the version as MAJOR.MINOR.PATCH, e.g. 4.3.0"},
 	{"AR0202", SeverityError, "version does not match the file name", "name the file releases/<version>.yaml after the version it describes"},
 	{"AR0203", SeverityError, "kind disagrees with the version", "a major is X.0.0, a minor X.Y.0 and a patch X.Y.Z with Z > 0"},

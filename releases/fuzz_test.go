@@ -31,9 +31,18 @@ func FuzzCustomersFile(f *testing.F) {
 	fuzzFile(f, CustomersFile, "../examples/atlas/customers.yaml", "testdata/invalid/7[1-4]*.yaml")
 }
 
-// fuzzFile fuzzes one file of the base workspace, seeded from the globs.
+// FuzzLanguageFile does the same for a locale's language settings.
+func FuzzLanguageFile(f *testing.F) {
+	fuzzFile(f, "locales/de/language.yaml", "../examples/atlas/locales/*/language.yaml", "testdata/invalid/69*.yaml", "testdata/invalid/70*.yaml")
+}
+
+// fuzzFile fuzzes one file of the base workspace, seeded from the globs and
+// with the nesting and node bombs of the YAML budget.
 func fuzzFile(f *testing.F, name string, seeds ...string) {
 	addSeeds(f, seeds...)
+	for _, b := range budgetBombs(4 << 10) {
+		f.Add([]byte("schemaVersion: 1\n" + b.data))
+	}
 	base := fuzzBaseFS(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fsys := fstest.MapFS{}

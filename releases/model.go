@@ -60,29 +60,31 @@ type Policy struct {
 	// versions were deployed by the vendor and cannot start an upgrade path.
 	OldestVersion string `json:"oldestVersion" jsonschema:"required"`
 	// HandsOnBudgetMinutes is the most hands-on effort one upgrade (one hop of a
-	// path) may ask of the customer, all roles together.
-	HandsOnBudgetMinutes int `json:"handsOnBudgetMinutes" jsonschema:"required,minimum=1"`
+	// path) may ask of the customer, all roles together; at most 100000 (ten
+	// weeks), which stands for "no budget".
+	HandsOnBudgetMinutes int `json:"handsOnBudgetMinutes" jsonschema:"required,minimum=1,maximum=100000"`
 	// MaxOutageMinutes is the longest a feature may be offline during one release's
-	// upgrade unless the outage carries a justification.
-	MaxOutageMinutes int `json:"maxOutageMinutes" jsonschema:"required,minimum=1"`
+	// upgrade unless the outage carries a justification; at most 10080 (a week).
+	MaxOutageMinutes int `json:"maxOutageMinutes" jsonschema:"required,minimum=1,maximum=10080"`
 	// MajorLeadTimeDays is the least notice, in days, a major release must give
-	// customers before they can upgrade.
-	MajorLeadTimeDays int `json:"majorLeadTimeDays" jsonschema:"required,minimum=0"`
+	// customers before they can upgrade; at most 730 (two years).
+	MajorLeadTimeDays int `json:"majorLeadTimeDays" jsonschema:"required,minimum=0,maximum=730"`
 	// BundleSources is how many previous versions get a cumulative runbook bundle
-	// in each cut, newest first.
-	BundleSources int `json:"bundleSources" jsonschema:"required,minimum=1"`
+	// in each cut, newest first; at most 100.
+	BundleSources int `json:"bundleSources" jsonschema:"required,minimum=1,maximum=100"`
 }
 
 // Cadence is how often releases ship.
 type Cadence struct {
 	Loc `json:"-"`
-	// MonthsBetweenReleases is the planned gap between two releases (3: quarterly).
-	MonthsBetweenReleases int `json:"monthsBetweenReleases" jsonschema:"required,minimum=1"`
-	// MajorsPerYear is how many major releases a calendar year may have.
-	MajorsPerYear int `json:"majorsPerYear" jsonschema:"required,minimum=1"`
+	// MonthsBetweenReleases is the planned gap between two releases (3: quarterly);
+	// at most 60 (five years).
+	MonthsBetweenReleases int `json:"monthsBetweenReleases" jsonschema:"required,minimum=1,maximum=60"`
+	// MajorsPerYear is how many major releases a calendar year may have; at most 12.
+	MajorsPerYear int `json:"majorsPerYear" jsonschema:"required,minimum=1,maximum=12"`
 	// ToleranceDays is how far a release date may drift from the cadence before
-	// validation warns that the cadence slips.
-	ToleranceDays int `json:"toleranceDays" jsonschema:"required,minimum=0"`
+	// validation warns that the cadence slips; at most 365.
+	ToleranceDays int `json:"toleranceDays" jsonschema:"required,minimum=0,maximum=365"`
 }
 
 // Role is someone who can perform steps, with the Microsoft Entra ID roles that
@@ -187,16 +189,18 @@ type Manifest struct {
 	// ChangeType is how a customer's change process should treat the upgrade:
 	// standard (pre-approved) or normal (needs change approval).
 	ChangeType ChangeType `json:"changeType" jsonschema:"required,enum=standard,enum=normal"`
-	// LeadTimeDays is how many days' notice customers get before they can upgrade.
-	LeadTimeDays int `json:"leadTimeDays" jsonschema:"required,minimum=0"`
+	// LeadTimeDays is how many days' notice customers get before they can upgrade;
+	// at most 730 (two years).
+	LeadTimeDays int `json:"leadTimeDays" jsonschema:"required,minimum=0,maximum=730"`
 	// Features are the release notes: what is new, improved, fixed or gone.
 	Features []Feature `json:"features" jsonschema:"required,minItems=1"`
 	// Outages are the periods during the upgrade when a feature is offline.
 	Outages []Outage `json:"outages,omitempty"`
 	// Prerequisites must be completed before the upgrade starts.
 	Prerequisites []Prerequisite `json:"prerequisites,omitempty"`
-	// Steps are the runbook, in the order they are performed.
-	Steps []Step `json:"steps" jsonschema:"required,minItems=1"`
+	// Steps are the runbook, in the order they are performed; at most 1000, so
+	// that a window's length in nanoseconds cannot overflow.
+	Steps []Step `json:"steps" jsonschema:"required,minItems=1,maxItems=1000"`
 	// KnownIssues are problems customers may meet after upgrading.
 	KnownIssues []KnownIssue `json:"knownIssues,omitempty"`
 	// Communications are the messages to send around the maintenance window.
@@ -317,10 +321,11 @@ type Outage struct {
 	ID string `json:"id" jsonschema:"required,pattern=^[a-z][a-z0-9]*(-[a-z0-9]+)*$"`
 	// Feature is the catalogue feature that goes offline.
 	Feature string `json:"feature" jsonschema:"required"`
-	// MinMinutes is the shortest the outage is expected to last.
-	MinMinutes int `json:"minMinutes" jsonschema:"required,minimum=0"`
-	// MaxMinutes is the longest the outage may last.
-	MaxMinutes int `json:"maxMinutes" jsonschema:"required,minimum=1"`
+	// MinMinutes is the shortest the outage is expected to last; at most 10080
+	// (a week).
+	MinMinutes int `json:"minMinutes" jsonschema:"required,minimum=0,maximum=10080"`
+	// MaxMinutes is the longest the outage may last; at most 10080 (a week).
+	MaxMinutes int `json:"maxMinutes" jsonschema:"required,minimum=1,maximum=10080"`
 	// CausedBy lists the ids of the steps that cause the outage.
 	CausedBy []string `json:"causedBy" jsonschema:"required,minItems=1"`
 	// UserMessage is what users are told while the feature is offline.
@@ -338,10 +343,11 @@ type Prerequisite struct {
 	Title string `json:"title" jsonschema:"required,minLength=1"`
 	// Role is who does it.
 	Role string `json:"role" jsonschema:"required"`
-	// EffortMinutes is the hands-on effort it takes.
-	EffortMinutes int `json:"effortMinutes" jsonschema:"required,minimum=1"`
-	// LeadTimeDays is how many days before the upgrade it must be started.
-	LeadTimeDays int `json:"leadTimeDays,omitempty" jsonschema:"minimum=0"`
+	// EffortMinutes is the hands-on effort it takes; at most 20160 (two weeks).
+	EffortMinutes int `json:"effortMinutes" jsonschema:"required,minimum=1,maximum=20160"`
+	// LeadTimeDays is how many days before the upgrade it must be started; at
+	// most 365.
+	LeadTimeDays int `json:"leadTimeDays,omitempty" jsonschema:"minimum=0,maximum=365"`
 	// Details explains how, in Markdown.
 	Details string `json:"details" jsonschema:"required,minLength=1"`
 	// Verify says how to confirm it is done, in Markdown.
@@ -371,8 +377,8 @@ type Step struct {
 	// Args are the script's arguments, as typed on the command line.
 	Args []string `json:"args,omitempty"`
 	// HandsOnMinutes is the effort the step takes from the person doing it.
-	// It is positive except for wait steps.
-	HandsOnMinutes int `json:"handsOnMinutes" jsonschema:"minimum=0"`
+	// It is positive except for wait steps; at most 1440 (a day).
+	HandsOnMinutes int `json:"handsOnMinutes" jsonschema:"minimum=0,maximum=1440"`
 	// ElapsedMinutes is how long the step takes from start to finish.
 	ElapsedMinutes Elapsed `json:"elapsedMinutes" jsonschema:"required"`
 	// DependsOn lists the ids of steps of the same release that must finish first.
@@ -441,10 +447,11 @@ const (
 // Elapsed is how long a step takes from start to finish, in minutes.
 type Elapsed struct {
 	Loc `json:"-"`
-	// Estimate is the usual duration.
-	Estimate int `json:"estimate" jsonschema:"required,minimum=0"`
-	// Max is the longest it may take before something is wrong.
-	Max int `json:"max" jsonschema:"required,minimum=0"`
+	// Estimate is the usual duration; at most 4320 (three days).
+	Estimate int `json:"estimate" jsonschema:"required,minimum=0,maximum=4320"`
+	// Max is the longest it may take before something is wrong; at most 4320
+	// (three days).
+	Max int `json:"max" jsonschema:"required,minimum=0,maximum=4320"`
 }
 
 // Rollback says how to undo a step: either instructions, or none with the reason.
@@ -488,8 +495,9 @@ type Communication struct {
 	Audience CommAudience `json:"audience" jsonschema:"required,enum=users,enum=administrators,enum=stakeholders"`
 	// When is before the window, at its start, or at its end.
 	When CommWhen `json:"when" jsonschema:"required,enum=before,enum=start,enum=end"`
-	// LeadDays is how many days before the window a "before" message goes out.
-	LeadDays int `json:"leadDays,omitempty" jsonschema:"minimum=0"`
+	// LeadDays is how many days before the window a "before" message goes out;
+	// at most 365.
+	LeadDays int `json:"leadDays,omitempty" jsonschema:"minimum=0,maximum=365"`
 	// Subject is the message's subject line.
 	Subject string `json:"subject" jsonschema:"required,minLength=1"`
 	// Text is the message, in Markdown.

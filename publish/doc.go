@@ -9,7 +9,22 @@
 // drift when someone edited the article by hand since the last publish — and
 // refuses to write anything while there is drift, unless forced. Then it writes
 // only what differs: unchanged content costs no write at all. New articles are
-// created as drafts and published once every translation is in place. A create
-// whose outcome is unknown (a timeout, a dropped connection) is followed by a
-// fresh look-up, never by a blind retry, so no run creates a duplicate.
+// created as drafts and published once every translation is in place.
+//
+// The help center has no idempotency key for creates, and a server may finish
+// a create after its client gave up. A create whose outcome is unknown (a
+// timeout, a dropped connection, a 5xx) is never retried blindly: the article
+// is looked for, with back-off on the client's clock for longer than a
+// request's timeout, and made again only if it never shows up. A create that
+// lands even later leaves a duplicate that is recognisable without guessing —
+// a draft that carries no fingerprint label, since no run finished it — and
+// such orphans are archived, by the same run (which looks again once the
+// article is written) or the next (which looks at plan time); two articles
+// that someone published or a run finished are refused, for a person to
+// settle. Each write's outcome is recorded in the result as it completes, so
+// that a run that stops says exactly what it did.
+//
+// A GitHub release is published only after reading it back shows every file of
+// the cut, complete, with the cut's size and digest: an upload's answer is not
+// trusted on its own.
 package publish

@@ -41,6 +41,11 @@ type GitHubResult struct {
 	Draft      bool          `json:"draft"`
 	Immutable  bool          `json:"immutable"`
 	Assets     []AssetResult `json:"assets"`
+	// Outcome is what became of the release's own writes (create the draft,
+	// publish it); Error says why it failed. Draft is the release's actual
+	// state: a release whose assets could not all be confirmed stays a draft.
+	Outcome Outcome `json:"outcome"`
+	Error   string  `json:"error,omitempty"`
 	// Extra lists assets of the release that the cut does not have; they are
 	// left alone.
 	Extra    []string `json:"extra,omitempty"`
@@ -55,6 +60,11 @@ type AssetResult struct {
 	Action Action `json:"action"`
 	SHA256 string `json:"sha256"`
 	URL    string `json:"url,omitempty"`
+	// Outcome is what became of the upload: done once GitHub accepted it, failed
+	// when it failed or when reading the release back does not list the asset
+	// complete with the cut's size and digest. Error says why.
+	Outcome Outcome `json:"outcome"`
+	Error   string  `json:"error,omitempty"`
 }
 
 // The asset actions besides Create (upload), Unchanged and Overwrite (replace).
@@ -107,6 +117,10 @@ func GitHub(ctx context.Context, o GitHubOptions) (*GitHubResult, error) {
 	if rel != nil && (rel.Draft || rel.Name != name || rel.Body != body) && !rel.Immutable {
 		res.Release = Update
 	}
+	for i := range res.Assets {
+		res.Assets[i].Outcome = initialOutcome(o.DryRun, res.Assets[i].Action != Unchanged)
+	}
+	res.Outcome = initialOutcome(o.DryRun, res.Release != Unchanged)
 	if err := refuseConflicts(rel, res); err != nil {
 		return res, err
 	}
@@ -122,12 +136,22 @@ func GitHub(ctx context.Context, o GitHubOptions) (*GitHubResult, error) {
 	if res.Release != Unchanged {
 		w.total += 2
 	}
+	fail := func(err error) (*GitHubResult, error) {
+		if res.Outcome != OutcomeDone {
+			res.Outcome, res.Error = OutcomeFailed, err.Error()
+		}
+		return res, err
+	}
 	if rel == nil {
 		if rel, err = createRelease(ctx, gh, tag, name, body); err != nil {
-			return res, err
+			return fail(err)
 		}
 		w.wrote(Write{Action: "create draft release", Item: tag, ID: rel.ID, URL: rel.HTMLURL})
-		res.Draft = true
+		res.Draft, res.URL = true, rel.HTMLURL
+	}
+	files := map[string]cut.Artifact{}
+	for _, f := range c.Files {
+		files[f.Name] = f
 	}
 	for i := range res.Assets {
 		a := &res.Assets[i]
@@ -136,20 +160,108 @@ func GitHub(ctx context.Context, o GitHubOptions) (*GitHubResult, error) {
 		}
 		asset, err := uploadAsset(ctx, gh, rel, c, a.Name, plan[a.Name], a.SHA256)
 		if err != nil {
-			return res, err
+			a.Outcome, a.Error = OutcomeFailed, err.Error()
+			return fail(err)
 		}
 		w.wrote(Write{Action: "upload", Item: a.Name, ID: asset.ID, SHA256: a.SHA256})
+		// Done as GitHub answered; reading the release back may yet say
+		// otherwise.
+		a.Outcome = OutcomeDone
 	}
+	// Whatever the uploads answered, the release is published only once
+	// reading it back shows every file of the cut, complete, with the cut's size
+	// and digest.
+	assets, err := confirmAssets(ctx, gh, rel, c, files, res, w)
+	if err != nil {
+		return fail(err)
+	}
+	rel.Assets = assets
 	if res.Release != Unchanged {
 		published, err := gh.Publish(ctx, rel.ID, name, body, isLatest(o.Workspace, version))
 		if err != nil {
-			return res, err
+			return fail(err)
 		}
 		rel = published
 		w.wrote(Write{Action: "publish release", Item: tag, ID: rel.ID, URL: rel.HTMLURL})
 	}
+	res.Outcome = OutcomeDone
 	res.URL, res.Draft, res.Immutable = rel.HTMLURL, rel.Draft, rel.Immutable
 	return res, checkDownloads(o, rel, res)
+}
+
+// maxConfirmRounds bounds the rounds of uploading again the files that reading
+// the release back did not confirm.
+const maxConfirmRounds = 2
+
+// confirmAssets reads the release's assets back and checks that every file of
+// the cut is there, uploaded, with the cut's size and SHA-256 (GitHub's digest,
+// or the download's when the server reports none): an upload's answer is not
+// trusted on its own, since a 201 may come with an empty or wrong body, or with
+// nothing stored. A file missing or wrong is uploaded again, at most
+// maxConfirmRounds times; then the run stops, with the release unpublished.
+// Each asset's outcome is set from what was read back.
+func confirmAssets(ctx context.Context, gh *ghrelease.Client, rel *ghrelease.Release, c *Cut, files map[string]cut.Artifact, res *GitHubResult, w *writer) ([]ghrelease.Asset, error) {
+	for round := 0; ; round++ {
+		assets, err := gh.Assets(ctx, rel.ID)
+		if err != nil {
+			return nil, fmt.Errorf("reading the release back to confirm its assets: %w", err)
+		}
+		byName := map[string]*ghrelease.Asset{}
+		for i := range assets {
+			byName[assets[i].Name] = &assets[i]
+		}
+		var wrong []string
+		for i := range res.Assets {
+			a := &res.Assets[i]
+			why, err := assetProblem(ctx, gh, byName[a.Name], files[a.Name])
+			if err != nil {
+				return nil, err
+			}
+			if why == "" {
+				a.Outcome, a.Error = OutcomeDone, ""
+				continue
+			}
+			a.Outcome, a.Error = OutcomeFailed, why
+			wrong = append(wrong, a.Name+" "+why)
+			if round < maxConfirmRounds {
+				asset, err := uploadAsset(ctx, gh, rel, c, a.Name, byName[a.Name], a.SHA256)
+				if err != nil {
+					a.Error = why + "; uploading it again failed: " + err.Error()
+					return nil, fmt.Errorf("%s %s; uploading it again failed: %w", a.Name, why, err)
+				}
+				w.total++
+				w.wrote(Write{Action: "upload", Item: a.Name, ID: asset.ID, SHA256: a.SHA256})
+			}
+		}
+		if len(wrong) == 0 {
+			return assets, nil
+		}
+		if round == maxConfirmRounds {
+			return nil, fmt.Errorf("the release %s was left unpublished: reading it back after %d upload rounds, %s",
+				res.Tag, maxConfirmRounds+1, strings.Join(wrong, "; "))
+		}
+	}
+}
+
+// assetProblem says what is wrong with an asset as the release lists it, or ""
+// when it is the cut's file.
+func assetProblem(ctx context.Context, gh *ghrelease.Client, a *ghrelease.Asset, f cut.Artifact) (string, error) {
+	switch {
+	case a == nil:
+		return "is not on the release", nil
+	case a.State != "uploaded":
+		return fmt.Sprintf("is on the release but not complete (state %q)", a.State), nil
+	case a.Size != f.Size:
+		return fmt.Sprintf("is on the release with %d bytes, not %d", a.Size, f.Size), nil
+	}
+	sum, err := assetDigest(ctx, gh, a)
+	if err != nil {
+		return "", fmt.Errorf("reading %s back: %w", a.Name, err)
+	}
+	if sum != f.SHA256 {
+		return fmt.Sprintf("is on the release with SHA-256 %.16s…, not %.16s…", sum, f.SHA256), nil
+	}
+	return "", nil
 }
 
 // planAssets compares the cut's files with the release's assets, and returns

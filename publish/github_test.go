@@ -376,3 +376,157 @@ func TestGitHubRefusesAGuideThatLinksElsewhere(t *testing.T) {
 		t.Errorf("a guide linking to github.com: %v, %d requests", err, len(e.srv.Requests()))
 	}
 }
+
+// TestGitHubPublishesOnlyConfirmedAssets: an upload answered 201 whatever
+// happened (an empty body, not JSON, another asset's JSON; stored or not), or
+// stored wrong behind a good answer, is never taken on trust: the release is
+// read back, and published only once every file is there with the cut's size
+// and digest; otherwise the run stops with the release a draft, and a re-run
+// converges.
+func TestGitHubPublishesOnlyConfirmedAssets(t *testing.T) {
+	upload := func(kind ghreleasetest.FaultKind, times int) []ghreleasetest.Fault {
+		return []ghreleasetest.Fault{{Kind: kind, Method: "POST", PathPattern: "/assets$", Times: times}}
+	}
+	// spoil changes the stored copy of the second file after each of its
+	// uploads, behind the answer's back.
+	truncate := func(a *ghreleasetest.Asset) { a.Data = a.Data[:len(a.Data)/2] }
+	flip := func(a *ghreleasetest.Asset) { a.Data = append([]byte{a.Data[0] ^ 1}, a.Data[1:]...) }
+	drop := func(*ghreleasetest.Asset) {}
+	for name, c := range map[string]struct {
+		faults []ghreleasetest.Fault
+		spoil  func(*ghreleasetest.Asset)
+		// dropIt removes the asset instead of changing it.
+		dropIt bool
+		// spoilings is how many uploads of the file are spoiled.
+		spoilings int
+		// sameRun: the run itself converges; otherwise it must stop unpublished
+		// and a re-run converge.
+		sameRun bool
+	}{
+		"stored, answered empty":            {faults: upload(ghreleasetest.EmptyUploadAnswer, 1), sameRun: true},
+		"not stored, answered empty":        {faults: upload(ghreleasetest.EmptyUploadAnswerNotStored, 1), sameRun: true},
+		"stored, answered with garbage":     {faults: upload(ghreleasetest.GarbledUploadAnswer, 2), sameRun: true},
+		"stored, answered as another asset": {faults: upload(ghreleasetest.WrongUploadAnswer, 1), sameRun: true},
+		"never stored, however retried":     {faults: upload(ghreleasetest.EmptyUploadAnswerNotStored, 40)},
+		"lost after a good answer":          {spoil: drop, dropIt: true, spoilings: 1, sameRun: true},
+		"truncated after a good answer":     {spoil: truncate, spoilings: 1, sameRun: true},
+		"a flipped byte, same size":         {spoil: flip, spoilings: 2, sameRun: true},
+		"corrupted every time":              {spoil: flip, spoilings: 100},
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := newGHEnv(t, ghreleasetest.Config{})
+			for _, f := range c.faults {
+				e.srv.Inject(f)
+			}
+			o := e.options(ghToken)
+			target, spoiled := e.cut.Files[1].Name, 0
+			o.OnWrite = func(w publish.Write) {
+				if c.spoil == nil || w.Action != "upload" || w.Item != target || spoiled == c.spoilings {
+					return
+				}
+				spoiled++
+				e.srv.Edit(func(rels []*ghreleasetest.Release) {
+					for _, r := range rels {
+						for i, a := range r.Assets {
+							if a.Name == target {
+								c.spoil(a)
+								if c.dropIt {
+									r.Assets = append(r.Assets[:i], r.Assets[i+1:]...)
+								}
+								return
+							}
+						}
+					}
+				})
+			}
+			// The uploads after the one spoiled are confirmed too.
+			res, err := e.publish(o)
+			// Never published with a file missing or wrong.
+			for _, r := range e.srv.Releases() {
+				if r.Draft {
+					continue
+				}
+				if len(r.Assets) != len(e.cut.Files) {
+					t.Fatalf("published with %d of %d assets", len(r.Assets), len(e.cut.Files))
+				}
+				e.checkRelease()
+			}
+			if !c.sameRun {
+				if err == nil {
+					t.Fatal("the publish did not fail")
+				}
+				if !res.Draft || res.Outcome != publish.OutcomeFailed {
+					t.Errorf("result: draft %v, outcome %s", res.Draft, res.Outcome)
+				}
+				failed := 0
+				for _, a := range res.Assets {
+					if a.Outcome == publish.OutcomeFailed && a.Error != "" {
+						failed++
+					}
+				}
+				if failed == 0 {
+					t.Errorf("no asset says it failed: %+v", res.Assets)
+				}
+				e.srv.ClearFaults()
+				o.OnWrite = nil
+				res, err = e.publish(o)
+				var conflict *publish.ConflictError
+				if c.spoil != nil && errors.As(err, &conflict) {
+					// A file stored with other content is not replaced unasked.
+					o.Replace = true
+					res, err = e.publish(o)
+				}
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.checkRelease()
+			for _, a := range res.Assets {
+				if a.Outcome != publish.OutcomeDone {
+					t.Errorf("%s: %s %s", a.Name, a.Outcome, a.Error)
+				}
+			}
+		})
+	}
+}
+
+// TestGitHubOutcomesAreWhatHappened: a publish that fails half-way reports each
+// asset as done, failed or not attempted, and the release as not published.
+func TestGitHubOutcomesAreWhatHappened(t *testing.T) {
+	e := newGHEnv(t, ghreleasetest.Config{})
+	uploads := 0
+	o := e.options(ghToken)
+	o.OnWrite = func(w publish.Write) {
+		if w.Action == "upload" {
+			if uploads++; uploads == 2 {
+				e.srv.Inject(ghreleasetest.Fault{Kind: ghreleasetest.Fail502, Method: "POST", PathPattern: "/assets$", Times: 100})
+			}
+		}
+	}
+	res, err := e.publish(o)
+	if err == nil {
+		t.Fatal("the publish did not fail")
+	}
+	var got []publish.Outcome
+	for _, a := range res.Assets {
+		got = append(got, a.Outcome)
+	}
+	want := []publish.Outcome{publish.OutcomeDone, publish.OutcomeDone, publish.OutcomeFailed}
+	for range len(res.Assets) - 3 {
+		want = append(want, publish.OutcomeNotAttempted)
+	}
+	if strings.Join(outcomeStrings(got), ",") != strings.Join(outcomeStrings(want), ",") {
+		t.Errorf("outcomes %v, want %v", got, want)
+	}
+	if res.Assets[2].Error == "" || res.Outcome != publish.OutcomeFailed || !res.Draft {
+		t.Errorf("result: %+v", res)
+	}
+}
+
+func outcomeStrings(os []publish.Outcome) []string {
+	out := make([]string, len(os))
+	for i, o := range os {
+		out[i] = string(o)
+	}
+	return out
+}

@@ -3,7 +3,6 @@ package publish
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/atlas-release/atlas-release/releases"
@@ -22,9 +21,11 @@ func checkLabels(cfg *releases.Config, locales []string) error {
 }
 
 // findArticles lists the managed articles of the versions in every locale, and
-// indexes them by identity label. Two articles with one identity are an error:
-// which one is ours cannot be guessed.
-func findArticles(ctx context.Context, o ZendeskOptions, locales []string) (map[string]*remoteArticle, error) {
+// indexes them by identity label. Of several articles with one identity, the
+// one finished by a run (or the oldest) is kept and the younger orphans are
+// returned by identity, to archive (see pickKeeper); two finished ones are an
+// error: which one is ours cannot be guessed.
+func findArticles(ctx context.Context, o ZendeskOptions, locales []string) (map[string]*remoteArticle, map[string][]int64, error) {
 	product := o.Workspace.Config.Product.ID
 	filter := []string{managedLabel(product)}
 	if len(o.Versions) == 1 {
@@ -35,7 +36,7 @@ func findArticles(ctx context.Context, o ZendeskOptions, locales []string) (map[
 	for _, l := range locales {
 		list, err := o.Client.ArticlesByLabels(ctx, l, filter)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for i := range list {
 			a := &list[i]
@@ -55,6 +56,7 @@ func findArticles(ctx context.Context, o ZendeskOptions, locales []string) (map[
 		}
 	}
 	out := map[string]*remoteArticle{}
+	dups := map[string][]int64{}
 	for _, v := range o.Versions {
 		for _, kind := range Kinds {
 			identity := identityLabel(product, kind, v.String())
@@ -64,13 +66,19 @@ func findArticles(ctx context.Context, o ZendeskOptions, locales []string) (map[
 			case 1:
 				out[identity] = byID[ids[0]]
 			default:
-				slices.Sort(ids)
-				return nil, fmt.Errorf("articles %s all carry the label %s, which identifies one article: archive the ones that should not be there, then publish again",
-					joinIDs(ids), identity)
+				cands := make([]candidate, len(ids))
+				for i, id := range ids {
+					cands[i] = remoteCandidate(byID[id])
+				}
+				keep, archive, err := pickKeeper(identity, cands, 0)
+				if err != nil {
+					return nil, nil, err
+				}
+				out[identity], dups[identity] = byID[keep], archive
 			}
 		}
 	}
-	return out, nil
+	return out, dups, nil
 }
 
 func joinIDs(ids []int64) string {
@@ -91,7 +99,9 @@ func (p *plan) decide(o ZendeskOptions, remote map[string]*remoteArticle) {
 		for _, t := range p.trans {
 			t.action = Create
 			t.result.Action, t.result.Draft = Create, o.Draft
+			t.result.Outcome = initialOutcome(o.DryRun, true)
 		}
+		p.result.Outcome = initialOutcome(o.DryRun, true)
 		p.result.Translations = results(p.trans)
 		return
 	}
@@ -155,6 +165,10 @@ func (p *plan) decide(o ZendeskOptions, remote map[string]*remoteArticle) {
 	default:
 		p.result.Action = Unchanged
 	}
+	for _, t := range p.trans {
+		t.result.Outcome = initialOutcome(o.DryRun, t.action != Unchanged)
+	}
+	p.result.Outcome = initialOutcome(o.DryRun, p.result.Action != Unchanged)
 	p.result.Translations = results(p.trans)
 }
 

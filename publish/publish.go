@@ -75,6 +75,37 @@ const (
 	Relabel Action = "relabel"
 )
 
+// Outcome is what became of the writes planned for one item (an asset, an
+// article, a translation): set as each write completes, never from the plan.
+type Outcome string
+
+// The outcomes.
+const (
+	// OutcomeDone: every write the item needed was made, or none was needed.
+	OutcomeDone Outcome = "done"
+	// OutcomePartial: some of the item's writes were made, then the run
+	// stopped (Error says what was left undone and why).
+	OutcomePartial Outcome = "partly done"
+	// OutcomeFailed: a write of the item failed; Error says why.
+	OutcomeFailed Outcome = "failed"
+	// OutcomeNotAttempted: the run stopped before any write of the item.
+	OutcomeNotAttempted Outcome = "not attempted"
+	// OutcomePlanned: a dry run, which writes nothing.
+	OutcomePlanned Outcome = "planned"
+)
+
+// initialOutcome is an item's outcome before any write: done when it needs
+// none.
+func initialOutcome(dryRun, needsWrites bool) Outcome {
+	switch {
+	case dryRun:
+		return OutcomePlanned
+	case needsWrites:
+		return OutcomeNotAttempted
+	}
+	return OutcomeDone
+}
+
 // ZendeskResult is what publishing to ZenDesk did, or would do with DryRun.
 type ZendeskResult struct {
 	SchemaVersion int    `json:"schemaVersion"`
@@ -97,6 +128,21 @@ type ArticleResult struct {
 	// Changes lists the metadata a relabel changes.
 	Changes      []string            `json:"changes,omitempty"`
 	Translations []TranslationResult `json:"translations"`
+	// Outcome is what became of the article's writes (the labels last); Error
+	// says why it failed.
+	Outcome Outcome `json:"outcome"`
+	Error   string  `json:"error,omitempty"`
+	// Duplicates are younger copies of the article that no run finished (drafts
+	// without fingerprints, left by a create that landed after its client gave
+	// up): archived, or to archive in a dry run.
+	Duplicates []DuplicateResult `json:"duplicates,omitempty"`
+}
+
+// DuplicateResult is a duplicate article and what became of its archival.
+type DuplicateResult struct {
+	ID      int64   `json:"id"`
+	Outcome Outcome `json:"outcome"`
+	Error   string  `json:"error,omitempty"`
 }
 
 // TranslationResult is one article in one locale.
@@ -109,6 +155,35 @@ type TranslationResult struct {
 	// Diff is the unified diff of the help center's text and the workspace's,
 	// for updates and drift.
 	Diff string `json:"diff,omitempty"`
+	// Outcome is what became of the translation's writes (its text, then
+	// publishing it); Error says why it failed or what was left undone.
+	Outcome Outcome `json:"outcome"`
+	Error   string  `json:"error,omitempty"`
+}
+
+// Done counts the translations whose action was carried out, by action: what a
+// summary may say was done.
+func (r *ZendeskResult) Done() map[Action]int {
+	out := map[Action]int{}
+	for _, a := range r.Articles {
+		for _, t := range a.Translations {
+			if t.Outcome == OutcomeDone {
+				out[t.Action]++
+			}
+		}
+	}
+	return out
+}
+
+// Outcomes counts the translations by outcome.
+func (r *ZendeskResult) Outcomes() map[Outcome]int {
+	out := map[Outcome]int{}
+	for _, a := range r.Articles {
+		for _, t := range a.Translations {
+			out[t.Outcome]++
+		}
+	}
+	return out
 }
 
 // Counts sums the translations by action.
@@ -148,6 +223,8 @@ type plan struct {
 	trans         []*transPlan
 	// placement is the metadata (not labels) the article must get.
 	placement zendesk.ArticleMetadata
+	// dups are younger duplicates of the article to archive.
+	dups []int64
 }
 
 type transPlan struct {
@@ -156,6 +233,8 @@ type transPlan struct {
 	action Action
 	rec    recorded // what the fingerprint label will say
 	result *TranslationResult
+	// wrote: some write of this translation completed.
+	wrote bool
 }
 
 // remoteArticle is a managed article found in the help center.
@@ -204,12 +283,21 @@ func Zendesk(ctx context.Context, o ZendeskOptions) (*ZendeskResult, error) {
 		return nil, fmt.Errorf("the help center has no enabled locale %s (enabled: %s); enable it in ZenDesk Guide, or remove it from locales: in %s",
 			strings.Join(disabled, ", "), strings.Join(enabled.Enabled, ", "), releases.ConfigFile)
 	}
-	remote, err := findArticles(ctx, o, locales)
+	remote, dups, err := findArticles(ctx, o, locales)
 	if err != nil {
 		return nil, err
 	}
 	for _, p := range plans {
 		p.decide(o, remote)
+		p.dups = dups[identityLabel(cfg.Product.ID, p.kind, p.version)]
+		if o.DryRun {
+			for _, id := range p.dups {
+				p.result.Duplicates = append(p.result.Duplicates, DuplicateResult{ID: id, Outcome: OutcomePlanned})
+			}
+		}
+		if len(p.dups) > 0 && p.result.Outcome == OutcomeDone {
+			p.result.Outcome = OutcomeNotAttempted
+		}
 		res.Articles = append(res.Articles, *p.result)
 	}
 	if counts := res.Counts(); counts[Drift] > 0 || o.DryRun {

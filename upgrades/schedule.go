@@ -2,10 +2,12 @@ package upgrades
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"html"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,6 +34,11 @@ type ScheduleOptions struct {
 	// DryRun prepares the ticket and the communications without writing.
 	DryRun    bool
 	Generator string
+	// Lock, when set, is held across the look-up and the create of the ticket,
+	// keyed by the ticket's external id: two schedules of one upgrade on this
+	// machine take turns, and the second finds the ticket of the first. Runs on
+	// other machines are covered by the check that follows every create.
+	Lock func(ctx context.Context, key string) (unlock func(), err error)
 }
 
 // TicketAction says what scheduling did to the ticket.
@@ -80,7 +87,10 @@ type TicketResult struct {
 // from the upgrade and the day, so that a create whose answer is lost can be
 // repeated safely; a key already used with another body (the manifest changed
 // meanwhile) falls back to the look-up. A ticket found for another day gets a
-// comment saying the upgrade moved. Re-running never opens a second ticket.
+// comment saying the upgrade moved. Re-running never opens a second ticket;
+// two runs at once are serialised by Lock on one machine, and after every create
+// the external id is looked up again: of two tickets opened at once, the oldest
+// is kept and the younger solved as its duplicate.
 func Schedule(ctx context.Context, o ScheduleOptions) (*ScheduleResult, error) {
 	ws := o.Workspace
 	cfg := ws.Config
@@ -160,7 +170,14 @@ func Schedule(ctx context.Context, o ScheduleOptions) (*ScheduleResult, error) {
 	}
 	ticket := zendesk.NewTicket{Subject: res.Ticket.Subject, ExternalID: res.Ticket.ExternalID,
 		Comment: zendesk.TicketComment{HTMLBody: body.String(), Public: false},
-		Tags:    []string{"atlas-release", cfg.Product.ID + "-upgrade", "customer-" + c.ID, cfg.Product.ID + "-" + o.To.String()}}
+		Tags:    []string{ownTag, cfg.Product.ID + "-upgrade", "customer-" + c.ID, cfg.Product.ID + "-" + o.To.String()}}
+	if o.Lock != nil {
+		unlock, err := o.Lock(ctx, res.Ticket.ExternalID)
+		if err != nil {
+			return res, fmt.Errorf("waiting for another schedule of %s to %s: %w", c.ID, o.To, err)
+		}
+		defer unlock()
+	}
 	return res, openTicket(ctx, o.Client, ticket, first, res)
 }
 
@@ -169,7 +186,14 @@ func externalID(product, customer, version string) string {
 	return product + "-upgrade-" + customer + "-" + version
 }
 
-// openTicket finds or creates the ticket.
+// DuplicateTag marks a ticket solved as the duplicate of another: two runs
+// opened the same upgrade's ticket at once.
+const DuplicateTag = "atlas-release-duplicate"
+
+// ownTag is on every ticket this tool opens.
+const ownTag = "atlas-release"
+
+// openTicket finds or creates the ticket, then makes sure it is the only one.
 func openTicket(ctx context.Context, client *zendesk.Client, t zendesk.NewTicket, first templates.ScheduledWindow, res *ScheduleResult) error {
 	found, err := findTicket(ctx, client, t, res)
 	if err != nil || found {
@@ -189,20 +213,80 @@ func openTicket(ctx context.Context, client *zendesk.Client, t zendesk.NewTicket
 		return err
 	}
 	res.Ticket.Action, res.Ticket.ID, res.Ticket.URL, res.Ticket.Replayed = TicketCreated, created.ID, client.TicketURL(created.ID), replayed
+	// Another run may have opened the ticket meanwhile (on another machine, or
+	// a create of its that landed late): the oldest is kept, ours is solved as
+	// its duplicate, and the schedule goes on with the oldest.
+	tickets, err := client.TicketsByExternalID(ctx, t.ExternalID)
+	if err != nil {
+		return fmt.Errorf("ticket %d was opened, but looking for a duplicate failed: %w", created.ID, err)
+	}
+	oldest := oldestTicket(tickets)
+	if oldest == nil || oldest.ID == created.ID {
+		return nil
+	}
+	if err := markDuplicate(ctx, client, created.ID, oldest.ID, t.ExternalID); err != nil {
+		return err
+	}
+	res.Warnings = append(res.Warnings, fmt.Sprintf("ticket %d, opened at the same time as %d by another run, was solved as its duplicate", created.ID, oldest.ID))
+	res.Ticket.Replayed = false
+	_, err = useTicket(ctx, client, t, *oldest, res)
+	return err
+}
+
+// oldestTicket is the ticket opened first, nil for none.
+func oldestTicket(tickets []zendesk.Ticket) *zendesk.Ticket {
+	if len(tickets) == 0 {
+		return nil
+	}
+	tickets = slices.Clone(tickets)
+	slices.SortFunc(tickets, func(a, b zendesk.Ticket) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
+	})
+	return &tickets[0]
+}
+
+// markDuplicate solves a ticket as the duplicate of another and gives up its
+// external id, so that look-ups find only the one kept.
+func markDuplicate(ctx context.Context, client *zendesk.Client, id, of int64, externalID string) error {
+	solved, ext := "solved", fmt.Sprintf("%s-duplicate-of-%d", externalID, of)
+	note := zendesk.TicketComment{HTMLBody: fmt.Sprintf("<p>Duplicate of ticket %d: two schedules of this upgrade ran at once. Solved automatically; follow ticket %d.</p>", of, of)}
+	if _, err := client.UpdateTicket(ctx, id, zendesk.TicketUpdate{Status: &solved, ExternalID: &ext, Comment: &note}); err != nil {
+		return fmt.Errorf("solving ticket %d as a duplicate of %d: %w", id, of, err)
+	}
 	return nil
 }
 
-// findTicket looks the ticket up by its external id; one planned for another
-// start gets a comment that says when the upgrade is now.
+// findTicket looks the ticket up by its external id and uses the oldest. Younger
+// ones that this tool opened and nobody has worked on yet (still new) are solved
+// as duplicates; others are left to people, with a warning.
 func findTicket(ctx context.Context, client *zendesk.Client, t zendesk.NewTicket, res *ScheduleResult) (bool, error) {
 	tickets, err := client.TicketsByExternalID(ctx, t.ExternalID)
 	if err != nil || len(tickets) == 0 {
 		return false, err
 	}
-	tk := tickets[0]
-	if len(tickets) > 1 {
-		res.Warnings = append(res.Warnings, fmt.Sprintf("%d tickets have the external id %s; the oldest, %d, is used", len(tickets), t.ExternalID, tk.ID))
+	tk := *oldestTicket(tickets)
+	var others []string
+	for _, o := range tickets {
+		switch {
+		case o.ID == tk.ID:
+		case o.Status == "new" && slices.Contains(o.Tags, ownTag):
+			if err := markDuplicate(ctx, client, o.ID, tk.ID, t.ExternalID); err != nil {
+				return true, err
+			}
+			res.Warnings = append(res.Warnings, fmt.Sprintf("ticket %d duplicated %d; it was solved as its duplicate", o.ID, tk.ID))
+		default:
+			others = append(others, fmt.Sprint(o.ID))
+		}
 	}
+	if len(others) > 0 {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("tickets %s also have the external id %s; the oldest, %d, is used", strings.Join(others, ", "), t.ExternalID, tk.ID))
+	}
+	return useTicket(ctx, client, t, tk, res)
+}
+
+// useTicket reports a ticket found; one planned for another start gets a
+// comment that says when the upgrade is now.
+func useTicket(ctx context.Context, client *zendesk.Client, t zendesk.NewTicket, tk zendesk.Ticket, res *ScheduleResult) (bool, error) {
 	res.Ticket.Action, res.Ticket.ID, res.Ticket.URL = TicketFound, tk.ID, client.TicketURL(tk.ID)
 	if tk.Subject == t.Subject {
 		return true, nil

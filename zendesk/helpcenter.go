@@ -77,6 +77,7 @@ type Article struct {
 	PermissionGroupID int64     `json:"permission_group_id"`
 	UserSegmentID     *int64    `json:"user_segment_id"`
 	LabelNames        []string  `json:"label_names"`
+	CreatedAt         time.Time `json:"created_at"`
 	UpdatedAt         time.Time `json:"updated_at"`
 }
 
@@ -280,6 +281,23 @@ func (c *Client) UpdateArticle(ctx context.Context, articleID int64, m ArticleMe
 	}
 	return out.Article, nil
 }
+
+// ArchiveArticle archives an article (DELETE /articles/{id}): it leaves every
+// list and its pages, and can be restored from the Guide admin's archive. An
+// article already archived (or gone) is not an error, so that the call is safe
+// to repeat.
+func (c *Client) ArchiveArticle(ctx context.Context, articleID int64) error {
+	err := c.do(ctx, call{method: http.MethodDelete, path: hcPath("", "articles", id(articleID))}, nil)
+	if KindOf(err) == KindNotFound {
+		return nil
+	}
+	return err
+}
+
+// Sleep waits d on the client's clock (the one tests inject): callers that poll
+// — a look-up after a create whose outcome is unknown — wait the way the client
+// waits between its own retries, and stop when ctx ends.
+func (c *Client) Sleep(ctx context.Context, d time.Duration) error { return c.sleep(ctx, d) }
 
 // Translations lists an article's translations.
 func (c *Client) Translations(ctx context.Context, articleID int64) ([]Translation, error) {

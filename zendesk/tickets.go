@@ -87,9 +87,16 @@ func (c *Client) TicketsByExternalID(ctx context.Context, externalID string) ([]
 type TicketUpdate struct {
 	Subject *string        `json:"subject,omitempty"`
 	Comment *TicketComment `json:"comment,omitempty"`
+	// Status is new, open, pending, hold or solved.
+	Status *string `json:"status,omitempty"`
+	// ExternalID replaces the external id (a duplicate gives its up, so that
+	// look-ups find only the ticket kept).
+	ExternalID *string `json:"external_id,omitempty"`
+	// Tags replaces the tags.
+	Tags *[]string `json:"tags,omitempty"`
 }
 
-// UpdateTicket changes a ticket's subject or adds a comment. With a comment it
+// UpdateTicket changes a ticket's fields or adds a comment. With a comment it
 // is not safe to repeat (the comment would be added twice), so an unanswered
 // update is ambiguous.
 func (c *Client) UpdateTicket(ctx context.Context, id int64, u TicketUpdate) (*Ticket, error) {

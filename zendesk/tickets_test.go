@@ -74,3 +74,36 @@ func TestKeyedCreatesAreRetried(t *testing.T) {
 		t.Errorf("unkeyed: %v", err)
 	}
 }
+
+// TestDuplicatesCanBeRetired: an article is archived (twice is not an error),
+// and a ticket solved with another external id leaves the look-up.
+func TestDuplicatesCanBeRetired(t *testing.T) {
+	s := newSetup(t, zendesktest.Config{}, zendesk.Options{})
+	ctx := context.Background()
+	a, err := s.client.CreateArticle(ctx, 360001, newArticle("dup"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.CreatedAt.IsZero() {
+		t.Error("an article without its creation time")
+	}
+	for range 2 {
+		if err := s.client.ArchiveArticle(ctx, a.ID); err != nil {
+			t.Fatalf("archive: %v", err)
+		}
+	}
+	if list, err := s.client.ArticlesByLabels(ctx, "en-us", []string{"dup"}); err != nil || len(list) != 0 {
+		t.Errorf("after archiving: %v %v", list, err)
+	}
+	tk, _, err := s.client.CreateTicket(ctx, ticket("<p>plan</p>"), "key-3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	solved, ext := "solved", "atlas-upgrade-contoso-4.3.0-duplicate-of-1"
+	if _, err := s.client.UpdateTicket(ctx, tk.ID, zendesk.TicketUpdate{Status: &solved, ExternalID: &ext}); err != nil {
+		t.Fatal(err)
+	}
+	if found, err := s.client.TicketsByExternalID(ctx, "atlas-upgrade-contoso-4.3.0"); err != nil || len(found) != 0 {
+		t.Errorf("a retired ticket is still found: %v %v", found, err)
+	}
+}

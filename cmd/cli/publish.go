@@ -49,6 +49,13 @@ silently: the publish stops before writing anything and shows the difference
 between ZenDesk's text and the workspace's. Copy the edit into the workspace, or
 publish with --force to overwrite it. --dry-run shows the plan, with diffs.
 
+A create whose answer is lost is looked for (for about 30 s) before it is made
+again. If the first create still lands later, the copy nobody finished (a draft
+without the tool's fingerprint labels) is archived by the same run or the next;
+two articles that were published or finished are refused for a person to settle.
+When a publish stops, each line says whether its writes were done, partly done,
+failed or not attempted, and why.
+
 The upgrade guide tells customers how to check their downloads, so the public key
 is required: --public-key (a key or a .pub file), else $ATLAS_PUBLIC_KEY, else
 signing.publicKey of atlas-release.yaml.
@@ -152,15 +159,38 @@ func publishZendeskRun(cmd *cobra.Command, opts *PublishZendeskOptions) error {
 }
 
 // printPublishResult prints one line per article and locale, the diffs of
-// updates and drift, and a summary.
+// updates and drift, and a summary. It says only what was done: when a run
+// stopped, each line says whether its writes were done, failed or not
+// attempted, and why, and the summary counts only what was done.
 func printPublishResult(ios *IOStreams, res *publish.ZendeskResult) {
-	verb := "Published to"
-	if res.DryRun {
-		verb = "Plan for"
+	stopped, did := false, false
+	for _, a := range res.Articles {
+		stopped = stopped || (!res.DryRun && a.Outcome != publish.OutcomeDone)
+		for _, t := range a.Translations {
+			stopped = stopped || (!res.DryRun && t.Outcome != publish.OutcomeDone)
+			did = did || (t.Action != publish.Unchanged && (t.Outcome == publish.OutcomeDone || t.Outcome == publish.OutcomePartial))
+		}
+		for _, d := range a.Duplicates {
+			did = did || d.Outcome == publish.OutcomeDone
+		}
 	}
-	fmt.Fprintf(ios.Out, "%s %s\n\n", verb, res.Instance)
+	switch {
+	case res.DryRun:
+		fmt.Fprintf(ios.Out, "Plan for %s\n\n", res.Instance)
+	case stopped && !did:
+		fmt.Fprintf(ios.Out, "Nothing was published to %s\n\n", res.Instance)
+	case stopped:
+		fmt.Fprintf(ios.Out, "Publishing to %s stopped part-way; each line says what was done\n\n", res.Instance)
+	default:
+		fmt.Fprintf(ios.Out, "Published to %s\n\n", res.Instance)
+	}
 	tw := tabwriter.NewWriter(ios.Out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "VERSION\tARTICLE\tLOCALE\tACTION\tSTATE\tURL")
+	if stopped {
+		fmt.Fprintln(tw, "VERSION\tARTICLE\tLOCALE\tACTION\tRESULT\tSTATE\tURL")
+	} else {
+		fmt.Fprintln(tw, "VERSION\tARTICLE\tLOCALE\tACTION\tSTATE\tURL")
+	}
+	var failures []string
 	for _, a := range res.Articles {
 		for _, t := range a.Translations {
 			state := "published"
@@ -171,10 +201,38 @@ func printPublishResult(ios *IOStreams, res *publish.ZendeskResult) {
 			if url == "" {
 				url = "-"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", a.Version, a.Kind, t.Locale, paintAction(ios, t.Action), state, url)
+			if !stopped {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", a.Version, a.Kind, t.Locale, paintAction(ios, t.Action), state, url)
+				continue
+			}
+			if t.Action == publish.Create && t.Outcome == publish.OutcomeNotAttempted || t.Outcome == publish.OutcomeFailed && t.URL == "" {
+				state = "-" // it does not exist
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", a.Version, a.Kind, t.Locale, paintAction(ios, t.Action), paintOutcome(ios, t.Outcome), state, url)
+			if t.Error != "" {
+				failures = append(failures, fmt.Sprintf("%s %s (%s): %s", a.Version, a.Kind, t.Locale, t.Error))
+			}
 		}
 		if len(a.Changes) > 0 {
-			fmt.Fprintf(tw, "%s\t%s\t\t%s\t%s\t\n", a.Version, a.Kind, paintAction(ios, publish.Relabel), strings.Join(a.Changes, ", "))
+			if stopped {
+				fmt.Fprintf(tw, "%s\t%s\t\t%s\t%s\t%s\t\n", a.Version, a.Kind, paintAction(ios, publish.Relabel), paintOutcome(ios, a.Outcome), strings.Join(a.Changes, ", "))
+			} else {
+				fmt.Fprintf(tw, "%s\t%s\t\t%s\t%s\t\n", a.Version, a.Kind, paintAction(ios, publish.Relabel), strings.Join(a.Changes, ", "))
+			}
+		}
+		for _, d := range a.Duplicates {
+			if stopped {
+				fmt.Fprintf(tw, "%s\t%s\t\t%s\t%s\tarticle %d\t\n", a.Version, a.Kind, "archive duplicate", paintOutcome(ios, d.Outcome), d.ID)
+			} else {
+				fmt.Fprintf(tw, "%s\t%s\t\t%s\tarticle %d\t\n", a.Version, a.Kind, "archive duplicate", d.ID)
+			}
+			if d.Error != "" {
+				failures = append(failures, fmt.Sprintf("%s %s, archiving duplicate article %d: %s", a.Version, a.Kind, d.ID, d.Error))
+			}
+		}
+		if a.Outcome == publish.OutcomeFailed && !slices.ContainsFunc(a.Translations, func(t publish.TranslationResult) bool { return t.Error == a.Error }) &&
+			!slices.ContainsFunc(a.Duplicates, func(d publish.DuplicateResult) bool { return d.Error != "" }) {
+			failures = append(failures, fmt.Sprintf("%s %s: %s", a.Version, a.Kind, a.Error))
 		}
 	}
 	tw.Flush()
@@ -194,14 +252,55 @@ func printPublishResult(ios *IOStreams, res *publish.ZendeskResult) {
 			}
 		}
 	}
+	if len(failures) > 0 {
+		fmt.Fprintf(ios.Out, "\n%s\n", ios.Red("Failed:"))
+		for _, f := range failures {
+			fmt.Fprintf(ios.Out, "  %s\n", f)
+		}
+	}
+	// A dry run counts the plan; a run, only what it did.
 	counts := res.Counts()
+	if !res.DryRun {
+		counts = res.Done()
+		for _, a := range res.Articles {
+			for _, t := range a.Translations {
+				if t.Action == publish.Drift {
+					counts[publish.Drift]++
+				}
+			}
+		}
+	}
 	var parts []string
 	for _, a := range []publish.Action{publish.Create, publish.Update, publish.Publish, publish.Adopt, publish.Overwrite, publish.Drift, publish.Unchanged} {
 		if counts[a] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[a], a))
 		}
 	}
+	if stopped {
+		outcomes := res.Outcomes()
+		for _, o := range []publish.Outcome{publish.OutcomePartial, publish.OutcomeFailed, publish.OutcomeNotAttempted} {
+			if outcomes[o] > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", outcomes[o], o))
+			}
+		}
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "nothing done")
+	}
 	fmt.Fprintf(ios.Out, "\n%s · %d request%s, %d write%s\n", strings.Join(parts, ", "), res.Requests, plural(int(res.Requests)), res.Writes, plural(int(res.Writes)))
+}
+
+// paintOutcome colours what became of an item's writes.
+func paintOutcome(ios *IOStreams, o publish.Outcome) string {
+	switch o {
+	case publish.OutcomeDone:
+		return ios.Green(string(o))
+	case publish.OutcomeFailed:
+		return ios.Red(string(o))
+	case publish.OutcomePartial, publish.OutcomeNotAttempted:
+		return ios.Yellow(string(o))
+	}
+	return string(o)
 }
 
 func paintAction(ios *IOStreams, a publish.Action) string {

@@ -86,7 +86,13 @@ upload every file (bundles, signatures, SHA256SUMS, the documents), and publish 
 A re-run skips every file already there with the same digest. A file there with
 other content stops the publish before any write, unless --replace; an immutable
 release is never changed. Rate limits and server errors are retried; an upload
-whose outcome is unknown is looked for before it is made again.
+whose outcome is unknown is looked for before it is made again. The release is
+published only once reading it back shows every file there, complete, with the
+cut's size and SHA-256; a file missing or wrong is uploaded again, and if it
+stays wrong the release is left a draft and the command fails.
+
+The summary says only what was done: when a publish stops, each file's line says
+whether its upload was done, failed or not attempted, and why.
 
 ` + githubEnvHelp,
 		Example: `  GITHUB_TOKEN=… atlas-release publish github 4.3
@@ -257,14 +263,26 @@ func publishRun(cmd *cobra.Command, opts *PublishOptions) error {
 	return err
 }
 
-// printGitHubResult prints one line per asset and where the release is.
+// printGitHubResult prints one line per asset and where the release is. It
+// says only what was done: a release is "Published" only when this run
+// published it (or found it so), and when the run stopped each asset's line
+// says whether its upload was done, failed or not attempted, and why.
 func printGitHubResult(ios *IOStreams, res *publish.GitHubResult) {
+	stopped := !res.DryRun && res.Outcome != publish.OutcomeDone
+	for _, a := range res.Assets {
+		stopped = stopped || (!res.DryRun && a.Outcome != publish.OutcomeDone)
+	}
 	verb := "Published"
-	if res.DryRun {
+	switch {
+	case res.DryRun:
 		verb = "Plan for"
+	case stopped:
+		verb = "Did not publish"
 	}
 	state := "published"
 	switch {
+	case stopped && res.Release == publish.Create && res.URL == "":
+		state = "not created"
 	case res.Draft:
 		state = "draft"
 	case res.Immutable:
@@ -276,25 +294,60 @@ func printGitHubResult(ios *IOStreams, res *publish.GitHubResult) {
 	}
 	fmt.Fprintln(ios.Out)
 	tw := tabwriter.NewWriter(ios.Out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ASSET\tACTION\tSHA-256\tDOWNLOAD")
+	if stopped {
+		fmt.Fprintln(tw, "ASSET\tACTION\tRESULT\tSHA-256\tDOWNLOAD")
+	} else {
+		fmt.Fprintln(tw, "ASSET\tACTION\tSHA-256\tDOWNLOAD")
+	}
 	counts := map[publish.Action]int{}
+	outcomes := map[publish.Outcome]int{}
+	var failures []string
 	for _, a := range res.Assets {
 		url := a.URL
 		if url == "" {
 			url = "-"
 		}
-		counts[a.Action]++
-		fmt.Fprintf(tw, "%s\t%s\t%.16s…\t%s\n", a.Name, paintAction(ios, assetAction(a.Action)), a.SHA256, url)
+		outcomes[a.Outcome]++
+		if res.DryRun || a.Outcome == publish.OutcomeDone || a.Action == publish.Conflict {
+			counts[a.Action]++
+		}
+		if stopped {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%.16s…\t%s\n", a.Name, paintAction(ios, assetAction(a.Action)), paintOutcome(ios, a.Outcome), a.SHA256, url)
+		} else {
+			fmt.Fprintf(tw, "%s\t%s\t%.16s…\t%s\n", a.Name, paintAction(ios, assetAction(a.Action)), a.SHA256, url)
+		}
+		if a.Error != "" {
+			failures = append(failures, a.Name+": "+a.Error)
+		}
 	}
 	tw.Flush()
 	if len(res.Extra) > 0 {
 		fmt.Fprintf(ios.Out, "\nLeft alone (not in the cut): %s\n", strings.Join(res.Extra, ", "))
+	}
+	if res.Error != "" && len(failures) == 0 {
+		failures = append(failures, "release "+res.Tag+": "+res.Error)
+	}
+	if len(failures) > 0 {
+		fmt.Fprintf(ios.Out, "\n%s\n", ios.Red("Failed:"))
+		for _, f := range failures {
+			fmt.Fprintf(ios.Out, "  %s\n", f)
+		}
 	}
 	var parts []string
 	for _, a := range []publish.Action{publish.Create, publish.Reupload, publish.Overwrite, publish.Conflict, publish.Unchanged} {
 		if counts[a] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[a], assetWord(a, res.DryRun)))
 		}
+	}
+	if stopped {
+		for _, o := range []publish.Outcome{publish.OutcomeFailed, publish.OutcomeNotAttempted} {
+			if outcomes[o] > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", outcomes[o], o))
+			}
+		}
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "nothing done")
 	}
 	fmt.Fprintf(ios.Out, "\n%s · %d request%s, %d write%s\n", strings.Join(parts, ", "), res.Requests, plural(int(res.Requests)), res.Writes, plural(int(res.Writes)))
 }

@@ -6,9 +6,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/atlas-release/atlas-release/ghrelease/ghreleasetest"
 	"github.com/atlas-release/atlas-release/zendesk/zendesktest"
 )
 
@@ -144,4 +146,114 @@ func TestPublishGitHubNeverShowsTheToken(t *testing.T) {
 			t.Errorf("%v shows the token:\n%s%s", args, stdout, stderr)
 		}
 	}
+}
+
+// refusing answers 422 to the requests refuse matches and passes the others to
+// next, writing next's own URL in its answers as its own (the fake GitHub puts
+// its address in the upload URLs it hands out).
+func refusing(t *testing.T, next http.Handler, nextURL func() string, refuse func(*http.Request) bool) *httptest.Server {
+	t.Helper()
+	var self *httptest.Server
+	self = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if refuse(r) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusUnprocessableEntity)
+			fmt.Fprint(w, `{"error":"RecordInvalid","description":"Record validation errors","message":"Validation Failed","errors":[{"resource":"Release","code":"invalid","field":"state"}]}`)
+			return
+		}
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		for k, v := range rec.Header() {
+			if k != "Content-Length" {
+				w.Header()[k] = v
+			}
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write([]byte(strings.ReplaceAll(rec.Body.String(), nextURL(), self.URL)))
+	}))
+	t.Cleanup(self.Close)
+	return self
+}
+
+// TestFailedPublishSummariesSayWhatWasDone: a publish that fails half-way —
+// ZenDesk refusing the German translations, GitHub refusing one
+// upload — exits 1 and says only what was done: no "Published" header, no
+// write counted that did not happen, each undone item marked failed, partly
+// done or not attempted with the reason, and the work done listed as done.
+func TestFailedPublishSummariesSayWhatWasDone(t *testing.T) {
+	t.Run("zendesk", func(t *testing.T) {
+		st := zendesktest.NewState("en-us", "de")
+		st.Sections = []zendesktest.Section{{ID: 4410293001, Name: "Release notes", Locale: "en-us"}}
+		st.PermissionGroups = []zendesktest.PermissionGroup{{ID: 1764201, Name: "Managers"}}
+		emu := zendesktest.NewHandler(st, zendesktest.Config{Tokens: []string{"tok"}})
+		srv := refusing(t, emu, func() string { return "http://zendesk.local" }, func(r *http.Request) bool {
+			return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/translations")
+		})
+		dir := exampleWorkspace(t)
+		for _, args := range [][]string{{"publish", "zendesk", "4.2", "4.3"}, {"publish", "zendesk", "4.2", "4.3", "--json"}} {
+			env := map[string]string{"ZENDESK_URL": srv.URL, "ZENDESK_OAUTH_TOKEN": "tok", "ATLAS_PUBLIC_KEY": testPublicKey}
+			code, stdout, stderr := runCLI(t, env, append([]string{"-C", dir}, args...)...)
+			if code != ExitError || !strings.Contains(stderr, "422") {
+				t.Fatalf("%v: exit %d: %s", args, code, stderr)
+			}
+			if strings.Contains(args[len(args)-1], "json") {
+				// The re-run adopts the English drafts, then fails again.
+				for _, want := range []string{`"outcome": "not attempted"`, `"outcome": "done"`, `"outcome": "failed"`} {
+					if !strings.Contains(stdout, want) {
+						t.Errorf("the JSON lacks %s:\n%s", want, stdout)
+					}
+				}
+				continue
+			}
+			for _, bad := range []string{"Published", "6 create", "4 create"} {
+				if strings.Contains(stdout, bad) {
+					t.Errorf("the summary says %q:\n%s", bad, stdout)
+				}
+			}
+			for _, re := range []string{`(?m)^Publishing to .* stopped part-way`, `(?m)^4\.2\.0 +release-notes +en-us +create +done +published +http`,
+				`(?m)^4\.3\.0 +release-notes +en-us +create +partly done +draft +http`, `(?m)^4\.3\.0 +upgrade-guide +de +create +failed +- +-$`,
+				`(?m)^Failed:$`, `(?m)^  4\.3\.0 release-notes \(en-us\): its text was written as a draft, but it was not published`,
+				`(?m)^  4\.3\.0 upgrade-guide \(de\): .*422`, `(?m)^2 create, 2 partly done, 2 failed · `} {
+				if !regexp.MustCompile(re).MatchString(stdout) {
+					t.Errorf("no line matches %s:\n%s", re, stdout)
+				}
+			}
+		}
+	})
+	t.Run("github", func(t *testing.T) {
+		fake := ghreleasetest.New(ghreleasetest.Config{Owner: "atlas-workplace", Repo: "atlas-runbooks",
+			Tokens: map[string]ghreleasetest.Token{"ghp_tok": {Push: true}}})
+		t.Cleanup(fake.Close)
+		srv := refusing(t, fake, func() string { return fake.URL }, func(r *http.Request) bool {
+			return r.Method == http.MethodPost && r.URL.Query().Get("name") == "release-notes.md"
+		})
+		dir := exampleWorkspace(t)
+		keys := t.TempDir()
+		if code, _, stderr := runCLI(t, nil, "keygen", "--out-dir", keys, "--unencrypted"); code != 0 {
+			t.Fatal(stderr)
+		}
+		env := map[string]string{"GITHUB_TOKEN": "ghp_tok", "GITHUB_API_URL": srv.URL + "/api/v3", "ATLAS_SIGNING_KEY": filepath.Join(keys, "atlas-release.key"),
+			"ZENDESK_URL": "http://127.0.0.1:1", "ZENDESK_OAUTH_TOKEN": "unused: zendesk is not run after github fails"}
+		if code, _, stderr := runCLI(t, env, "-C", dir, "cut", "4.3"); code != 0 {
+			t.Fatal(stderr)
+		}
+		for _, args := range [][]string{{"publish", "github", "4.3"}, {"publish", "4.3"}} {
+			code, stdout, stderr := runCLI(t, env, append([]string{"-C", dir}, args...)...)
+			if code != ExitError {
+				t.Fatalf("%v: exit %d: %s", args, code, stderr)
+			}
+			for _, bad := range []string{"Published", "12 uploaded"} {
+				if strings.Contains(stdout, bad) {
+					t.Errorf("%v: the summary says %q:\n%s", args, bad, stdout)
+				}
+			}
+			for _, re := range []string{`(?m)^Did not publish atlas-workplace/atlas-runbooks release v4\.3\.0 \((create|update), draft\)`,
+				`(?m)^release-notes.md +upload +failed `, `(?m)^  release-notes.md: .*422`, `(?m)^[0-9]+ (uploaded|unchanged), 1 failed(, [0-9]+ not attempted)? · `,
+				`(?m)^\S+ +(upload|unchanged) +done `, `(?m)^\S+ +upload +not attempted `} {
+				if !regexp.MustCompile(re).MatchString(stdout) {
+					t.Errorf("%v: no line matches %s:\n%s", args, re, stdout)
+				}
+			}
+		}
+	})
 }

@@ -1,14 +1,18 @@
 package cli
 
 import (
+	"context"
 	"fmt"
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/Masterminds/semver/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/atlas-release/atlas-release/internal/flock"
 	"github.com/atlas-release/atlas-release/releases"
 	"github.com/atlas-release/atlas-release/templates"
 	"github.com/atlas-release/atlas-release/upgrades"
@@ -76,6 +80,9 @@ stops) follow a week apart. The ZenDesk change ticket is found by its external i
 the path, the prerequisites checklist, roles and Global Administrator blocks,
 durations, outages, content freeze, backout and test plans, and the bundle's
 download link. Re-running never opens a second ticket; a new date updates it.
+Two schedules of one upgrade at once take turns on this machine (a lock in
+dist/); from two machines, the younger of two tickets opened at once is solved
+as the duplicate of the older.
 
 --out DIR writes the customer's communications: the change request, the
 announcements (in the customer's language when the workspace translates them)
@@ -218,6 +225,11 @@ func upgradesScheduleRun(cmd *cobra.Command, opts *UpgradesOptions) error {
 		if so.Client, err = f.ZendeskClient("", ws.Config); err != nil {
 			return err
 		}
+		root, err := f.WorkspaceRoot()
+		if err != nil {
+			return err
+		}
+		so.Lock = scheduleLock(filepath.Join(root, "dist"))
 	}
 	res, err := upgrades.Schedule(cmd.Context(), so)
 	if err != nil {
@@ -255,6 +267,29 @@ func upgradesScheduleRun(cmd *cobra.Command, opts *UpgradesOptions) error {
 		fmt.Fprintln(ios.Out, strings.Join(names, ", "))
 	}
 	return nil
+}
+
+// lockKey is what a schedule's lock may be keyed by: a file name.
+var lockKey = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$`)
+
+// scheduleLock locks one upgrade's ticket in the workspace's dist/ folder (which
+// init keeps out of version control, beside cut's locks): two schedules of the
+// upgrade at once on this machine take turns, the second waiting for the first
+// (until Ctrl-C) and then finding its ticket.
+func scheduleLock(dir string) func(ctx context.Context, key string) (func(), error) {
+	return func(ctx context.Context, key string) (func(), error) {
+		if !lockKey.MatchString(key) {
+			return nil, fmt.Errorf("%q cannot name a lock file", key)
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+		l, err := flock.Wait(ctx, filepath.Join(dir, ".schedule-"+key+".lock"))
+		if err != nil {
+			return nil, err
+		}
+		return func() { _ = l.Unlock() }, nil
+	}
 }
 
 // writeCommunications writes the files into dir, each in one step.

@@ -360,3 +360,89 @@ func TestHelpCenterPage(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestLateCommit: a LateCommit write is never answered, and is carried out
+// once the emulator's clock reaches its due time — before the request that
+// finds it due is served — or by CommitLate.
+func TestLateCommit(t *testing.T) {
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	s := newEmulator(t, zendesktest.Config{Clock: func() time.Time { return now }})
+	s.Inject(zendesktest.Fault{Kind: zendesktest.LateCommit, Method: "POST", PathPattern: "articles$", Delay: 10 * time.Second, Times: 2})
+	post := func() error {
+		req, _ := http.NewRequest("POST", s.URL+"/api/v2/help_center/sections/360001/articles", strings.NewReader(
+			`{"article":{"title":"T","body":"b","locale":"en-us","permission_group_id":1501,"user_segment_id":null,"draft":true}}`))
+		req.Header.Set("Authorization", "Bearer "+token)
+		c := &http.Client{Timeout: 30 * time.Millisecond}
+		resp, err := c.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err
+	}
+	articles := func() int {
+		_, out, _ := send(t, s, "GET", "/api/v2/help_center/en-us/articles", "")
+		return len(out["articles"].([]any))
+	}
+	if err := post(); err == nil {
+		t.Fatal("a late commit was answered")
+	}
+	if err := post(); err == nil {
+		t.Fatal("a late commit was answered")
+	}
+	if n, p := articles(), s.PendingLateCommits(); n != 0 || p != 2 {
+		t.Fatalf("before the due time: %d articles, %d pending", n, p)
+	}
+	now = now.Add(10 * time.Second)
+	if n := articles(); n != 2 {
+		t.Fatalf("at the due time: %d articles, want both committed before the list", n)
+	}
+	if r := s.Requests(); r[0].Status != 0 || r[1].Status != 0 || !r[0].Write {
+		t.Errorf("the writes are not logged as unanswered: %+v", r[:2])
+	}
+	s.Inject(zendesktest.Fault{Kind: zendesktest.LateCommit, Method: "POST", PathPattern: "articles$", Delay: time.Hour})
+	_ = post()
+	if n := s.CommitLate(); n != 1 || articles() != 3 || s.PendingLateCommits() != 0 {
+		t.Errorf("CommitLate carried out %d writes", n)
+	}
+}
+
+// TestArchiveAndTicketUpdates: DELETE archives an article (out of every list;
+// a second DELETE is 404); a ticket update may set a status and an external id,
+// but not close a ticket or change a closed one.
+func TestArchiveAndTicketUpdates(t *testing.T) {
+	s := newEmulator(t, zendesktest.Config{})
+	id := createDraft(t, s, `"a"`)
+	if status, _, _ := send(t, s, "DELETE", "/api/v2/help_center/articles/"+itoa(id), ""); status != 204 {
+		t.Fatalf("archive: %d", status)
+	}
+	if _, out, _ := send(t, s, "GET", "/api/v2/help_center/en-us/articles?label_names=a", ""); len(out["articles"].([]any)) != 0 {
+		t.Errorf("an archived article is listed: %v", out)
+	}
+	if status, _, _ := send(t, s, "DELETE", "/api/v2/help_center/articles/"+itoa(id), ""); status != 404 {
+		t.Errorf("archive again: %d", status)
+	}
+	status, out, _ := send(t, s, "POST", "/api/v2/tickets", `{"ticket":{"subject":"S","comment":{"body":"b"},"external_id":"x"}}`)
+	if status != 201 {
+		t.Fatalf("ticket: %d %v", status, out)
+	}
+	tid := int64(out["ticket"].(map[string]any)["id"].(float64))
+	for _, c := range []struct {
+		body   string
+		status int
+	}{
+		{`{"ticket":{"status":"closed"}}`, 422},
+		{`{"ticket":{"status":"bogus"}}`, 422},
+		{`{"ticket":{"status":"solved","external_id":"x-duplicate"}}`, 200},
+	} {
+		if status, out, _ := send(t, s, "PUT", "/api/v2/tickets/"+itoa(tid), c.body); status != c.status {
+			t.Errorf("%s: %d %v", c.body, status, out)
+		}
+	}
+	if tk := s.Snapshot().Tickets[0]; tk.Status != "solved" || tk.ExternalID != "x-duplicate" {
+		t.Errorf("after the update: %+v", tk)
+	}
+	s.Edit(func(st *zendesktest.State) { st.Tickets[0].Status = "closed" })
+	if status, _, _ := send(t, s, "PUT", "/api/v2/tickets/"+itoa(tid), `{"ticket":{"subject":"T"}}`); status != 422 {
+		t.Errorf("a closed ticket was changed: %d", status)
+	}
+}

@@ -2,6 +2,7 @@ package zendesktest
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -34,6 +35,17 @@ type Server struct {
 	faults  fakehttp.Faults[FaultKind]
 	log     fakehttp.Log
 	idem    map[string]idemEntry // ticket idempotency keys
+
+	lateMu sync.Mutex
+	late   []*lateWrite // writes a LateCommit fault still has to carry out
+}
+
+// lateWrite is a write the client gave up on, that the server carries out
+// when it is due.
+type lateWrite struct {
+	due  time.Time
+	req  *http.Request
+	body []byte
 }
 
 // Config says what the emulator accepts.
@@ -100,6 +112,15 @@ const (
 	// EmptyList answers a list request with no items, as a replica that lags
 	// behind would.
 	EmptyList
+	// LateCommit stalls a write until the client gives up waiting, never
+	// answers it, and carries it out anyway later — a server that finishes a
+	// slow write after its client has gone. The write is due once the
+	// emulator's clock (Config.Clock, which tests share with the client's
+	// back-off) has moved Delay past the request's arrival; a due write is
+	// carried out before the next request is served, so that its timing
+	// against the client's look-ups is exact. CommitLate carries out every
+	// pending one at once (the run has ended; the write lands now).
+	LateCommit
 )
 
 // Fault injects a fault into the next Times requests that match Method and
@@ -215,6 +236,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	latency := s.cfg.Latency
 	s.mu.Unlock()
+	s.commitLate(false)
 	fault := s.faults.Take(r)
 	if latency > 0 {
 		time.Sleep(latency)
@@ -278,7 +300,64 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fakehttp.Hangup(w)
 		return
 	}
+	if fault != nil && fault.Kind == LateCommit {
+		s.lateMu.Lock()
+		s.late = append(s.late, &lateWrite{due: s.now().Add(fault.Delay), req: r.Clone(context.WithoutCancel(r.Context())), body: body})
+		s.lateMu.Unlock()
+		// Logged now, as never answered: a test that reads the log once the
+		// client gave up finds it whenever the server notices.
+		rec.Status = 0
+		rec.Answered()
+		// Keep the client waiting until it gives up (bounded, in case it never
+		// does), then hang up: it never learns what happened.
+		select {
+		case <-r.Context().Done():
+		case <-time.After(lateCommitHold):
+		}
+		fakehttp.Hangup(w)
+		return
+	}
 	s.route(rec, r, body)
+}
+
+// lateCommitHold bounds how long a LateCommit write keeps a client that never
+// times out waiting.
+const lateCommitHold = 30 * time.Second
+
+// CommitLate carries out every write a LateCommit fault still holds, due or
+// not, in the order they arrived, and returns how many.
+func (s *Server) CommitLate() int { return s.commitLate(true) }
+
+// PendingLateCommits counts the writes a LateCommit fault still holds.
+func (s *Server) PendingLateCommits() int {
+	s.lateMu.Lock()
+	defer s.lateMu.Unlock()
+	return len(s.late)
+}
+
+// commitLate carries out the held writes that are due (all with force).
+func (s *Server) commitLate(force bool) int {
+	s.lateMu.Lock()
+	var due, kept []*lateWrite
+	now := s.now()
+	for _, lw := range s.late {
+		if force || !lw.due.After(now) {
+			due = append(due, lw)
+		} else {
+			kept = append(kept, lw)
+		}
+	}
+	s.late = kept
+	s.lateMu.Unlock()
+	for _, lw := range due {
+		s.route(fakehttp.NewDiscard(), lw.req, lw.body)
+		if s.cfg.OnChange != nil {
+			s.changeMu.Lock()
+			s.cfg.OnChange(s.Snapshot())
+			s.changeMu.Unlock()
+		}
+	}
+	return len(due)
 }
 
 // bucketOf names the rate-limit bucket of a path: the Help Center has its own,

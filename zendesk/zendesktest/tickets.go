@@ -114,6 +114,18 @@ func (s *Server) updateTicket(w http.ResponseWriter, t *Ticket, body []byte) {
 		return
 	}
 	u := req.Ticket
+	if t.Status == "closed" {
+		writeJSON(w, 422, map[string]any{"error": "RecordInvalid", "description": "Record validation errors",
+			"details": map[string]any{"status": []any{map[string]string{"description": "Status: closed prevents ticket update", "error": "InvalidValue"}}}})
+		return
+	}
+	switch u.Status {
+	case "", "new", "open", "pending", "hold", "solved":
+	default:
+		writeJSON(w, 422, map[string]any{"error": "RecordInvalid", "description": "Record validation errors",
+			"details": map[string]any{"status": []any{map[string]string{"description": "Status: " + u.Status + " is not a status an update may set", "error": "InvalidValue"}}}})
+		return
+	}
 	if u.Subject != "" {
 		t.Subject = u.Subject
 	}
@@ -122,6 +134,9 @@ func (s *Server) updateTicket(w http.ResponseWriter, t *Ticket, body []byte) {
 	}
 	if u.Tags != nil {
 		t.Tags = u.Tags
+	}
+	if u.ExternalID != "" {
+		t.ExternalID = u.ExternalID
 	}
 	if u.CustomFields != nil {
 		t.CustomFields = u.CustomFields

@@ -5,15 +5,23 @@
 // an upload whose outcome is unknown (KindAmbiguous: look, then decide), and
 // classifies every failure so that the command line can choose an exit code.
 //
-// The package is a leaf: it imports nothing else from this module.
+// Where its requests and the token go is internal/safehttp's policy: the token
+// only to the API's and the uploads' origins, no redirect to another origin,
+// downloads' storage without credentials.
+//
+// The package is a leaf: it imports nothing else from this module but that
+// internal leaf.
 package ghrelease
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -22,6 +30,8 @@ import (
 	"time"
 
 	"github.com/google/go-github/v89/github"
+
+	"github.com/atlas-release/atlas-release/internal/safehttp"
 )
 
 // Defaults of Options.
@@ -56,9 +66,10 @@ type Options struct {
 type Client struct {
 	gh          *github.Client
 	owner, repo string
-	web         string // where releases are seen and downloaded, e.g. https://github.com
-	apiHost     string // the Enterprise API's host; "" for github.com
-	token       string
+	web         string       // where releases are seen and downloaded, e.g. https://github.com
+	download    *http.Client // the API client, stopping at redirects to storage
+	storage     *http.Client // follows downloads to storage hosts, without credentials
+	redactor    *safehttp.Redactor
 	attempts    int
 	maxWait     time.Duration
 	clock       func() time.Time
@@ -109,7 +120,7 @@ func New(o Options) (*Client, error) {
 	if strings.TrimSpace(o.Token) == "" {
 		return nil, errors.New("github: no token")
 	}
-	c := &Client{owner: owner, repo: repo, token: o.Token, attempts: o.MaxAttempts, maxWait: o.MaxWait, clock: o.Clock, sleep: o.Sleep}
+	c := &Client{owner: owner, repo: repo, redactor: safehttp.NewRedactor(o.Token), attempts: o.MaxAttempts, maxWait: o.MaxWait, clock: o.Clock, sleep: o.Sleep}
 	if c.attempts <= 0 {
 		c.attempts = DefaultMaxAttempts
 	}
@@ -122,55 +133,98 @@ func New(o Options) (*Client, error) {
 	if c.sleep == nil {
 		c.sleep = sleepContext
 	}
-	hc := &http.Client{Timeout: 10 * time.Minute}
+	base := &http.Client{Timeout: 10 * time.Minute}
 	if o.HTTPClient != nil {
 		copied := *o.HTTPClient
-		hc = &copied
+		base = &copied
 	}
-	counting := hc.Transport
-	if counting == nil {
-		counting = http.DefaultTransport
+	inner := base.Transport
+	if inner == nil {
+		inner = http.DefaultTransport
 	}
-	hc.Transport = roundTripper(func(req *http.Request) (*http.Response, error) {
+	counting := roundTripper(func(req *http.Request) (*http.Response, error) {
 		c.requests.Add(1)
 		if req.Method != http.MethodGet && req.Method != http.MethodHead {
 			c.writes.Add(1)
 		}
-		return counting.RoundTrip(req)
+		return inner.RoundTrip(req)
 	})
-	// Rate limits are waited out here, on the injected clock, rather than
-	// refused by go-github before a request is made.
-	opts := []github.ClientOptionsFunc{github.WithHTTPClient(hc), github.WithAuthToken(o.Token), github.WithDisableRateLimitCheck()}
-	if o.UserAgent != "" {
-		opts = append(opts, github.WithUserAgent(o.UserAgent))
-	}
 	api, web, err := apiURLs(o.APIURL)
 	if err != nil {
 		return nil, err
 	}
 	c.web = web
+	// Rate limits are waited out here, on the injected clock, rather than
+	// refused by go-github before a request is made.
+	opts := []github.ClientOptionsFunc{github.WithDisableRateLimitCheck()}
+	if o.UserAgent != "" {
+		opts = append(opts, github.WithUserAgent(o.UserAgent))
+	}
+	apiOrigin, uploadOrigin := &url.URL{Scheme: "https", Host: "api.github.com"}, &url.URL{Scheme: "https", Host: "uploads.github.com"}
 	if api != "" {
 		u, err := url.Parse(api)
 		if err != nil {
 			return nil, err
 		}
-		upload := u.Scheme + "://" + u.Host + "/api/uploads/"
-		c.apiHost = u.Host
-		opts = append(opts, github.WithEnterpriseURLs(api, upload))
+		apiOrigin = &url.URL{Scheme: u.Scheme, Host: u.Host}
+		uploadOrigin = apiOrigin
+		opts = append(opts, github.WithEnterpriseURLs(api, apiOrigin.String()+"/api/uploads/"))
 	}
-	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		// Asset downloads redirect to storage hosts; nothing else may leave.
-		if len(via) >= 5 {
-			return errors.New("too many redirects")
-		}
-		return nil
-	}
+	base.Transport = answers(counting)
+	// The token is attached by the transport, and only to the API's and the
+	// uploads' origins; the client sends nothing anywhere else, and follows no
+	// redirect to another origin.
+	hc := safehttp.NewClient(base, safehttp.Options{Origins: []*url.URL{apiOrigin, uploadOrigin}, Strict: true,
+		Authorize: func(req *http.Request) { req.Header.Set("Authorization", "Bearer "+o.Token) }})
+	opts = append(opts, github.WithHTTPClient(hc))
+	c.download = safehttp.StopAtOtherOrigins(hc)
+	// Asset downloads redirect to a storage host, which gets no credentials.
+	c.storage = safehttp.NewClient(&http.Client{Timeout: base.Timeout, Transport: counting}, safehttp.Options{})
 	gh, err := github.NewClient(opts...)
 	if err != nil {
 		return nil, err
 	}
 	c.gh = gh
 	return c, nil
+}
+
+// maxAnswerBytes bounds an answer of the API: a page of 100 releases with the
+// longest bodies GitHub accepts fits. Downloads are not bounded here; their
+// readers stream them. A variable for tests.
+var maxAnswerBytes int64 = 64 << 20
+
+// answerError is an answer that cannot be taken for what it says: larger than
+// maxAnswerBytes, or a success that is not one JSON value.
+type answerError struct{ err error }
+
+func (e *answerError) Error() string { return e.err.Error() }
+func (e *answerError) Unwrap() error { return e.err }
+
+// answers bounds every answer but a download's, and refuses a successful one
+// that is not empty or one JSON value (trailing bytes included): go-github
+// would read an answer without end, and decode the first value of a garbled
+// one as if it were the answer.
+func answers(next http.RoundTripper) http.RoundTripper {
+	return roundTripper(func(req *http.Request) (*http.Response, error) {
+		resp, err := next.RoundTrip(req)
+		if err != nil || req.Header.Get("Accept") == "application/octet-stream" {
+			return resp, err
+		}
+		resp.Body = safehttp.LimitedBody(resp.Body, maxAnswerBytes)
+		if resp.StatusCode < 200 || resp.StatusCode > 299 {
+			return resp, nil
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return nil, &answerError{fmt.Errorf("reading the answer: %w", err)}
+		}
+		if len(bytes.TrimSpace(b)) > 0 && !json.Valid(b) {
+			return nil, &answerError{fmt.Errorf("the %d answer is not one JSON value", resp.StatusCode)}
+		}
+		resp.Body = io.NopCloser(bytes.NewReader(b))
+		return resp, nil
+	})
 }
 
 type roundTripper func(*http.Request) (*http.Response, error)
@@ -188,15 +242,8 @@ func apiURLs(api string) (string, string, error) {
 	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" {
 		return "", "", fmt.Errorf("github: %q is not an API URL like https://ghe.example.com/api/v3", api)
 	}
-	switch u.Scheme {
-	case "https":
-	case "http":
-		host := u.Hostname()
-		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-			return "", "", fmt.Errorf("github: %s uses plain HTTP; the token is only sent over HTTPS (or to a local fake)", u.Host)
-		}
-	default:
-		return "", "", fmt.Errorf("github: %q is not an http(s) URL", api)
+	if err := safehttp.CheckScheme(u); err != nil {
+		return "", "", fmt.Errorf("github: the token is only sent over HTTPS: %w", err)
 	}
 	return api, u.Scheme + "://" + u.Host, nil
 }
@@ -243,7 +290,7 @@ func (c *Client) Preflight(ctx context.Context) error {
 		publicOnly := slices.Contains(scopes, "public_repo") && !repo.GetPrivate()
 		if !slices.Contains(scopes, "repo") && !publicOnly {
 			return &Error{Kind: KindPermission, Op: "publish to " + c.Repository(), Status: 200,
-				Message: fmt.Sprintf("the token's scopes (%s) do not allow publishing releases: it needs the repo scope", strings.Join(scopes, ", "))}
+				Message: fmt.Sprintf("the token's scopes (%s) do not allow publishing releases: it needs the repo scope", c.clean(strings.Join(scopes, ", ")))}
 		}
 	}
 	return nil
@@ -361,27 +408,83 @@ func (c *Client) CreateDraft(ctx context.Context, tag, name, body string) (*Rele
 }
 
 // Upload uploads a file to a release. open is called for each attempt. It is not
-// safe to repeat: on a KindAmbiguous error, list the assets first.
+// safe to repeat: on a KindAmbiguous error, list the assets first. An answer
+// that does not describe the file sent — its name, its size, the state
+// "uploaded" and, when the server reports one, its digest — is KindAmbiguous
+// too: a lost or garbled answer is never taken for a completed upload.
 func (c *Client) Upload(ctx context.Context, rel *Release, name, contentType string, size int64, open func() (io.ReadCloser, error)) (*Asset, error) {
-	var asset *github.ReleaseAsset
-	if err := c.sameHost(rel.upload); err != nil {
-		return nil, err
+	target, err := url.Parse(strings.SplitN(rel.upload, "{", 2)[0])
+	if err != nil || rel.upload == "" {
+		return nil, &Error{Kind: KindOther, Op: "upload " + name, Message: "the release has no usable upload URL"}
 	}
-	r := &github.RepositoryRelease{ID: rel.ID, UploadURL: rel.upload}
-	err := c.call(ctx, "upload "+name, true, func() (*github.Response, error) {
+	q := target.Query()
+	q.Set("name", name)
+	target.RawQuery = q.Encode()
+	var asset *Asset
+	err = c.call(ctx, "upload "+name, true, func() (*github.Response, error) {
 		f, err := open()
 		if err != nil {
 			return nil, &localError{err}
 		}
 		defer f.Close()
-		var resp *github.Response
-		asset, resp, err = c.gh.Repositories.UploadReleaseAssetFromRelease(ctx, r, &github.UploadOptions{Name: name, MediaType: contentType}, f, size)
+		sum := sha256.New()
+		req, err := c.gh.NewUploadRequest(ctx, target.String(), io.TeeReader(f, sum), size, contentType)
+		if err != nil {
+			return nil, &localError{err}
+		}
+		// A redirect within the origin sends the file again, from the start.
+		req.GetBody = func() (io.ReadCloser, error) {
+			again, err := open()
+			if err != nil {
+				return nil, err
+			}
+			sum.Reset()
+			return struct {
+				io.Reader
+				io.Closer
+			}{io.TeeReader(again, sum), again}, nil
+		}
+		var answer bytes.Buffer
+		resp, err := c.gh.Do(req, &answer)
+		if err != nil {
+			return resp, err
+		}
+		asset, err = c.uploaded(name, size, hex.EncodeToString(sum.Sum(nil)), resp.StatusCode, answer.Bytes())
 		return resp, err
 	})
 	if err != nil {
 		return nil, err
 	}
-	a := assetOf(asset)
+	return asset, nil
+}
+
+// uploaded reads an upload's answer, which must be one JSON object describing
+// the file that was sent.
+func (c *Client) uploaded(name string, size int64, sha256Hex string, status int, answer []byte) (*Asset, error) {
+	ambiguous := func(why string) error {
+		return &Error{Kind: KindAmbiguous, Op: "upload " + name, Status: status,
+			Message: "the answer " + why + ", so it is unknown whether the file is there: list the release's assets before trying again"}
+	}
+	var ra github.ReleaseAsset
+	if len(bytes.TrimSpace(answer)) == 0 {
+		return nil, ambiguous("is empty")
+	}
+	if err := json.Unmarshal(answer, &ra); err != nil {
+		return nil, ambiguous("is not the JSON of an asset (" + c.clean(err.Error()) + ")")
+	}
+	a := assetOf(&ra)
+	switch {
+	case ra.GetID() <= 0:
+		return nil, ambiguous("names no asset id")
+	case ra.GetName() != name:
+		return nil, ambiguous(fmt.Sprintf("describes %q, not %q", c.clean(ra.GetName()), name))
+	case int64(ra.GetSize()) != size:
+		return nil, ambiguous(fmt.Sprintf("gives a size of %d bytes, not the %d sent", ra.GetSize(), size))
+	case ra.GetState() != "uploaded":
+		return nil, ambiguous(fmt.Sprintf("gives the state %q, not \"uploaded\"", c.clean(ra.GetState())))
+	case strings.HasPrefix(ra.GetDigest(), "sha256:") && a.SHA256 != sha256Hex:
+		return nil, ambiguous(fmt.Sprintf("gives the digest %q, not that of the bytes sent (sha256:%s)", c.clean(ra.GetDigest()), sha256Hex))
+	}
 	return &a, nil
 }
 
@@ -392,13 +495,41 @@ func (c *Client) DeleteAsset(ctx context.Context, id int64) error {
 	})
 }
 
-// Download opens an asset's content.
+// Download opens an asset's content. The API answers with the content, or
+// with a redirect to a storage host, which is asked anew without credentials.
 func (c *Client) Download(ctx context.Context, id int64) (io.ReadCloser, error) {
 	var rc io.ReadCloser
 	err := c.call(ctx, "download asset", false, func() (*github.Response, error) {
-		var err error
-		rc, _, err = c.gh.Repositories.DownloadReleaseAsset(ctx, c.owner, c.repo, id, http.DefaultClient)
-		return nil, err
+		req, err := c.gh.NewRequest(ctx, http.MethodGet, fmt.Sprintf("repos/%s/%s/releases/assets/%d", url.PathEscape(c.owner), url.PathEscape(c.repo), id), nil)
+		if err != nil {
+			return nil, &localError{err}
+		}
+		req.Header.Set("Accept", "application/octet-stream")
+		resp, err := c.download.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+			loc, lerr := resp.Location()
+			resp.Body.Close()
+			if lerr != nil {
+				return nil, &Error{Kind: KindOther, Op: "download asset", Status: resp.StatusCode, Message: "a redirect without a usable Location"}
+			}
+			sreq, err := http.NewRequestWithContext(ctx, http.MethodGet, loc.String(), nil)
+			if err != nil {
+				return nil, &localError{err}
+			}
+			sreq.Header.Set("Accept", "application/octet-stream")
+			if resp, err = c.storage.Do(sreq); err != nil {
+				return nil, err
+			}
+		}
+		if err := github.CheckResponse(resp); err != nil {
+			resp.Body.Close()
+			return nil, err
+		}
+		rc = resp.Body
+		return nil, nil
 	})
 	return rc, err
 }
@@ -423,23 +554,6 @@ func (c *Client) Publish(ctx context.Context, id int64, name, body string, lates
 		return nil, err
 	}
 	return c.release(ctx, rel)
-}
-
-// sameHost refuses an upload URL on a host the token does not belong to: the
-// token goes with every request.
-func (c *Client) sameHost(upload string) error {
-	u, err := url.Parse(upload)
-	if err != nil {
-		return &Error{Kind: KindOther, Op: "upload", Message: "malformed upload URL"}
-	}
-	want := "uploads.github.com"
-	if c.apiHost != "" {
-		want = c.apiHost
-	}
-	if u.Host != want {
-		return &Error{Kind: KindOther, Op: "upload", Message: fmt.Sprintf("refusing to upload to %s: the token belongs to %s", u.Host, want)}
-	}
-	return nil
 }
 
 // localError is a failure on this side (a file that cannot be opened): final.

@@ -12,6 +12,8 @@ import (
 	"unicode"
 
 	"github.com/google/go-github/v89/github"
+
+	"github.com/atlas-release/atlas-release/internal/safehttp"
 )
 
 // Kind classifies a failure by what the caller can do about it.
@@ -97,6 +99,10 @@ func (c *Client) call(ctx context.Context, op string, unsafe bool, f func() (*gi
 		if errors.As(err, &local) {
 			return fmt.Errorf("github: %s: %w", op, local.err)
 		}
+		var final *Error
+		if errors.As(err, &final) {
+			return final
+		}
 		e, wait, retry := c.classify(op, err, unsafe, attempt)
 		if !retry || attempt+1 >= c.attempts {
 			if retry {
@@ -117,11 +123,38 @@ func (c *Client) call(ctx context.Context, op string, unsafe bool, f func() (*gi
 // classify turns a go-github error into an Error, and says whether and after
 // how long to try again.
 func (c *Client) classify(op string, err error, unsafe bool, attempt int) (*Error, time.Duration, bool) {
-	e := &Error{Op: op, Err: err}
+	// Only text stays: go-github's errors hold the request, and the request
+	// the transport sent holds the token.
+	e := &Error{Op: op, Err: errors.New(c.clean(err.Error()))}
 	var rate *github.RateLimitError
 	var abuse *github.AbuseRateLimitError
 	var er *github.ErrorResponse
+	var redirect *github.RedirectionError
+	var answer *answerError
 	switch {
+	case safehttp.IsRefused(err):
+		// Nothing was sent where the policy refused to send it; trying again
+		// would be refused again.
+		e.Kind, e.Message = KindOther, c.clean(refusal(err))
+		return e, 0, false
+	case errors.As(err, &redirect):
+		// A redirect not followed (to another origin, or of a body net/http
+		// cannot send again) is not an answer: nothing was done.
+		e.Kind, e.Status = KindOther, redirect.StatusCode
+		e.Message = "answered with a redirect, which is not followed"
+		if redirect.Location != nil {
+			e.Message = fmt.Sprintf("answered with a redirect to %s, which is not followed", c.clean(safehttp.OriginOf(redirect.Location).String()))
+		}
+		return e, 0, false
+	case errors.As(err, &answer):
+		e.Message = c.clean(answer.Error())
+		if unsafe {
+			e.Kind = KindAmbiguous
+			e.Message += ", so it is unknown whether it was done"
+			return e, 0, false
+		}
+		e.Kind = KindTransient
+		return e, backoff(attempt), true
 	case errors.As(err, &rate):
 		e.Kind, e.Status, e.Message = KindRateLimited, statusOf(rate.Response), "API rate limit exceeded"
 		return e, max(rate.Rate.Reset.Sub(c.clock())+time.Second, time.Second), true
@@ -167,7 +200,6 @@ func (c *Client) classify(op string, err error, unsafe bool, attempt int) (*Erro
 	}
 	// No answer: a network failure or a timeout.
 	e.Kind = KindTransient
-	e.Err = errors.New(c.clean(err.Error()))
 	var op2 *net.OpError
 	notSent := errors.As(err, &op2) && op2.Op == "dial"
 	if unsafe && !notSent {
@@ -187,9 +219,18 @@ func statusOf(r *http.Response) int {
 // backoff is the wait before retry n+1: 1 s, 2 s, 4 s … at most 30 s.
 func backoff(attempt int) time.Duration { return min(time.Second<<min(attempt, 10), 30*time.Second) }
 
-// clean makes server text safe to print: no control characters, no token, short.
+// refusal is the policy's reason for refusing, without the *url.Error around
+// it (which repeats the URL).
+func refusal(err error) string {
+	var r *safehttp.RefusedError
+	errors.As(err, &r)
+	return r.Reason
+}
+
+// clean makes server text safe to print: no control characters, no token in
+// any encoding, short.
 func (c *Client) clean(s string) string {
-	s = strings.ReplaceAll(s, c.token, "[redacted]")
+	s = c.redactor.Redact(s)
 	var b strings.Builder
 	for i, r := range s {
 		if i > 400 {

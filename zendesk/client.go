@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/atlas-release/atlas-release/internal/safehttp"
 )
 
 // Defaults of Options.
@@ -37,8 +39,9 @@ type Options struct {
 	BaseURL string
 	// Credentials authenticate every request. Required.
 	Credentials Credentials
-	// HTTPClient sends requests; its redirect policy is replaced by one that never
-	// leaves the instance's host.
+	// HTTPClient sends requests; its transport is wrapped and its redirect
+	// policy replaced by internal/safehttp's: nothing, credentials least of
+	// all, leaves the instance's origin.
 	HTTPClient *http.Client
 	// RequestTimeout bounds each attempt.
 	RequestTimeout time.Duration
@@ -112,20 +115,9 @@ func New(o Options) (*Client, error) {
 	if c.sleep == nil {
 		c.sleep = sleepContext
 	}
-	hc := &http.Client{}
-	if o.HTTPClient != nil {
-		copied := *o.HTTPClient
-		hc = &copied
-	}
-	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if req.URL.Host != base.Host || req.URL.Scheme != base.Scheme {
-			return &redirectError{fmt.Sprintf("refusing to follow a redirect to %s://%s: credentials are only sent to %s", req.URL.Scheme, req.URL.Host, base.Host)}
-		}
-		if len(via) >= 5 {
-			return errors.New("too many redirects")
-		}
-		return nil
-	}
+	// Requests go to the instance only; a redirect elsewhere is refused, and
+	// the transport strips credentials from anything bound elsewhere.
+	hc := safehttp.NewClient(o.HTTPClient, safehttp.Options{Origins: []*url.URL{base}, Strict: true})
 	c.http = hc
 	c.limiter, c.tokenLimiter = newLimiter(c.clock), newLimiter(c.clock)
 	return c, nil
@@ -141,25 +133,11 @@ func ParseBaseURL(s string) (*url.URL, error) {
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" || (u.Path != "" && u.Path != "/") {
 		return nil, fmt.Errorf("zendesk: the instance URL %q must be just the scheme and host, like https://acme.zendesk.com", u.Redacted())
 	}
-	switch u.Scheme {
-	case "https":
-	case "http":
-		if !isLoopback(u.Hostname()) {
-			return nil, fmt.Errorf("zendesk: %s uses plain HTTP; credentials are only sent over HTTPS (or to a local sandbox)", u.Host)
-		}
-	default:
-		return nil, fmt.Errorf("zendesk: %q is not an http(s) URL", s)
+	if err := safehttp.CheckScheme(u); err != nil {
+		return nil, fmt.Errorf("zendesk: credentials are only sent over HTTPS (or to a local sandbox): %w", err)
 	}
 	u.Path = ""
 	return u, nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // BaseURL is the instance's URL.
@@ -224,8 +202,9 @@ attempts:
 				return fmt.Errorf("zendesk: %s %s: %w", cl.method, cl.path, ctx.Err())
 			}
 			e := &Error{Kind: KindTransient, Method: cl.method, Path: cl.path, Err: c.redactErr(err)}
-			var re *redirectError
-			if errors.As(err, &re) {
+			if safehttp.IsRefused(err) {
+				// Nothing was sent where the policy refused to send it, and
+				// repeating would be refused again.
 				e.Kind = KindOther
 				return e
 			}
@@ -246,16 +225,34 @@ attempts:
 			if cl.answer != nil {
 				*cl.answer = header
 			}
-			if out != nil && len(bytes.TrimSpace(body)) > 0 {
-				if err := json.Unmarshal(body, out); err != nil {
-					return &Error{Kind: KindOther, Method: cl.method, Path: cl.path, Status: status,
-						Message: "the answer is not the JSON the API documents: " + clean(err.Error(), 200)}
-				}
+			if out == nil {
+				return nil
 			}
-			return nil
+			why := ""
+			if len(bytes.TrimSpace(body)) == 0 {
+				if cl.unsafe {
+					why = "is empty"
+				}
+			} else if err := json.Unmarshal(body, out); err != nil {
+				why = "is not the JSON the API documents: " + clean(c.redact(err.Error()), 200)
+			}
+			if why == "" {
+				return nil
+			}
+			// A create answered with nothing usable may still have been
+			// carried out: ambiguous, so that the caller looks before
+			// creating again, never a success.
+			e := &Error{Kind: KindOther, Method: cl.method, Path: cl.path, Status: status, Message: "the answer " + why}
+			if cl.unsafe {
+				e.Kind = KindAmbiguous
+				e.Message += ", so it is unknown whether the request was carried out"
+			}
+			return e
 		}
 		e := &Error{Kind: kindForStatus(status), Method: cl.method, Path: cl.path, Status: status, RetryAfter: retryAfter(header, c.clock())}
-		parseErrorBody(e, body)
+		// Redacted before it is parsed, and again after: parsing shortens
+		// texts, which would leave a cut secret that no longer matches.
+		parseErrorBody(e, []byte(c.redact(string(body))))
 		c.redactError(e)
 		switch {
 		case status == http.StatusUnauthorized && !renewed && !cl.noAuth:
@@ -440,28 +437,24 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 }
 
 // redactError removes the credentials from anything the server said: a
-// hostile or misconfigured server must not be able to echo them into our output.
+// hostile or misconfigured server must not be able to echo them into our
+// output, in any encoding.
 func (c *Client) redactError(e *Error) {
-	e.Code = c.redact(e.Code)
-	e.Message = c.redact(e.Message)
+	r := c.redactor()
+	e.Code = r.Redact(e.Code)
+	e.Message = r.Redact(e.Message)
 	for i := range e.Fields {
-		e.Fields[i].Message = c.redact(e.Fields[i].Message)
+		e.Fields[i].Field = r.Redact(e.Fields[i].Field)
+		e.Fields[i].Code = r.Redact(e.Fields[i].Code)
+		e.Fields[i].Message = r.Redact(e.Fields[i].Message)
 	}
 }
 
-func (c *Client) redact(s string) string {
-	for _, secret := range c.creds.secrets() {
-		if len(secret) >= 4 {
-			s = strings.ReplaceAll(s, secret, "[redacted]")
-		}
-	}
-	return s
-}
+// redactor redacts the credentials as they are now (OAuth tokens are issued
+// as the client runs).
+func (c *Client) redactor() *safehttp.Redactor { return safehttp.NewRedactor(c.creds.secrets()...) }
 
-// redirectError refuses a redirect that leaves the instance.
-type redirectError struct{ msg string }
-
-func (e *redirectError) Error() string { return e.msg }
+func (c *Client) redact(s string) string { return c.redactor().Redact(s) }
 
 // credentialsError carries a failure to get credentials (an OAuth token) out of
 // send: it is final, not a network failure to retry.
@@ -469,14 +462,5 @@ type credentialsError struct{ err error }
 
 func (e *credentialsError) Error() string { return e.err.Error() }
 
-type redactedError struct{ msg string }
-
-func (e *redactedError) Error() string { return e.msg }
-
-// redactErr returns err, or a copy of its text without credentials.
-func (c *Client) redactErr(err error) error {
-	if msg := c.redact(err.Error()); msg != err.Error() {
-		return &redactedError{msg}
-	}
-	return err
-}
+// redactErr returns err, or an error of its text without credentials.
+func (c *Client) redactErr(err error) error { return c.redactor().RedactError(err) }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -13,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/atlas-release/atlas-release/internal/safehttp"
 )
 
 // Limits of downloads: a bundle is far smaller; anything larger is refused.
@@ -27,15 +28,8 @@ func downloadURL(raw string) (*url.URL, string, error) {
 	if err != nil || u.Host == "" {
 		return nil, "", usageErrorf("--url %q is not a URL", raw)
 	}
-	switch u.Scheme {
-	case "https":
-	case "http":
-		host := u.Hostname()
-		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-			return nil, "", usageErrorf("--url %s uses plain HTTP: download over HTTPS", raw)
-		}
-	default:
-		return nil, "", usageErrorf("--url %q is not an https URL", raw)
+	if err := safehttp.CheckScheme(u); err != nil {
+		return nil, "", usageErrorf("--url: download over HTTPS: %v", err)
 	}
 	name := path.Base(u.Path)
 	if name == "" || name == "/" || name == "." || !safeName(name) {
@@ -60,16 +54,25 @@ func fetch(ctx context.Context, client *http.Client, u string, file string, limi
 	if err != nil {
 		return err
 	}
+	shown := req.URL.Redacted()
 	resp, err := client.Do(req)
 	if err != nil {
-		return fmt.Errorf("download %s: %w", u, err)
+		var refused *safehttp.RefusedError
+		if errors.As(err, &refused) {
+			// The policy's reason says it all; the *url.Error around it
+			// would repeat a URL the server chose.
+			return fmt.Errorf("download %s: %w", shown, refused)
+		}
+		return fmt.Errorf("download %s: %w", shown, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("download %s: %s", u, resp.Status)
+		// The status code, not the server's reason phrase: that is the
+		// server's text, and could drive the terminal.
+		return fmt.Errorf("download %s: %d %s", shown, resp.StatusCode, http.StatusText(resp.StatusCode))
 	}
 	if resp.ContentLength > limit {
-		return fmt.Errorf("download %s: %d bytes, more than the %d accepted", u, resp.ContentLength, limit)
+		return fmt.Errorf("download %s: %d bytes, more than the %d accepted", shown, resp.ContentLength, limit)
 	}
 	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
@@ -80,10 +83,10 @@ func fetch(ctx context.Context, client *http.Client, u string, file string, limi
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("download %s: %w", u, err)
+		return fmt.Errorf("download %s: %w", shown, err)
 	}
 	if n > limit {
-		return fmt.Errorf("download %s: more than the %d bytes accepted", u, limit)
+		return fmt.Errorf("download %s: more than the %d bytes accepted", shown, limit)
 	}
 	return nil
 }
@@ -109,17 +112,10 @@ func download(ctx context.Context, raw, dir string) (file string, keep func() (s
 		return "", nil, nil, err
 	}
 	cleanup = func() { os.RemoveAll(tmp) }
-	client := &http.Client{Timeout: 30 * time.Minute, CheckRedirect: func(req *http.Request, via []*http.Request) error {
-		// Release downloads redirect to storage; only over HTTPS.
-		sameOrigin := req.URL.Host == u.Host && req.URL.Scheme == u.Scheme
-		if req.URL.Scheme != "https" && !sameOrigin {
-			return errors.New("refusing a redirect away from HTTPS")
-		}
-		if len(via) >= 10 {
-			return errors.New("too many redirects")
-		}
-		return nil
-	}}
+	// Release downloads redirect to storage: followed without credentials,
+	// and not at all for a URL that carries some (user info); never away
+	// from HTTPS (internal/safehttp).
+	client := safehttp.NewClient(&http.Client{Timeout: 30 * time.Minute}, safehttp.Options{Origins: []*url.URL{u}})
 	file = filepath.Join(tmp, name)
 	if err := fetch(ctx, client, u.String(), file, maxDownloadBytes); err != nil {
 		cleanup()

@@ -4,8 +4,9 @@
 // request it did not expect, keeps drafts out of the tag endpoint, rejects
 // duplicate asset names with 422, makes releases immutable on publish when the
 // repository asks for it and then refuses every change, computes asset digests,
-// reports rate limits like GitHub, and injects faults — 5xx, rate limits, and a
-// connection dropped after a write was committed.
+// reports rate limits like GitHub, and injects faults — 5xx, rate limits, a
+// connection dropped after a write was committed, uploads answered 201 with an
+// empty, garbled or wrong body (stored or not), and redirects.
 package ghreleasetest
 
 import (
@@ -89,10 +90,36 @@ const (
 	SecondaryLimit
 	// DropAfterCommit does the work, then closes the connection unanswered.
 	DropAfterCommit
+	// EmptyUploadAnswer stores an upload, then answers it 201 with an empty
+	// body, as a proxy that loses the answer does: the file is there, but the
+	// answer does not say so.
+	EmptyUploadAnswer
+	// EmptyUploadAnswerNotStored answers an upload 201 with an empty body
+	// without storing it: only reading the release back tells the truth.
+	EmptyUploadAnswerNotStored
+	// GarbledUploadAnswer stores an upload, then answers it 201 with a body
+	// that is not JSON.
+	GarbledUploadAnswer
+	// WrongUploadAnswer stores an upload, then answers it 201 with the JSON of
+	// another asset (another name, size and an unfinished state).
+	WrongUploadAnswer
 )
+
+// uploadOnly reports whether a fault kind only makes sense on an upload; the
+// fake records one injected on anything else as unexpected, to stay strict.
+func (k FaultKind) uploadOnly() bool {
+	return k == EmptyUploadAnswer || k == EmptyUploadAnswerNotStored || k == GarbledUploadAnswer || k == WrongUploadAnswer
+}
 
 // Fault affects the next Times requests that match Method and PathPattern.
 type Fault = fakehttp.Fault[FaultKind]
+
+// redirect is what a redirect rule answers: Status, to the same path and query
+// on To (an origin such as "http://127.0.0.1:8080"; this server when empty).
+type redirect struct {
+	Status int
+	To     string
+}
 
 // Server is the fake.
 type Server struct {
@@ -105,6 +132,7 @@ type Server struct {
 	log        fakehttp.Log
 	unexpected []string
 	faults     fakehttp.Faults[FaultKind]
+	redirects  fakehttp.Faults[redirect]
 }
 
 // New starts a fake GitHub for one repository.
@@ -131,6 +159,15 @@ func (s *Server) SetToken(token string, t Token) {
 		s.cfg.Tokens = map[string]Token{}
 	}
 	s.cfg.Tokens[token] = t
+}
+
+// Redirect makes the next times requests that match method (any when empty) and
+// pathPattern answer status with a Location of the same path and query on to
+// (an origin, like another server's URL; this server when empty), before any
+// check: as a proxy in front of GitHub, or a hostile server, would. A redirect
+// to this server is followed by the request served as usual.
+func (s *Server) Redirect(method, pathPattern string, status, times int, to string) {
+	s.redirects.Inject(fakehttp.Fault[redirect]{Kind: redirect{Status: status, To: to}, Method: method, PathPattern: pathPattern, Times: times})
 }
 
 // ClearFaults removes the faults not yet triggered: the outage is over.
@@ -201,6 +238,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.log.Add(Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: status, Write: r.Method != http.MethodGet && r.Method != http.MethodHead})
 	})
 	defer rec.Answered()
+	if rd := s.redirects.Take(r); rd != nil {
+		to := rd.Kind.To
+		if to == "" {
+			to = s.URL
+		}
+		rec.Header().Set("Location", to+r.URL.RequestURI())
+		rec.WriteHeader(rd.Kind.Status)
+		return
+	}
 	if m := downloadWeb.FindStringSubmatch(r.URL.Path); m != nil && r.Method == http.MethodGet {
 		s.serveDownload(rec, m[1], m[2], m[3], m[4])
 		return
@@ -253,7 +299,44 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fakehttp.Hangup(w)
 		return
 	}
+	if fault != nil && fault.Kind.uploadOnly() {
+		s.badUploadAnswer(rec, r, body, tok, fault.Kind)
+		return
+	}
 	s.route(rec, r, body, tok)
+}
+
+// badUploadAnswer serves an upload whose answer is lost or wrong: 201, but a
+// body that does not describe the asset stored (or not stored).
+func (s *Server) badUploadAnswer(w *fakehttp.Recorder, r *http.Request, body []byte, tok Token, kind FaultKind) {
+	if r.Method != http.MethodPost || !uploadPath.MatchString(r.URL.Path) {
+		s.expectFailed(w, r, "an upload fault matched a request that is not an upload")
+		return
+	}
+	if kind != EmptyUploadAnswerNotStored {
+		stored := httptest.NewRecorder()
+		s.route(stored, r, body, tok)
+		if stored.Code != http.StatusCreated {
+			// The upload was refused: answer as GitHub did; the fault is spent.
+			for k, v := range stored.Header() {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(stored.Code)
+			_, _ = w.Write(stored.Body.Bytes())
+			return
+		}
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	switch kind {
+	case GarbledUploadAnswer:
+		w.WriteHeader(http.StatusCreated)
+		fmt.Fprint(w, "<html><body>Created</body></html>")
+	case WrongUploadAnswer:
+		writeJSON(w, http.StatusCreated, map[string]any{"id": 1, "name": "other-" + r.URL.Query().Get("name"), "size": len(body) + 1, "state": "starter"})
+	default:
+		w.Header().Set("Content-Length", "0")
+		w.WriteHeader(http.StatusCreated)
+	}
 }
 
 // rateHeaders sets the rate-limit headers every answer carries.

@@ -70,3 +70,47 @@ func TestTheFakeRefusesWhatGitHubRefuses(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestUploadAnswerFaults checks the faults that lose or garble an upload's
+// answer: each answers 201 without describing the asset, and the asset is
+// stored or not as the fault says; a fault matching anything but an upload is
+// recorded as unexpected.
+func TestUploadAnswerFaults(t *testing.T) {
+	for name, c := range map[string]struct {
+		kind   ghreleasetest.FaultKind
+		stored bool
+		body   func(string) bool
+	}{
+		"empty, stored":     {ghreleasetest.EmptyUploadAnswer, true, func(b string) bool { return b == "" }},
+		"empty, not stored": {ghreleasetest.EmptyUploadAnswerNotStored, false, func(b string) bool { return b == "" }},
+		"garbled, stored":   {ghreleasetest.GarbledUploadAnswer, true, func(b string) bool { return strings.HasPrefix(b, "<html>") }},
+		"wrong, stored":     {ghreleasetest.WrongUploadAnswer, true, func(b string) bool { return strings.Contains(b, `"other-x.txt"`) }},
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := ghreleasetest.New(ghreleasetest.Config{Owner: "acme", Repo: "runbooks", Tokens: map[string]ghreleasetest.Token{"tok": {Push: true}}})
+			defer s.Close()
+			if status, body := call(t, s, "POST", s.APIURL()+"/repos/acme/runbooks/releases", `{"tag_name":"v1.0.0","draft":true}`); status != 201 {
+				t.Fatalf("create: %d %s", status, body)
+			}
+			upload := s.URL + "/api/uploads/repos/acme/runbooks/releases/" + itoa(s.Releases()[0].ID) + "/assets?name=x.txt"
+			s.Inject(ghreleasetest.Fault{Kind: c.kind, Method: "POST", PathPattern: "/assets$"})
+			status, body := call(t, s, "POST", upload, "data")
+			if status != 201 || !c.body(body) {
+				t.Errorf("answer: %d %q", status, body)
+			}
+			if got := len(s.Releases()[0].Assets); got != map[bool]int{true: 1, false: 0}[c.stored] {
+				t.Errorf("%d assets stored", got)
+			}
+			// The fault is spent: the same upload is answered as GitHub would.
+			status, _ = call(t, s, "POST", upload, "data")
+			if want := map[bool]int{true: 422, false: 201}[c.stored]; status != want {
+				t.Errorf("the next upload: %d, want %d", status, want)
+			}
+			// On anything else the fault is a test's mistake.
+			s.Inject(ghreleasetest.Fault{Kind: c.kind, Method: "GET"})
+			if status, _ := call(t, s, "GET", s.APIURL()+"/repos/acme/runbooks", ""); status != 404 || len(s.Unexpected()) != 1 {
+				t.Errorf("an upload fault on a read: %d, unexpected %q", status, s.Unexpected())
+			}
+		})
+	}
+}

@@ -316,9 +316,15 @@ func assetDigest(ctx context.Context, gh *ghrelease.Client, a *ghrelease.Asset) 
 		return "", err
 	}
 	defer rc.Close()
+	// The server says how large the asset is; reading one byte more tells a
+	// longer answer from the asset without reading an endless one.
 	h := sha256.New()
-	if _, err := io.Copy(h, rc); err != nil {
+	n, err := io.Copy(h, io.LimitReader(rc, a.Size+1))
+	if err != nil {
 		return "", fmt.Errorf("download %s: %w", a.Name, err)
+	}
+	if n != a.Size {
+		return "", fmt.Errorf("download %s: %d bytes, not the %d the release lists", a.Name, n, a.Size)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -413,80 +414,84 @@ func TestGitHubPublishesOnlyConfirmedAssets(t *testing.T) {
 		"a flipped byte, same size":         {spoil: flip, spoilings: 2, sameRun: true},
 		"corrupted every time":              {spoil: flip, spoilings: 100},
 	} {
-		t.Run(name, func(t *testing.T) {
-			e := newGHEnv(t, ghreleasetest.Config{})
-			for _, f := range c.faults {
-				e.srv.Inject(f)
-			}
-			o := e.options(ghToken)
-			target, spoiled := e.cut.Files[1].Name, 0
-			o.OnWrite = func(w publish.Write) {
-				if c.spoil == nil || w.Action != "upload" || w.Item != target || spoiled == c.spoilings {
-					return
+		// Without digests in the answers (older Enterprise Servers), the
+		// files are downloaded to be checked.
+		for _, noDigests := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s, no digests %v", name, noDigests), func(t *testing.T) {
+				e := newGHEnv(t, ghreleasetest.Config{NoDigests: noDigests})
+				for _, f := range c.faults {
+					e.srv.Inject(f)
 				}
-				spoiled++
-				e.srv.Edit(func(rels []*ghreleasetest.Release) {
-					for _, r := range rels {
-						for i, a := range r.Assets {
-							if a.Name == target {
-								c.spoil(a)
-								if c.dropIt {
-									r.Assets = append(r.Assets[:i], r.Assets[i+1:]...)
+				o := e.options(ghToken)
+				target, spoiled := e.cut.Files[1].Name, 0
+				o.OnWrite = func(w publish.Write) {
+					if c.spoil == nil || w.Action != "upload" || w.Item != target || spoiled == c.spoilings {
+						return
+					}
+					spoiled++
+					e.srv.Edit(func(rels []*ghreleasetest.Release) {
+						for _, r := range rels {
+							for i, a := range r.Assets {
+								if a.Name == target {
+									c.spoil(a)
+									if c.dropIt {
+										r.Assets = append(r.Assets[:i], r.Assets[i+1:]...)
+									}
+									return
 								}
-								return
 							}
 						}
-					}
-				})
-			}
-			// The uploads after the one spoiled are confirmed too.
-			res, err := e.publish(o)
-			// Never published with a file missing or wrong.
-			for _, r := range e.srv.Releases() {
-				if r.Draft {
-					continue
+					})
 				}
-				if len(r.Assets) != len(e.cut.Files) {
-					t.Fatalf("published with %d of %d assets", len(r.Assets), len(e.cut.Files))
+				// The uploads after the one spoiled are confirmed too.
+				res, err := e.publish(o)
+				// Never published with a file missing or wrong.
+				for _, r := range e.srv.Releases() {
+					if r.Draft {
+						continue
+					}
+					if len(r.Assets) != len(e.cut.Files) {
+						t.Fatalf("published with %d of %d assets", len(r.Assets), len(e.cut.Files))
+					}
+					e.checkRelease()
+				}
+				if !c.sameRun {
+					if err == nil {
+						t.Fatal("the publish did not fail")
+					}
+					if !res.Draft || res.Outcome != publish.OutcomeFailed {
+						t.Errorf("result: draft %v, outcome %s", res.Draft, res.Outcome)
+					}
+					failed := 0
+					for _, a := range res.Assets {
+						if a.Outcome == publish.OutcomeFailed && a.Error != "" {
+							failed++
+						}
+					}
+					if failed == 0 {
+						t.Errorf("no asset says it failed: %+v", res.Assets)
+					}
+					e.srv.ClearFaults()
+					o.OnWrite = nil
+					res, err = e.publish(o)
+					var conflict *publish.ConflictError
+					if c.spoil != nil && errors.As(err, &conflict) {
+						// A file stored with other content is not replaced unasked.
+						o.Replace = true
+						res, err = e.publish(o)
+					}
+				}
+				if err != nil {
+					t.Fatal(err)
 				}
 				e.checkRelease()
-			}
-			if !c.sameRun {
-				if err == nil {
-					t.Fatal("the publish did not fail")
-				}
-				if !res.Draft || res.Outcome != publish.OutcomeFailed {
-					t.Errorf("result: draft %v, outcome %s", res.Draft, res.Outcome)
-				}
-				failed := 0
 				for _, a := range res.Assets {
-					if a.Outcome == publish.OutcomeFailed && a.Error != "" {
-						failed++
+					if a.Outcome != publish.OutcomeDone {
+						t.Errorf("%s: %s %s", a.Name, a.Outcome, a.Error)
 					}
 				}
-				if failed == 0 {
-					t.Errorf("no asset says it failed: %+v", res.Assets)
-				}
-				e.srv.ClearFaults()
-				o.OnWrite = nil
-				res, err = e.publish(o)
-				var conflict *publish.ConflictError
-				if c.spoil != nil && errors.As(err, &conflict) {
-					// A file stored with other content is not replaced unasked.
-					o.Replace = true
-					res, err = e.publish(o)
-				}
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			e.checkRelease()
-			for _, a := range res.Assets {
-				if a.Outcome != publish.OutcomeDone {
-					t.Errorf("%s: %s %s", a.Name, a.Outcome, a.Error)
-				}
-			}
-		})
+			})
+		}
 	}
 }
 

@@ -410,7 +410,8 @@ func list[T any](ctx context.Context, c *Client, path string, q url.Values, key 
 			// numbers (never its URLs, which could point elsewhere).
 			next, ok, err := nextOffsetPage(out["next_page"], page)
 			if err != nil {
-				return nil, malformed(http.MethodGet, path, err.Error())
+				// The URL is the server's: it may echo credentials.
+				return nil, malformed(http.MethodGet, path, c.redact(err.Error()))
 			}
 			if !ok {
 				return all, nil

@@ -46,6 +46,9 @@ type Config struct {
 	Private   bool
 	// PageSize caps list pages, to exercise pagination.
 	PageSize int
+	// NoDigests leaves the digest out of asset answers, as GitHub Enterprise
+	// Servers older than the digest field do.
+	NoDigests bool
 	// Clock replaces the wall clock for rate-limit resets.
 	Clock func() time.Time
 }
@@ -679,9 +682,13 @@ func (s *Server) assetJSON(rel *Release, a *Asset) map[string]any {
 		tag = rel.untagged
 	}
 	sum := sha256.Sum256(a.Data)
+	digest := any("sha256:" + hex.EncodeToString(sum[:]))
+	if s.cfg.NoDigests {
+		digest = nil
+	}
 	return map[string]any{
 		"id": a.ID, "name": a.Name, "label": "", "state": a.State, "content_type": a.ContentType, "size": len(a.Data),
-		"digest": "sha256:" + hex.EncodeToString(sum[:]), "download_count": 0,
+		"digest": digest, "download_count": 0,
 		"url":                  s.URL + "/api/v3/repos/" + s.cfg.Owner + "/" + s.cfg.Repo + "/releases/assets/" + strconv.FormatInt(a.ID, 10),
 		"browser_download_url": s.URL + "/" + s.cfg.Owner + "/" + s.cfg.Repo + "/releases/download/" + tag + "/" + a.Name,
 	}

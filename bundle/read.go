@@ -16,6 +16,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -26,9 +27,15 @@ var ErrInvalid = errors.New("invalid bundle")
 // first limit it crosses, with its bytes counted as they come, not as headers
 // claim.
 type Limits struct {
-	MaxEntries   int
-	MaxFileSize  int64
+	MaxEntries  int
+	MaxFileSize int64
+	// MaxTotalSize bounds every byte the archive expands to: file contents and
+	// the tar headers around them (PAX records, long names), which could
+	// otherwise make a bomb of metadata.
 	MaxTotalSize int64
+	// MaxArchiveSize bounds the compressed archive: verify keeps a private copy
+	// of it (see Verify) and refuses a file larger than any bundle can be.
+	MaxArchiveSize int64
 	// MaxRatio bounds the total uncompressed size to this many times the
 	// archive's size (at least MinRatioAllowance).
 	MaxRatio          int64
@@ -40,6 +47,7 @@ var DefaultLimits = Limits{
 	MaxEntries:        10000,
 	MaxFileSize:       4 << 30,
 	MaxTotalSize:      8 << 30,
+	MaxArchiveSize:    9 << 30,
 	MaxRatio:          100,
 	MinRatioAllowance: 256 << 20,
 }
@@ -63,9 +71,9 @@ type Content struct {
 
 // Check reads a bundle archive and checks it: only regular files and folders,
 // every path local and unique (case-insensitively too), sizes within limits,
-// and manifest.json and SHA256SUMS listing exactly the files present with the
-// right digests. archiveSize is the size of the compressed archive. Check never
-// writes anything.
+// nothing after the archive, and manifest.json and SHA256SUMS listing exactly
+// the files present with the right digests. archiveSize is the size of the
+// compressed archive. Check never writes anything.
 func Check(r io.Reader, archiveSize int64, lim Limits) (*Content, error) {
 	c := &Content{Files: map[string]FileEntry{}}
 	var manifestJSON, checksums []byte
@@ -115,9 +123,7 @@ func Check(r io.Reader, archiveSize int64, lim Limits) (*Content, error) {
 
 func (c *Content) checkManifest(data []byte) error {
 	var m Manifest
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&m); err != nil {
+	if err := decodeStrict(data, &m); err != nil {
 		return invalid(ManifestFile, "not a bundle manifest: %v", err)
 	}
 	if m.SchemaVersion != ManifestSchemaVersion {
@@ -146,6 +152,100 @@ func (c *Content) checkManifest(data []byte) error {
 	}
 	c.Manifest = &m
 	return nil
+}
+
+// maxJSONDepth bounds the nesting of manifest.json, which is two levels deep.
+const maxJSONDepth = 16
+
+// decodeStrict decodes exactly one JSON value into v, refusing what
+// encoding/json would silently accept and a reader of the file might see
+// differently: a second value after the first, keys that v does not have,
+// and a key given twice in one object, also when the two spellings differ
+// only in case (encoding/json matches keys case-insensitively, keeping the
+// last).
+func decodeStrict(data []byte, v any) error {
+	if err := checkJSONKeys(data); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("data follows the JSON value")
+	}
+	return nil
+}
+
+// checkJSONKeys walks the tokens of a JSON text and refuses an object with a
+// key given twice (folded as encoding/json folds them) and nesting deeper
+// than maxJSONDepth.
+func checkJSONKeys(data []byte) error {
+	type frame struct {
+		keys      map[string]string // nil in an array
+		expectKey bool
+	}
+	var stack []*frame
+	valueDone := func() {
+		if len(stack) > 0 && stack[len(stack)-1].keys != nil {
+			stack[len(stack)-1].expectKey = true
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		d, isDelim := tok.(json.Delim)
+		switch {
+		case isDelim && (d == '}' || d == ']'):
+			stack = stack[:len(stack)-1]
+			valueDone()
+		case len(stack) > 0 && stack[len(stack)-1].expectKey:
+			top := stack[len(stack)-1]
+			key, _ := tok.(string) // the decoder allows only strings here
+			folded := foldKey(key)
+			if first, dup := top.keys[folded]; dup {
+				if first == key {
+					return fmt.Errorf("the key %q appears twice in an object", key)
+				}
+				return fmt.Errorf("the keys %q and %q of an object are the same key", first, key)
+			}
+			top.keys[folded] = key
+			top.expectKey = false
+		case isDelim:
+			if len(stack) >= maxJSONDepth {
+				return fmt.Errorf("nested more than %d levels deep", maxJSONDepth)
+			}
+			f := &frame{}
+			if d == '{' {
+				f.keys, f.expectKey = map[string]string{}, true
+			}
+			stack = append(stack, f)
+		default:
+			valueDone()
+		}
+	}
+}
+
+// foldKey folds a key as encoding/json does to match it to a field: every
+// rune to the smallest of its simple case folding orbit, so that "Product",
+// "PRODUCT" and "product" (and "ſnapshot" with a long s) fold alike.
+func foldKey(key string) string {
+	return strings.Map(func(r rune) rune {
+		for {
+			r2 := unicode.SimpleFold(r)
+			if r2 <= r {
+				return r2
+			}
+			r = r2
+		}
+	}, key)
 }
 
 func (c *Content) checkChecksums(data []byte) error {
@@ -177,17 +277,30 @@ type Checksum struct {
 	SHA256, Name string
 }
 
-// ParseChecksums reads a GNU SHA256SUMS file ("<sha256>  <name>" lines), in
-// its order. A malformed line or a name listed twice is an ErrInvalid naming
-// file.
+// ParseChecksums reads a GNU SHA256SUMS file ("<sha256>  <name>" lines, the
+// digest in lower-case hex, names as in bundles: see checkPath), in its order.
+// Every line is read, however long: a malformed line (a carriage return
+// included), a name listed twice or data after the last newline other than a
+// final line is an ErrInvalid naming file and the line.
 func ParseChecksums(file string, data []byte) ([]Checksum, error) {
 	var out []Checksum
 	seen := map[string]bool{}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for line := 1; sc.Scan(); line++ {
-		sum, name, ok := strings.Cut(sc.Text(), "  ")
-		if !ok || len(sum) != 64 {
+	text := string(data)
+	if !utf8.ValidString(text) {
+		return nil, invalid(file, "is not UTF-8 text")
+	}
+	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+	if text == "" {
+		lines = nil
+	}
+	for i, l := range lines {
+		line := i + 1
+		sum, name, ok := strings.Cut(l, "  ")
+		if !ok || !isHexDigest(sum) {
 			return nil, invalid(file, "line %d is not \"<sha256>  <name>\"", line)
+		}
+		if err := checkPath(name); err != nil {
+			return nil, invalid(file, "line %d: %v", line, err)
 		}
 		if seen[name] {
 			return nil, invalid(file, "lists %s twice", name)
@@ -196,6 +309,19 @@ func ParseChecksums(file string, data []byte) ([]Checksum, error) {
 		out = append(out, Checksum{SHA256: sum, Name: name})
 	}
 	return out, nil
+}
+
+// isHexDigest accepts a SHA-256 in lower-case hex, as sha256sum writes it.
+func isHexDigest(s string) bool {
+	if len(s) != 2*sha256.Size {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 func (c *Content) names() []string {
@@ -207,62 +333,61 @@ func (c *Content) names() []string {
 	return names
 }
 
+// paxRecords are the PAX records a bundle's entries may carry: what tar
+// writers put there for long names, times and owners. Anything else (GNU sparse
+// maps, extended attributes, vendor records) changes what other tar readers
+// extract, and is refused.
+var paxRecords = map[string]bool{
+	"path": true, "size": true, "mtime": true, "atime": true, "ctime": true,
+	"uid": true, "gid": true, "uname": true, "gname": true,
+}
+
 // walk reads the archive entry by entry, checks each header and path, and hands
-// each entry's body, counted and capped, to fn.
+// each entry's body, counted and capped, to fn. Every decompressed byte counts
+// against the limits, headers included; only zeros may follow the tar archive,
+// and nothing may follow the gzip stream.
 func walk(r io.Reader, archiveSize int64, lim Limits, fn func(*tar.Header, io.Reader) error) error {
-	gz, err := gzip.NewReader(bufio.NewReaderSize(r, 1<<20))
+	br := bufio.NewReaderSize(r, 1<<20)
+	gz, err := gzip.NewReader(br)
 	if err != nil {
 		return invalid("", "not a gzip-compressed archive: %v", err)
 	}
+	// One gzip member only: tar and gzip tools read the members after the
+	// first as more of the archive, so data there would be extracted by them
+	// and never seen here.
 	gz.Multistream(false)
-	tr := tar.NewReader(gz)
-	total := int64(0)
 	maxTotal := min(lim.MaxTotalSize, max(lim.MinRatioAllowance, archiveSize*lim.MaxRatio))
-	seen := map[string]bool{}
-	folded := map[string]string{}
+	stream := &budgetReader{r: gz, max: maxTotal}
+	tr := tar.NewReader(stream)
+	paths := newPathSet()
 	for entries := 0; ; entries++ {
+		stream.entry = ""
 		h, err := tr.Next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return invalid("", "damaged archive: %v", err)
+			return damaged("", err)
 		}
 		if entries >= lim.MaxEntries {
 			return invalid("", "more than %d entries", lim.MaxEntries)
 		}
+		if err := checkHeader(h, lim); err != nil {
+			return err
+		}
 		name := strings.TrimSuffix(h.Name, "/")
-		if err := checkPath(name); err != nil {
+		if err := paths.add(name, h.Typeflag == tar.TypeDir); err != nil {
 			return invalid(h.Name, "%v", err)
 		}
-		switch h.Typeflag {
-		case tar.TypeReg, tar.TypeDir:
-		case tar.TypeSymlink:
-			return invalid(h.Name, "is a symbolic link to %q; bundles hold only files and folders", h.Linkname)
-		case tar.TypeLink:
-			return invalid(h.Name, "is a hard link to %q; bundles hold only files and folders", h.Linkname)
-		default:
-			return invalid(h.Name, "is of type %q; bundles hold only files and folders", string(rune(h.Typeflag)))
-		}
-		if seen[name] {
-			return invalid(h.Name, "appears twice in the archive")
-		}
-		seen[name] = true
-		if other, dup := folded[strings.ToLower(name)]; dup {
-			return invalid(h.Name, "differs from %s only in case; on Windows and macOS one would overwrite the other", other)
-		}
-		folded[strings.ToLower(name)] = name
 		h.Name = name
+		stream.entry = name
 		if h.Typeflag == tar.TypeDir {
 			if err := fn(h, nil); err != nil {
 				return err
 			}
 			continue
 		}
-		if h.Size > lim.MaxFileSize {
-			return invalid(name, "claims %d bytes, over the limit of %d", h.Size, lim.MaxFileSize)
-		}
-		body := &countingReader{r: tr, name: name, max: lim.MaxFileSize, total: &total, maxTotal: maxTotal}
+		body := &countingReader{r: tr, name: name, max: lim.MaxFileSize}
 		if err := fn(h, body); err != nil {
 			return err
 		}
@@ -273,38 +398,118 @@ func walk(r io.Reader, archiveSize int64, lim Limits, fn func(*tar.Header, io.Re
 	}
 	// Only the zeros that pad tar records may follow the archive; anything else
 	// is smuggled data.
-	rest, err := io.ReadAll(io.LimitReader(gz, 1<<20+1))
+	stream.entry = ""
+	rest, err := io.ReadAll(io.LimitReader(stream, 1<<20+1))
 	if err != nil {
-		return invalid("", "damaged archive: %v", err)
+		return damaged("", err)
 	}
 	if len(rest) > 1<<20 || bytes.ContainsFunc(rest, func(r rune) bool { return r != 0 }) {
 		return invalid("", "data follows the end of the archive")
 	}
+	// ReadAll reached the end of the gzip member, checking its CRC and size;
+	// the file must end there too.
+	if _, err := br.ReadByte(); !errors.Is(err, io.EOF) {
+		if err != nil {
+			return damaged("", err)
+		}
+		return invalid("", "data follows the end of the gzip stream (a second member, or appended bytes)")
+	}
 	return nil
 }
 
-// countingReader counts the bytes of an entry as they are read, against the
-// entry's and the archive's limits.
-type countingReader struct {
+// checkHeader refuses an entry that is not a plain file or folder, or that
+// another tar reader could read differently.
+func checkHeader(h *tar.Header, lim Limits) error {
+	name := strings.TrimSuffix(h.Name, "/")
+	if err := checkPath(name); err != nil {
+		return invalid(h.Name, "%v", err)
+	}
+	switch h.Typeflag {
+	case tar.TypeReg:
+		if name != h.Name {
+			return invalid(h.Name, "is a file with a folder's name (ending in /)")
+		}
+	case tar.TypeDir:
+		// tar readers disagree on whether a folder's size is followed by data.
+		if h.Size != 0 {
+			return invalid(h.Name, "is a folder that claims %d bytes of content", h.Size)
+		}
+	case tar.TypeSymlink:
+		return invalid(h.Name, "is a symbolic link to %q; bundles hold only files and folders", h.Linkname)
+	case tar.TypeLink:
+		return invalid(h.Name, "is a hard link to %q; bundles hold only files and folders", h.Linkname)
+	default:
+		return invalid(h.Name, "is of type %q; bundles hold only files and folders", string(rune(h.Typeflag)))
+	}
+	if h.Linkname != "" {
+		return invalid(h.Name, "names a link target %q; bundles hold only files and folders", h.Linkname)
+	}
+	keys := make([]string, 0, len(h.PAXRecords))
+	for k := range h.PAXRecords {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if !paxRecords[k] {
+			if strings.HasPrefix(k, "GNU.sparse.") {
+				return invalid(h.Name, "is a sparse file; bundles hold only plain files")
+			}
+			return invalid(h.Name, "carries the PAX record %q, which bundles do not use", k)
+		}
+	}
+	if h.Size > lim.MaxFileSize {
+		return invalid(h.Name, "claims %d bytes, over the limit of %d", h.Size, lim.MaxFileSize)
+	}
+	return nil
+}
+
+// damaged is the error of an archive that cannot be read; a limit crossed
+// while reading keeps its own message.
+func damaged(file string, err error) error {
+	if errors.Is(err, ErrInvalid) {
+		return err
+	}
+	return invalid(file, "damaged archive: %v", err)
+}
+
+// budgetReader counts every byte of the decompressed stream, tar headers
+// included, against the archive's limit.
+type budgetReader struct {
 	r        io.Reader
-	name     string
 	n, max   int64
-	total    *int64
-	maxTotal int64
+	entry    string // the entry being read, for messages
+	exceeded error
+}
+
+func (b *budgetReader) Read(p []byte) (int, error) {
+	if b.exceeded != nil {
+		return 0, b.exceeded
+	}
+	n, err := b.r.Read(p)
+	b.n += int64(n)
+	if b.n > b.max {
+		b.exceeded = invalid(b.entry, "the archive expands to more than %d bytes (a decompression bomb?)", b.max)
+		return n, b.exceeded
+	}
+	return n, err
+}
+
+// countingReader counts the bytes of an entry as they are read, against the
+// entry's limit.
+type countingReader struct {
+	r      io.Reader
+	name   string
+	n, max int64
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
-	*c.total += int64(n)
-	switch {
-	case c.n > c.max:
+	if c.n > c.max {
 		return n, invalid(c.name, "more than %d bytes", c.max)
-	case *c.total > c.maxTotal:
-		return n, invalid(c.name, "the archive expands to more than %d bytes (a decompression bomb?)", c.maxTotal)
 	}
 	if err != nil && !errors.Is(err, io.EOF) {
-		return n, invalid(c.name, "damaged archive: %v", err)
+		return n, damaged(c.name, err)
 	}
 	return n, err
 }
@@ -322,36 +527,13 @@ func (l *limitedBuffer) Write(p []byte) (int, error) {
 	return l.b.Write(p)
 }
 
-// checkPath accepts only local, clean, slash-separated paths of UTF-8 text.
-func checkPath(p string) error {
-	switch {
-	case p == "" || p == ".":
-		return errors.New("empty path")
-	case !utf8.ValidString(p):
-		return errors.New("path is not UTF-8")
-	case strings.ContainsRune(p, '\\'):
-		return errors.New("path contains a backslash")
-	case strings.HasPrefix(p, "/"):
-		return errors.New("absolute path")
-	case len(p) >= 2 && p[1] == ':':
-		return errors.New("path has a drive letter")
-	case strings.ContainsAny(p, "\x00\r\n"):
-		return errors.New("path contains control characters")
-	case !fs.ValidPath(p) || path.Clean(p) != p:
-		return errors.New("path is not local (.. or empty elements)")
-	}
-	for _, part := range strings.Split(p, "/") {
-		if part == ".." {
-			return errors.New("path is not local (..)")
-		}
-	}
-	return nil
-}
-
 // Extract writes the files of a bundle that Check accepted into dir, which must
-// be empty or not exist yet. Every file is created through os.Root, so nothing
-// can be written outside dir whatever the archive says.
-func Extract(r io.Reader, archiveSize int64, dir string, lim Limits) error {
+// be empty or not exist yet, and checks that they are the files Check found:
+// the same paths, sizes and SHA-256s, so that what is extracted is what was
+// checked whatever the reader gives the second time. Every file is created
+// through os.Root, so nothing can be written outside dir whatever the archive
+// says. On any error, nothing is left in dir.
+func Extract(r io.Reader, archiveSize int64, dir string, want *Content, lim Limits) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -367,9 +549,14 @@ func Extract(r io.Reader, archiveSize int64, dir string, lim Limits) error {
 		return err
 	}
 	defer root.Close()
+	written := 0
 	err = walk(r, archiveSize, lim, func(h *tar.Header, body io.Reader) error {
 		if h.Typeflag == tar.TypeDir {
 			return root.MkdirAll(h.Name, 0o755)
+		}
+		expected, ok := want.Files[h.Name]
+		if !ok {
+			return invalid(h.Name, "is not a file the check found")
 		}
 		if d := path.Dir(h.Name); d != "." {
 			if err := root.MkdirAll(d, 0o755); err != nil {
@@ -384,20 +571,48 @@ func Extract(r io.Reader, archiveSize int64, dir string, lim Limits) error {
 		if err != nil {
 			return err
 		}
-		if _, err := io.Copy(f, body); err != nil {
+		sum := sha256.New()
+		n, err := io.Copy(io.MultiWriter(f, sum), body)
+		if err != nil {
 			f.Close()
 			return err
 		}
-		return f.Close()
+		if err := f.Close(); err != nil {
+			return err
+		}
+		if got := hex.EncodeToString(sum.Sum(nil)); n != expected.Size || got != expected.SHA256 {
+			return invalid(h.Name, "is not the file the check found (SHA-256 %s, not %s)", got, expected.SHA256)
+		}
+		written++
+		return nil
 	})
+	if err == nil && written != len(want.Files) {
+		err = invalid("", "%d files were extracted, but the check found %d", written, len(want.Files))
+	}
 	if err != nil {
 		// Leave nothing half-written behind.
-		if left, rerr := os.ReadDir(dir); rerr == nil {
-			for _, e := range left {
-				_ = root.RemoveAll(e.Name())
-			}
-		}
+		_ = removeContents(root)
 		return err
 	}
 	return nil
+}
+
+// removeContents removes everything inside a root folder.
+func removeContents(root *os.Root) error {
+	d, err := root.Open(".")
+	if err != nil {
+		return err
+	}
+	names, err := d.Readdirnames(-1)
+	d.Close()
+	if err != nil {
+		return err
+	}
+	var first error
+	for _, n := range names {
+		if err := root.RemoveAll(n); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }

@@ -22,7 +22,6 @@ import (
 	"io"
 	"path"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -240,19 +239,17 @@ func parents(p string) []string {
 // validPaths refuses what Check would refuse, so that no bundle is written that
 // verify rejects.
 func validPaths(files []File) error {
-	seen := map[string]bool{}
+	paths := newPathSet()
 	for _, f := range files {
 		if err := checkPath(f.Path); err != nil {
-			return err
+			return fmt.Errorf("%s: %w", f.Path, err)
 		}
 		if f.Path == ManifestFile || f.Path == ChecksumsFile {
 			return fmt.Errorf("%s is written by the bundle itself", f.Path)
 		}
-		key := strings.ToLower(f.Path)
-		if seen[key] {
-			return fmt.Errorf("%s is in the bundle twice (names differing only in case count as the same)", f.Path)
+		if err := paths.add(f.Path, false); err != nil {
+			return fmt.Errorf("%s %w", f.Path, err)
 		}
-		seen[key] = true
 	}
 	return nil
 }

@@ -40,6 +40,22 @@ const (
 // cut. Signing is left out by cutting a snapshot.
 var Skippable = []string{StepRender, StepBundle}
 
+// CheckSkip refuses a list of steps to skip that names a step that is not
+// Skippable, or no step at all; the command line calls it first, to report a
+// usage error.
+func CheckSkip(skip []string) error {
+	for _, s := range skip {
+		switch {
+		case slices.Contains(Skippable, s):
+		case slices.ContainsFunc(pipes, func(p pipe) bool { return p.name == s }):
+			return fmt.Errorf("step %q cannot be skipped (skippable: %s; cut a --snapshot to leave signing out)", s, strings.Join(Skippable, ", "))
+		default:
+			return fmt.Errorf("there is no step %q (skippable: %s)", s, strings.Join(Skippable, ", "))
+		}
+	}
+	return nil
+}
+
 // Names of the files of every cut.
 const (
 	ChecksumsFile = "SHA256SUMS"
@@ -148,10 +164,8 @@ func OutputName(v *semver.Version, snapshot bool) string {
 
 // Run cuts the release and returns its metadata and the output folder.
 func Run(ctx context.Context, opts Options) (*Metadata, string, error) {
-	for _, s := range opts.Skip {
-		if !slices.Contains(Skippable, s) {
-			return nil, "", fmt.Errorf("step %q cannot be skipped (skippable: %s; cut a --snapshot to leave signing out)", s, strings.Join(Skippable, ", "))
-		}
+	if err := CheckSkip(opts.Skip); err != nil {
+		return nil, "", err
 	}
 	if !opts.Snapshot && opts.Key == nil {
 		return nil, "", errors.New("a release must be signed: give the secret key, or cut a snapshot")

@@ -279,3 +279,29 @@ func TestWrongKeyRefused(t *testing.T) {
 		t.Fatalf("error %v", err)
 	}
 }
+
+// TestCheckSkip: only the skippable steps may be skipped; every other value,
+// a real step or not, is refused with what can be skipped.
+func TestCheckSkip(t *testing.T) {
+	tests := []struct {
+		skip []string
+		want string
+	}{
+		{nil, ""},
+		{[]string{cut.StepRender}, ""},
+		{[]string{cut.StepRender, cut.StepBundle, cut.StepRender}, ""},
+		{[]string{cut.StepSign}, `step "sign" cannot be skipped (skippable: render, bundle;`},
+		{[]string{cut.StepRender, cut.StepValidate}, `step "validate" cannot be skipped`},
+		{[]string{cut.StepChecksum}, `step "checksum" cannot be skipped`},
+		{[]string{cut.StepMetadata}, `step "metadata" cannot be skipped`},
+		{[]string{"Render"}, `there is no step "Render" (skippable: render, bundle)`},
+		{[]string{""}, `there is no step ""`},
+		{[]string{"render "}, `there is no step "render "`},
+	}
+	for _, tc := range tests {
+		err := cut.CheckSkip(tc.skip)
+		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("CheckSkip(%q) = %v, want %q", tc.skip, err, tc.want)
+		}
+	}
+}

@@ -65,7 +65,7 @@ func Load(fsys fs.FS) (*Workspace, error) {
 		ws.Config = &cfg
 	}
 
-	files, err := manifestFiles(fsys)
+	files, err := manifestFiles(fsys, &ws.Diagnostics)
 	if err != nil {
 		return nil, err
 	}
@@ -118,18 +118,16 @@ func Load(fsys fs.FS) (*Workspace, error) {
 	return ws, nil
 }
 
-// manifestFiles lists releases/*.yaml in name order.
-func manifestFiles(fsys fs.FS) ([]string, error) {
-	entries, err := fs.ReadDir(fsys, ReleasesDir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
+// manifestFiles lists releases/*.yaml in name order, whatever they are: one
+// that is not a regular file is reported when it is read, not skipped.
+func manifestFiles(fsys fs.FS, diags *Diagnostics) ([]string, error) {
+	entries, err := readDir(fsys, ReleasesDir, diags)
 	if err != nil {
 		return nil, err
 	}
 	var files []string
 	for _, e := range entries {
-		if e.Type().IsRegular() && strings.HasSuffix(e.Name(), ".yaml") {
+		if strings.HasSuffix(e.Name(), ".yaml") {
 			files = append(files, path.Join(ReleasesDir, e.Name()))
 		}
 	}
@@ -183,13 +181,21 @@ func (e *tooLargeError) Error() string {
 	return fmt.Sprintf("file is %d bytes; files are limited to %d bytes (1 MiB)", e.size, MaxFileSize)
 }
 
-// readFile reads a workspace file for decoding. A file too large to be a manifest
-// becomes a diagnostic, not an error.
+// readFile reads a workspace file for decoding. A file too large to be a
+// manifest, and a path that is not a regular file, become diagnostics, not
+// errors.
 func readFile(fsys fs.FS, name string, diags *Diagnostics) ([]byte, bool, error) {
 	src, err := readLimited(fsys, name)
-	var tooLarge *tooLargeError
-	if errors.As(err, &tooLarge) {
+	var (
+		tooLarge   *tooLargeError
+		notRegular *notRegularError
+	)
+	switch {
+	case errors.As(err, &tooLarge):
 		reporter{name, diags}.report(Pos{1, 1}, "AR0101", "%v", tooLarge)
+		return nil, false, nil
+	case errors.As(err, &notRegular):
+		reportNotRegular(notRegular, diags)
 		return nil, false, nil
 	}
 	return src, err == nil, err
@@ -198,7 +204,7 @@ func readFile(fsys fs.FS, name string, diags *Diagnostics) ([]byte, bool, error)
 // readLimited reads a file, refusing one larger than MaxFileSize without reading it
 // all: the loader's memory must not depend on what it is given.
 func readLimited(fsys fs.FS, name string) ([]byte, error) {
-	f, err := fsys.Open(name)
+	f, err := openRegular(fsys, name)
 	if err != nil {
 		return nil, err
 	}
@@ -271,9 +277,9 @@ func (m *Manifest) Freeze() FreezeDecision {
 	return m.ContentFreeze.Decision
 }
 
-// FileExists reports whether name is a regular file in fsys.
+// FileExists reports whether name is a regular file in fsys, not a link.
 func FileExists(fsys fs.FS, name string) bool {
-	st, err := fs.Stat(fsys, name)
+	st, err := fs.Lstat(fsys, name)
 	return err == nil && st.Mode().IsRegular()
 }
 

@@ -207,18 +207,21 @@ func (ws *Workspace) Translation(locale string) *Translation {
 	return nil
 }
 
-// loadTranslations reads every folder of locales/.
+// loadTranslations reads every folder of locales/. An entry that is neither a
+// folder nor a regular file (a link to a folder elsewhere, a named pipe) is
+// reported, not skipped: it may be meant as a locale.
 func loadTranslations(fsys fs.FS, diags *Diagnostics) ([]*Translation, error) {
-	entries, err := fs.ReadDir(fsys, LocalesDir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
+	entries, err := readDir(fsys, LocalesDir, diags)
 	if err != nil {
 		return nil, err
 	}
 	var out []*Translation
 	for _, e := range entries {
-		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+		switch {
+		case strings.HasPrefix(e.Name(), "."), e.Type().IsRegular():
+			continue
+		case !e.IsDir():
+			reportNotRegular(notRegular(path.Join(LocalesDir, e.Name()), e.Type()), diags)
 			continue
 		}
 		t := &Translation{Locale: e.Name()}
@@ -232,7 +235,8 @@ func loadTranslations(fsys fs.FS, diags *Diagnostics) ([]*Translation, error) {
 
 func (t *Translation) load(fsys fs.FS, diags *Diagnostics) error {
 	langFile := path.Join(t.Dir(), LanguageFile)
-	if FileExists(fsys, langFile) {
+	// A language file that is not a regular file is there, and reported when read.
+	if _, err := fs.Lstat(fsys, langFile); !errors.Is(err, fs.ErrNotExist) {
 		t.HasLanguageFile = true
 		src, ok, err := readFile(fsys, langFile, diags)
 		if err != nil {
@@ -243,23 +247,24 @@ func (t *Translation) load(fsys fs.FS, diags *Diagnostics) error {
 			t.Language = &lang
 		}
 	}
-	if entries, err := fs.ReadDir(fsys, t.TemplatesDir()); err == nil {
-		for _, e := range entries {
-			if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") {
-				t.Templates = append(t.Templates, e.Name())
-			}
+	// A templates/ that cannot be listed is taken as missing: AR1401 says so.
+	entries, _ := readDir(fsys, t.TemplatesDir(), diags)
+	for _, e := range entries {
+		switch {
+		case strings.HasPrefix(e.Name(), "."), e.IsDir():
+		case e.Type().IsRegular():
+			t.Templates = append(t.Templates, e.Name())
+		default:
+			reportNotRegular(notRegular(path.Join(t.TemplatesDir(), e.Name()), e.Type()), diags)
 		}
 	}
 	dir := path.Join(t.Dir(), ReleasesDir)
-	entries, err := fs.ReadDir(fsys, dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
+	entries, err := readDir(fsys, dir, diags)
 	if err != nil {
 		return err
 	}
 	for _, e := range entries {
-		if !e.Type().IsRegular() || !strings.HasSuffix(e.Name(), ".yaml") {
+		if !strings.HasSuffix(e.Name(), ".yaml") {
 			continue
 		}
 		file := path.Join(dir, e.Name())

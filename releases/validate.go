@@ -197,7 +197,7 @@ func (v *validator) script(r reporter, s *Step) {
 	if !seen {
 		head, err := readHead(v.ws.FS, s.Script, 64<<10)
 		if err != nil {
-			r.report(p, "AR0405", "script %s not found", s.Script)
+			r.report(p, "AR0405", "script %s", unreadable(s.Script, err))
 			return
 		}
 		whatIf = bytes.Contains(bytes.ToLower(head), []byte("supportsshouldprocess"))
@@ -208,17 +208,15 @@ func (v *validator) script(r reporter, s *Step) {
 	}
 }
 
-// readHead reads the first n bytes of a regular file: a script declares its
-// parameters at the top, and a large file must not be read whole.
+// readHead reads the first n bytes of a regular file inside the workspace: a
+// script declares its parameters at the top, and a large file must not be read
+// whole. A link or a special file is refused, as the cut would refuse it.
 func readHead(fsys fs.FS, name string, n int64) ([]byte, error) {
-	f, err := fsys.Open(name)
+	f, err := openRegular(fsys, name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
-		return nil, fs.ErrNotExist
-	}
 	return io.ReadAll(io.LimitReader(f, n))
 }
 

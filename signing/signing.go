@@ -16,12 +16,13 @@ import (
 	"hash"
 	"io"
 	"io/fs"
-	"os"
 	"runtime"
 	"slices"
 	"strings"
 
 	"aead.dev/minisign"
+
+	"github.com/atlas-release/atlas-release/internal/wsfs"
 )
 
 // The names keygen writes and cut reads by default.
@@ -57,18 +58,30 @@ func KeyIsEncrypted(secret []byte) bool {
 	return minisign.IsEncrypted(secret)
 }
 
+// MaxKeyFileSize bounds the key files read: a minisign key file is a few
+// hundred bytes, and a larger one is not a key.
+const MaxKeyFileSize = 64 << 10
+
 // LoadSecretKey reads a secret key file. It refuses a file that group or others
-// can read or write, and asks passphrase() only when the key is encrypted.
+// can read or write, and asks passphrase() only when the key is encrypted. The
+// key must be a regular file of at most MaxKeyFileSize bytes: a named pipe or a
+// device is refused without waiting on it.
 func LoadSecretKey(path string, passphrase func() (string, error)) (minisign.PrivateKey, error) {
 	var key minisign.PrivateKey
-	st, err := os.Stat(path)
+	f, err := wsfs.OpenFile(path)
+	if err != nil {
+		return key, err
+	}
+	defer f.Close()
+	// The opened file's mode: no other file can be swapped in after the check.
+	st, err := f.Stat()
 	if err != nil {
 		return key, err
 	}
 	if runtime.GOOS != "windows" && st.Mode().Perm()&0o077 != 0 {
 		return key, fmt.Errorf("secret key %s is readable by others (mode %04o); run chmod 600 %s", path, st.Mode().Perm(), path)
 	}
-	text, err := os.ReadFile(path)
+	text, err := wsfs.ReadAllLimited(f, path, MaxKeyFileSize)
 	if err != nil {
 		return key, err
 	}

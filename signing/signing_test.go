@@ -3,14 +3,20 @@ package signing
 import (
 	"bytes"
 	"crypto/rand"
+	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"aead.dev/minisign"
+
+	"github.com/atlas-release/atlas-release/internal/wsfs"
 )
 
 func testKey(t *testing.T) (minisign.PublicKey, minisign.PrivateKey) {
@@ -159,5 +165,71 @@ func TestParseComment(t *testing.T) {
 	}
 	if f := ParseComment("atlas-release a=1 b=2"); f["a"] != "1" || f["b"] != "2" {
 		t.Fatalf("got %v", f)
+	}
+}
+
+// The secret key is read from a path the user gave: a link is followed (they
+// chose it), but a named pipe, a device, a folder or an oversized file is
+// refused at once, naming the path, and never waited on.
+func TestLoadSecretKeyRefusesWhatIsNotAKeyFile(t *testing.T) {
+	dir := t.TempDir()
+	secret, _, err := GenerateKey("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := filepath.Join(dir, SecretKeyFile)
+	if err := os.WriteFile(good, secret, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	big := filepath.Join(dir, "big.key")
+	if err := os.WriteFile(big, bytes.Repeat([]byte("x"), MaxKeyFileSize+1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.key")
+	if err := os.Symlink(good, link); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	cases := []struct{ path, want string }{
+		{good, ""},
+		{link, ""},
+		{dir, "a directory, not a regular file"},
+		{big, "larger than 65536 bytes"},
+		{filepath.Join(dir, "none.key"), "no such file"},
+	}
+	if runtime.GOOS != "windows" {
+		fifo := filepath.Join(dir, "fifo.key")
+		if out, err := exec.Command("mkfifo", "-m", "600", fifo).CombinedOutput(); err != nil {
+			t.Fatalf("mkfifo: %v: %s", err, out)
+		}
+		cases = append(cases,
+			struct{ path, want string }{fifo, "a named pipe (FIFO), not a regular file"},
+			struct{ path, want string }{"/dev/zero", "a character device, not a regular file"})
+	}
+	for _, tc := range cases {
+		t.Run(filepath.Base(tc.path), func(t *testing.T) {
+			done := make(chan error, 1)
+			go func() {
+				_, err := LoadSecretKey(tc.path, func() (string, error) { return "", errors.New("no passphrase asked for") })
+				done <- err
+			}()
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(5 * time.Second):
+				t.Fatal("reading the key blocked")
+			}
+			if tc.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), tc.path) {
+				t.Fatalf("error %v; want the path and %q", err, tc.want)
+			}
+			if !strings.Contains(tc.want, "no such") && !errors.Is(err, wsfs.ErrRefused) {
+				t.Errorf("error %v does not wrap wsfs.ErrRefused", err)
+			}
+		})
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/atlas-release/atlas-release/releases"
 )
@@ -424,23 +426,96 @@ func figures(f releases.Figures, steps []*releases.PlannedStep) Figures {
 	return out
 }
 
+// plainArg matches the arguments PowerShell reads as typed without quotes:
+// no blanks, quotes, $, backticks, or characters that end or group a command.
+// Anything else is quoted.
 var plainArg = regexp.MustCompile(`^[A-Za-z0-9._:/\\=+,-]+$`)
+
+// plainScript matches the script paths that can be run as typed.
+var plainScript = regexp.MustCompile(`^[A-Za-z0-9._/-]+$`)
 
 // CommandLine writes a script invocation as it is typed in PowerShell from the
 // bundle's root folder, quoting arguments that PowerShell would otherwise
-// interpret (placeholders such as <tenant> included).
+// interpret (placeholders such as <tenant> included). A script path that is
+// not plain is quoted too, and run with the call operator (&).
 func CommandLine(script string, args []string) string {
 	if script == "" {
 		return ""
 	}
 	parts := []string{"./" + script}
+	if !plainScript.MatchString(script) {
+		parts[0] = "& " + psQuote("./"+script)
+	}
 	for _, a := range args {
 		if !plainArg.MatchString(a) {
-			a = "'" + strings.ReplaceAll(a, "'", "''") + "'"
+			a = psQuote(a)
 		}
 		parts = append(parts, a)
 	}
 	return strings.Join(parts, " ")
+}
+
+// psQuote writes s as one PowerShell string: a single-quoted literal, in which
+// PowerShell expands nothing and a quote is written twice. PowerShell takes
+// U+2018, U+2019, U+201A and U+201B for single quotes as well as ', so each of
+// them is doubled too. Characters that a reader cannot see or that break the
+// line (control, format and bidirectional characters, line and paragraph
+// separators) are not put in the literal but joined to it as [char] codes:
+// ('a' + [char]0x0A + 'b'), so that the command shows what it does.
+func psQuote(s string) string {
+	var pieces []string
+	var lit strings.Builder
+	lit.WriteByte('\'')
+	for _, r := range s { // invalid UTF-8 reads as U+FFFD
+		switch {
+		case isPSSingleQuote(r):
+			lit.WriteRune(r)
+			lit.WriteRune(r)
+		case psInvisible(r):
+			if lit.Len() > 1 || len(pieces) == 0 {
+				// The expression starts with a string, even an empty one,
+				// so that + joins strings rather than adding char codes.
+				pieces = append(pieces, lit.String()+"'")
+			}
+			lit.Reset()
+			lit.WriteByte('\'')
+			pieces = append(pieces, psCharCode(r))
+		default:
+			lit.WriteRune(r)
+		}
+	}
+	if len(pieces) == 0 {
+		return lit.String() + "'"
+	}
+	if lit.Len() > 1 {
+		pieces = append(pieces, lit.String()+"'")
+	}
+	return "(" + strings.Join(pieces, " + ") + ")"
+}
+
+// isPSSingleQuote reports the characters PowerShell reads as a single quote.
+func isPSSingleQuote(r rune) bool {
+	switch r {
+	case '\'', '\u2018', '\u2019', '\u201a', '\u201b':
+		return true
+	}
+	return false
+}
+
+// psInvisible reports characters that must not appear raw in a command shown
+// to a person: controls (C0, DEL, C1), format characters (bidirectional
+// overrides and isolates, zero-width characters, tags), line and paragraph
+// separators, and U+FFFD, which stands for bytes that are not UTF-8.
+func psInvisible(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.In(r, unicode.Zl, unicode.Zp) || r == utf8.RuneError
+}
+
+// psCharCode is the PowerShell expression of one character.
+func psCharCode(r rune) string {
+	if r > 0xFFFF {
+		return fmt.Sprintf("[char]::ConvertFromUtf32(0x%X)", r)
+	}
+	return fmt.Sprintf("[char]0x%02X", r)
 }
 
 // Format is a document format.

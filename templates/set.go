@@ -96,7 +96,10 @@ func load(workspace fs.FS, dir string, extra map[string]any) (*Set, error) {
 				return nil, fmt.Errorf("%s/%s does not override a built-in template (they are: %s)",
 					dir, e.Name(), strings.Join(append(Names(), RunbookCSS), ", "))
 			}
-			b, err := fs.ReadFile(workspace, path.Join(dir, e.Name()))
+			// A regular file inside the workspace of at most releases.MaxFileSize
+			// bytes: a link, a named pipe or a device is an error, never followed
+			// and never waited for.
+			b, err := releases.ReadFile(workspace, path.Join(dir, e.Name()))
 			if err != nil {
 				return nil, err
 			}

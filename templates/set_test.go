@@ -2,10 +2,16 @@ package templates_test
 
 import (
 	"bytes"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
 
+	"github.com/atlas-release/atlas-release/internal/wsfs"
+	"github.com/atlas-release/atlas-release/releases"
 	"github.com/atlas-release/atlas-release/templates"
 )
 
@@ -112,5 +118,78 @@ func TestRunbookCSS(t *testing.T) {
 	}
 	if strings.Count(out, "</style>") != 1 {
 		t.Error("runbook.css closed the style element")
+	}
+}
+
+// An override that is not a regular file inside the workspace is an error on
+// its path, never followed, never waited for and never skipped.
+func TestTemplateOverrideMustBeARegularFile(t *testing.T) {
+	tests := map[string]struct {
+		files fstest.MapFS
+		want  string
+	}{
+		"named pipe": {fstest.MapFS{"templates/notes.md.tmpl": {Mode: fs.ModeNamedPipe}}, "templates/notes.md.tmpl: a named pipe (FIFO), not a regular file"},
+		"socket":     {fstest.MapFS{"templates/runbook.css": {Mode: fs.ModeSocket}}, "templates/runbook.css: a socket, not a regular file"},
+		"device":     {fstest.MapFS{"templates/notes.md.tmpl": {Mode: fs.ModeDevice | fs.ModeCharDevice}}, "templates/notes.md.tmpl: a character device"},
+		"link": {fstest.MapFS{
+			"templates/notes.md.tmpl": {Mode: fs.ModeSymlink, Data: []byte("../elsewhere/notes.md.tmpl")},
+			"elsewhere/notes.md.tmpl": {Data: []byte("followed")},
+		}, "templates/notes.md.tmpl: a symbolic link"},
+		"oversized": {fstest.MapFS{"templates/runbook.css": {Data: make([]byte, releases.MaxFileSize+1)}}, "templates/runbook.css: file is 1048577 bytes"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, err := templates.Load(tc.files)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want %q", err, tc.want)
+			}
+			if name != "oversized" && !errors.Is(err, releases.ErrNotRegular) {
+				t.Errorf("error %v does not wrap releases.ErrNotRegular", err)
+			}
+		})
+	}
+}
+
+// On disk, through the workspace's file system, a link among the overrides or
+// a templates/ folder linked elsewhere is refused, never followed out of the
+// workspace. (Named pipes on disk: internal/wsfs and the command line's tests.)
+func TestTemplateOverridesOnDisk(t *testing.T) {
+	for name, tc := range map[string]struct {
+		link, to, want string
+	}{
+		"link out":          {"templates/notes.md.tmpl", "notes.md.tmpl", "templates/notes.md.tmpl: a symbolic link"},
+		"folder linked out": {"templates", "", "templates: a symbolic link"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			base := t.TempDir()
+			ws, outside := filepath.Join(base, "ws"), filepath.Join(base, "outside")
+			for _, d := range []string{filepath.Join(ws, "templates"), outside} {
+				if err := os.MkdirAll(d, 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := os.WriteFile(filepath.Join(outside, "notes.md.tmpl"), []byte("not the workspace's"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			link := filepath.Join(ws, filepath.FromSlash(tc.link))
+			if err := os.RemoveAll(link); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(filepath.Join(outside, tc.to), link); err != nil {
+				t.Skipf("no symbolic links here: %v", err)
+			}
+			fsys, err := wsfs.New(ws)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer fsys.Close()
+			_, err = templates.Load(fsys)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want %q", err, tc.want)
+			}
+			if !errors.Is(err, wsfs.ErrRefused) && !errors.Is(err, releases.ErrNotRegular) {
+				t.Errorf("error %v is not classified as a refused file", err)
+			}
+		})
 	}
 }

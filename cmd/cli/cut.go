@@ -74,13 +74,16 @@ the same bytes.`,
 	cmd.Flags().StringVar(&opts.Dist, "dist", "", "write into `DIR`/<version>/ (default: the workspace's dist/)")
 	cmd.Flags().BoolVar(&opts.Clean, "clean", false, "replace an existing output folder")
 	cmd.Flags().BoolVar(&opts.Snapshot, "snapshot", false, "make an unsigned rehearsal, not a release")
-	cmd.Flags().StringSliceVar(&opts.Skip, "skip", nil, "leave out `STEPS`: "+strings.Join(cut.Skippable, ", "))
+	cmd.Flags().StringSliceVar(&opts.Skip, "skip", nil, "leave out `STEPS` (comma-separated): "+strings.Join(cut.Skippable, ", "))
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print metadata.json instead of the summary")
 	return cmd
 }
 
 func cutRun(cmd *cobra.Command, opts *CutOptions) error {
 	f := opts.F
+	if err := cut.CheckSkip(opts.Skip); err != nil {
+		return usageErrorf("--skip: %v", err)
+	}
 	v, err := versionArg("", opts.Version)
 	if err != nil {
 		return err

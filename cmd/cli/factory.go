@@ -9,6 +9,7 @@ import (
 
 	"aead.dev/minisign"
 
+	"github.com/atlas-release/atlas-release/internal/wsfs"
 	"github.com/atlas-release/atlas-release/releases"
 	"github.com/atlas-release/atlas-release/signing"
 	"github.com/atlas-release/atlas-release/templates"
@@ -30,6 +31,13 @@ type Factory struct {
 	Dir   string
 	Now   func() time.Time
 	Build BuildInfo
+	// Exit ends the process when a command has not returned soon enough after
+	// Ctrl-C (see run); nil never ends it, for commands run inside tests.
+	Exit func(code int)
+
+	// onExit are what must be undone even when Exit cuts a command short, such
+	// as a terminal left without echo by a passphrase prompt.
+	onExit exitHooks
 
 	root      string
 	ws        *releases.Workspace
@@ -44,6 +52,7 @@ func NewFactory(build BuildInfo) *Factory {
 		Getenv: os.Getenv,
 		Now:    time.Now,
 		Build:  build,
+		Exit:   os.Exit,
 	}
 }
 
@@ -73,7 +82,10 @@ func (f *Factory) WorkspaceRoot() (string, error) {
 		return "", fmt.Errorf("%s is not a directory", start)
 	}
 	for dir := start; ; dir = filepath.Dir(dir) {
-		if st, err := os.Stat(filepath.Join(dir, releases.ConfigFile)); err == nil && st.Mode().IsRegular() {
+		// Any entry but a folder marks the workspace: one that is not a regular
+		// file (a link, a named pipe) is reported by the loader, not passed over
+		// for a workspace further up.
+		if st, err := os.Lstat(filepath.Join(dir, releases.ConfigFile)); err == nil && !st.IsDir() {
 			f.root = dir
 			return dir, nil
 		}
@@ -95,7 +107,13 @@ func (f *Factory) Workspace() (*releases.Workspace, error) {
 	if err != nil {
 		return nil, err
 	}
-	ws, err := releases.Load(os.DirFS(root))
+	// Every file is read through the workspace's root: regular files inside
+	// it, never links or special files (see wsfs).
+	fsys, err := wsfs.New(root)
+	if err != nil {
+		return nil, fmt.Errorf("open workspace %s: %w", root, err)
+	}
+	ws, err := releases.Load(fsys)
 	if err != nil {
 		return nil, fmt.Errorf("load workspace %s: %w", root, err)
 	}
@@ -163,8 +181,13 @@ func (f *Factory) PublicKey(flag, value string) (key minisign.PublicKey, ok bool
 	if text == "" {
 		return minisign.PublicKey{}, false, nil
 	}
-	if b, err := os.ReadFile(text); err == nil {
+	// A path the user gave: links are followed, but only a small regular file
+	// is read; a named pipe or a device is refused without waiting on it.
+	switch b, err := wsfs.ReadFile(text, signing.MaxKeyFileSize); {
+	case err == nil:
 		text = string(b)
+	case errors.Is(err, wsfs.ErrRefused):
+		return minisign.PublicKey{}, false, fmt.Errorf("%s: %w", from, err)
 	}
 	pub, err := signing.ParsePublicKey(text)
 	if err != nil {

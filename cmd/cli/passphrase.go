@@ -30,8 +30,17 @@ func (f *Factory) passphrase(confirm bool) (string, error) {
 		return strings.TrimRight(line, "\r\n"), nil
 	}
 	ask := func(prompt string) (string, error) {
+		fd := int(os.Stdin.Fd())
+		// ReadPassword turns echo off and back on; if Ctrl-C ends the process
+		// during the prompt, the terminal must get its echo back all the same.
+		if state, err := term.GetState(fd); err == nil {
+			defer f.onExit.add(func() {
+				_ = term.Restore(fd, state)
+				fmt.Fprintln(f.IO.ErrOut)
+			})()
+		}
 		fmt.Fprint(f.IO.ErrOut, prompt)
-		b, err := term.ReadPassword(int(os.Stdin.Fd()))
+		b, err := term.ReadPassword(fd)
 		fmt.Fprintln(f.IO.ErrOut)
 		return string(b), err
 	}

@@ -4,12 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 
 	"aead.dev/minisign"
 	"github.com/spf13/cobra"
 
 	"github.com/atlas-release/atlas-release/bundle"
+	"github.com/atlas-release/atlas-release/internal/wsfs"
 	"github.com/atlas-release/atlas-release/signing"
 )
 
@@ -48,7 +48,12 @@ func NewCmdVerify(f *Factory, runF func(*VerifyOptions) error) *cobra.Command {
     SHA-256 each.
 
 With --extract DIR, a bundle that passed is extracted into DIR, which must be
-empty, without any file escaping it. Nothing is written when a check fails.
+empty, without any file escaping it. Nothing is left there when a check fails.
+
+The file is read once: the checks and the extraction read a private copy of
+the very bytes whose signature was verified (it needs as much free space as the
+file, next to it or in the temporary folder), so changing the file meanwhile
+changes nothing but the verdict: a file that changed while it was verified fails.
 
 With --url, the file and its signature (<url>.minisig) are downloaded first, over
 HTTPS, into --download-dir (default: the current folder); they are kept only if
@@ -113,15 +118,20 @@ func verifyRun(cmd *cobra.Command, opts *VerifyOptions) error {
 	if sigPath == "" {
 		sigPath = opts.File + ".minisig"
 	}
-	sig, err := os.ReadFile(sigPath)
+	// A signature is a few hundred bytes: read at most what --url downloads,
+	// and only from a regular file, never waiting on a pipe or device.
+	sig, err := wsfs.ReadFile(sigPath, maxSignatureBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &verificationError{fmt.Errorf("%s: no signature (%s): download it next to the file, or name it with --sig", opts.File, sigPath)}
+	}
+	if errors.Is(err, wsfs.ErrRefused) {
+		return &verificationError{fmt.Errorf("%s: %w: the signature file cannot be used: %w", opts.File, signing.ErrVerification, err)}
 	}
 	if err != nil {
 		return err
 	}
 	rep, err := bundle.Verify(opts.File, sig, pub, expect, opts.Extract, bundle.DefaultLimits)
-	if errors.Is(err, signing.ErrVerification) || errors.Is(err, bundle.ErrInvalid) {
+	if errors.Is(err, signing.ErrVerification) || errors.Is(err, bundle.ErrInvalid) || errors.Is(err, wsfs.ErrRefused) {
 		return &verificationError{err}
 	}
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"aead.dev/minisign"
 
@@ -144,5 +145,101 @@ func TestInteroperability(t *testing.T) {
 	code, _, stderr = runCLI(t, nil, "verify", plain, "--sig", filepath.Join(work, "notes.legacy"), "--key", msPub)
 	if code != ExitValidation || !strings.Contains(stderr, "legacy form") {
 		t.Fatalf("a legacy signature: exit %d: %s", code, stderr)
+	}
+}
+
+// TestVerifySignatureFile: the signature is read from a regular file of at most
+// the size --url accepts, whatever sits at its path, and without ever waiting;
+// a refused signature file or bundle is a failed verification (exit 3).
+func TestVerifySignatureFile(t *testing.T) {
+	_, key, _ := minisign.GenerateKey(rand.Reader)
+	pub := signing.PublicKeyOf(key).String()
+	tests := []struct {
+		name string
+		// make puts something at path, or skips the test where it cannot.
+		make func(t *testing.T, path string)
+		want string
+	}{
+		{"a signature of 2 GiB", func(t *testing.T, path string) {
+			f, err := os.Create(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			if err := f.Truncate(2 << 30); err != nil { // sparse: no disk used
+				t.Fatal(err)
+			}
+		}, "larger than 65536 bytes"},
+		{"a signature just over the limit", func(t *testing.T, path string) {
+			if err := os.WriteFile(path, make([]byte, maxSignatureBytes+1), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, "larger than 65536 bytes"},
+		{"a folder", func(t *testing.T, path string) {
+			if err := os.Mkdir(path, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}, "a directory, not a regular file"},
+		{"a named pipe", mkfifo, "a named pipe (FIFO), not a regular file"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			file, err := tamper.Genuine(t.TempDir(), key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sig := filepath.Join(t.TempDir(), "sig.minisig")
+			tc.make(t, sig)
+			code, _, stderr := runWithin(t, 10*time.Second, "verify", file, "--sig", sig, "--key", pub)
+			if code != ExitValidation || !strings.Contains(stderr, tc.want) || !strings.Contains(stderr, filepath.Base(file)) {
+				t.Fatalf("exit %d, stderr %q; want %d, naming the file and saying %q", code, stderr, ExitValidation, tc.want)
+			}
+		})
+	}
+	t.Run("a named pipe as the bundle", func(t *testing.T) {
+		dir := t.TempDir()
+		file := filepath.Join(dir, tamper.BundleName)
+		mkfifo(t, file)
+		if err := os.WriteFile(file+".minisig", []byte("untrusted comment: x\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, _, stderr := runWithin(t, 10*time.Second, "verify", file, "--key", pub)
+		if code != ExitValidation || !strings.Contains(stderr, "named pipe") {
+			t.Fatalf("exit %d, stderr %q", code, stderr)
+		}
+	})
+}
+
+// mkfifo makes a named pipe, or skips the test where there are none.
+func mkfifo(t *testing.T, path string) {
+	t.Helper()
+	bin, err := exec.LookPath("mkfifo")
+	if err != nil {
+		t.Skip("no mkfifo here")
+	}
+	if out, err := exec.Command(bin, path).CombinedOutput(); err != nil {
+		t.Skipf("mkfifo: %v: %s", err, out)
+	}
+}
+
+// runWithin runs the command line, failing the test if it has not ended in
+// time: a blocked open would otherwise hang the test binary.
+func runWithin(t *testing.T, limit time.Duration, args ...string) (int, string, string) {
+	t.Helper()
+	type result struct {
+		code           int
+		stdout, stderr string
+	}
+	done := make(chan result, 1)
+	go func() {
+		code, stdout, stderr := runCLI(t, nil, args...)
+		done <- result{code, stdout, stderr}
+	}()
+	select {
+	case r := <-done:
+		return r.code, r.stdout, r.stderr
+	case <-time.After(limit):
+		t.Fatalf("%s did not end within %s", strings.Join(args, " "), limit)
+		return 0, "", ""
 	}
 }

@@ -27,6 +27,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/atlas-release/atlas-release/internal/wsfs"
 	"github.com/atlas-release/atlas-release/releases"
 	"github.com/atlas-release/atlas-release/zendesk/zendesktest"
 )
@@ -122,11 +123,21 @@ func newState(workspace, locales string) (*zendesktest.State, error) {
 	if workspace == "" {
 		return zendesktest.NewState(list...), nil
 	}
-	ws, err := releases.Load(os.DirFS(workspace))
+	// Read as atlas-release reads it: regular files inside the folder only.
+	fsys, err := wsfs.New(workspace)
+	if err != nil {
+		return nil, err
+	}
+	defer fsys.Close()
+	ws, err := releases.Load(fsys)
 	if err != nil {
 		return nil, err
 	}
 	cfg := ws.Config
+	if cfg == nil && ws.Diagnostics.Errors() > 0 {
+		// The workspace file did not load (a link or a named pipe, say): why.
+		return nil, &releases.ValidationError{Diagnostics: ws.Diagnostics.Sort()}
+	}
 	if cfg == nil || cfg.Zendesk == nil {
 		return nil, fmt.Errorf("%s has no zendesk: settings to set up", filepath.Join(workspace, releases.ConfigFile))
 	}
@@ -143,7 +154,8 @@ func newState(workspace, locales string) (*zendesktest.State, error) {
 }
 
 func loadState(file string) (*zendesktest.State, error) {
-	f, err := os.Open(file)
+	// A regular file: a named pipe or a device is refused, not waited on.
+	f, err := wsfs.OpenFile(file)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

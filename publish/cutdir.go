@@ -17,6 +17,7 @@ import (
 
 	"github.com/atlas-release/atlas-release/bundle"
 	"github.com/atlas-release/atlas-release/cut"
+	"github.com/atlas-release/atlas-release/internal/wsfs"
 	"github.com/atlas-release/atlas-release/releases"
 	"github.com/atlas-release/atlas-release/signing"
 )
@@ -152,24 +153,14 @@ func digestOf(path, kind string, pub minisign.PublicKey, expect bundle.Expect) (
 	return st.Size(), rep.SHA256, nil
 }
 
+// readCapped reads a small file of the cut: a regular file (never a pipe that
+// would block), of at most limit bytes.
 func readCapped(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s is larger than %d bytes", path, limit)
-	}
-	return b, nil
+	return wsfs.ReadFile(path, limit)
 }
 
 func hashFile(path string) (int64, string, error) {
-	f, err := os.Open(path)
+	f, err := wsfs.OpenFile(path)
 	if err != nil {
 		return 0, "", err
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/atlas-release/atlas-release/cut"
 	"github.com/atlas-release/atlas-release/ghrelease"
+	"github.com/atlas-release/atlas-release/internal/wsfs"
 	"github.com/atlas-release/atlas-release/releases"
 )
 
@@ -396,7 +397,7 @@ func uploadAsset(ctx context.Context, gh *ghrelease.Client, rel *ghrelease.Relea
 	case contentType == "":
 		contentType = "application/octet-stream"
 	}
-	open := func() (io.ReadCloser, error) { return os.Open(path) }
+	open := func() (io.ReadCloser, error) { return wsfs.OpenFile(path) }
 	var last error
 	for range maxLookups {
 		a, err := gh.Upload(ctx, rel, name, contentType, st.Size(), open)

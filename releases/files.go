@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path"
+	"strconv"
+	"unicode/utf8"
 )
 
 // ErrNotRegular is wrapped by the error of a workspace path that exists but is
@@ -111,7 +114,30 @@ func readDir(fsys fs.FS, dir string, diags *Diagnostics) ([]fs.DirEntry, error) 
 		reportNotRegular(nr, diags)
 		return nil, nil
 	}
-	return entries, err
+	// A name is printed in every diagnostic about its file: one that would
+	// control the terminal or read differently than it is (a right-to-left
+	// override) is reported, escaped, and its file left out.
+	kept := entries[:0]
+	for _, e := range entries {
+		if why, bad := unprintableName(e.Name()); bad {
+			reporter{path.Join(dir, strconv.Quote(e.Name())), diags}.report(Pos{1, 1}, codeNotRegular, "the file name holds %s: rename the file", why)
+			continue
+		}
+		kept = append(kept, e)
+	}
+	return kept, err
+}
+
+// unprintableName says why a file name cannot be shown as it is: not UTF-8, or
+// holding a character that text must not hold.
+func unprintableName(name string) (string, bool) {
+	if !utf8.ValidString(name) {
+		return "bytes that are not UTF-8", true
+	}
+	if _, r, bad := findSpoofing(name, true); bad {
+		return runeName(r), true
+	}
+	return "", false
 }
 
 // codeNotRegular is the rule of a workspace file that is not a regular file:

@@ -8,11 +8,13 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"testing/fstest"
 	"time"
+	"unicode/utf8"
 
 	"github.com/atlas-release/atlas-release/internal/example"
 	"github.com/atlas-release/atlas-release/internal/wsfs"
@@ -226,5 +228,56 @@ func TestReadFile(t *testing.T) {
 	}
 	if _, err := ReadFile(fsys, "templates/none.tmpl"); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("ReadFile(missing) = %v; want fs.ErrNotExist", err)
+	}
+}
+
+// TestFileNamesThatWouldSpoofAreReported: a file name is printed with every
+// diagnostic about it, so one holding terminal controls, bidirectional
+// overrides or bytes that are not UTF-8 is reported escaped, never printed raw.
+func TestFileNamesThatWouldSpoofAreReported(t *testing.T) {
+	for _, name := range []string{"4.4.0\u202e.yaml", "4.4.0\x1b[31m.yaml", "4.4.0\xff.yaml", "4.4.0\u200b.yaml", "de\u2066"} {
+		t.Run(strconv.Quote(name), func(t *testing.T) {
+			fsys := exampleFS(t)
+			dir := ReleasesDir
+			if !strings.HasSuffix(name, ".yaml") {
+				dir = LocalesDir
+				name += "/language.yaml"
+			}
+			fsys[dir+"/"+name] = &fstest.MapFile{Data: fsys["releases/4.3.0.yaml"].Data, Mode: 0o644}
+			ws := mustLoad(t, fsys)
+			diags := ws.Validate()
+			found := false
+			for _, d := range diags {
+				if !utf8.ValidString(d.String()) || strings.ContainsAny(d.String(), "\x1b\u202e\u200b\u2066") {
+					t.Errorf("a diagnostic prints the name raw: %q", d.String())
+				}
+				if d.Code == "AR0101" && strings.Contains(d.Message, "the file name holds") {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("the name was not reported; got:\n%s", diagList(diags))
+			}
+		})
+	}
+}
+
+// TestScriptNamesArePortable: a script goes into bundles, whose entry names are
+// portable; any other name is refused at validation, on the step.
+func TestScriptNamesArePortable(t *testing.T) {
+	for _, name := range []string{"scripts/x;calc.ps1", "scripts/Deploy Atlas.ps1", "scripts/Déploy.ps1", "scripts/a$(b).ps1"} {
+		t.Run(name, func(t *testing.T) {
+			fsys := exampleFS(t)
+			m := fsys["releases/4.3.0.yaml"]
+			m.Data = []byte(strings.Replace(string(m.Data), "script: scripts/Deploy-AtlasBackend.ps1", "script: "+strconv.Quote(name), 1))
+			fsys[name] = &fstest.MapFile{Data: fsys["scripts/Deploy-AtlasBackend.ps1"].Data, Mode: 0o644}
+			diags := mustLoad(t, fsys).Validate()
+			for _, d := range diags {
+				if d.Code == "AR0405" && d.File == "releases/4.3.0.yaml" && strings.Contains(d.Message, "may hold only") {
+					return
+				}
+			}
+			t.Errorf("no AR0405; got:\n%s", diagList(diags))
+		})
 	}
 }

@@ -193,6 +193,12 @@ func (v *validator) script(r reporter, s *Step) {
 		r.report(p, "AR0405", "script %q must be a path under %s/, with forward slashes", s.Script, ScriptsDir)
 		return
 	}
+	// The script goes into every bundle, whose entries are portable names
+	// (TRUST.md): the cut would refuse any other, so validation says it first.
+	if i := strings.IndexFunc(s.Script, func(r rune) bool { return !portableNameRune(r) }); i >= 0 {
+		r.report(p, "AR0405", "script %q: the name may hold only letters A-Z and a-z, digits, '.', '_', '-' and '/', not %q", s.Script, []rune(s.Script[i:])[0])
+		return
+	}
 	whatIf, seen := v.scripts[s.Script]
 	if !seen {
 		head, err := readHead(v.ws.FS, s.Script, 64<<10)
@@ -206,6 +212,11 @@ func (v *validator) script(r reporter, s *Step) {
 	if !whatIf {
 		r.report(p, "AR1205", "script %s has no -WhatIf support (SupportsShouldProcess)", s.Script)
 	}
+}
+
+// portableNameRune reports whether r may stand in a bundle entry's name.
+func portableNameRune(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._-/", r)
 }
 
 // readHead reads the first n bytes of a regular file inside the workspace: a

@@ -16,6 +16,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/Masterminds/semver/v3"
+
 	"github.com/atlas-release/atlas-release/internal/example"
 	"github.com/atlas-release/atlas-release/internal/wsfs"
 )
@@ -279,5 +281,26 @@ func TestScriptNamesArePortable(t *testing.T) {
 			}
 			t.Errorf("no AR0405; got:\n%s", diagList(diags))
 		})
+	}
+}
+
+// TestReleaseResolvesOrSaysWhatThereIs: the one way to resolve a version gives
+// the manifest, or an error naming the file it looked for and the releases
+// there are.
+func TestReleaseResolvesOrSaysWhatThereIs(t *testing.T) {
+	ws := mustLoad(t, exampleFS(t))
+	m, err := ws.Release(semver.MustParse("4.2"))
+	if err != nil || m.Version != "4.2.0" {
+		t.Fatalf("4.2: %v %v", m, err)
+	}
+	_, err = ws.Release(semver.MustParse("4.9"))
+	if !errors.Is(err, ErrNoRelease) || err.Error() != "no release 4.9.0 in the workspace (no releases/4.9.0.yaml; releases: 4.0.0, 4.1.0, 4.2.0, 4.3.0)" {
+		t.Errorf("4.9: %v", err)
+	}
+	if m, err := ws.Latest(); err != nil || m.Version != "4.3.0" {
+		t.Errorf("latest: %v %v", m, err)
+	}
+	if _, err := (&Workspace{}).Latest(); !errors.Is(err, ErrNoRelease) {
+		t.Errorf("latest of none: %v", err)
 	}
 }

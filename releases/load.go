@@ -253,6 +253,42 @@ func (ws *Workspace) Find(v *semver.Version) (*Manifest, bool) {
 	return ws.Manifests[i], true
 }
 
+// ErrNoRelease is wrapped by the error of a version the workspace has no
+// manifest for.
+var ErrNoRelease = errors.New("no such release")
+
+// noReleaseError names the missing version, the file that would describe it and
+// the versions there are.
+type noReleaseError struct {
+	version *semver.Version
+	known   string
+}
+
+func (e *noReleaseError) Error() string {
+	return fmt.Sprintf("no release %s in the workspace (no %s/%s.yaml; releases: %s)", e.version, ReleasesDir, e.version, e.known)
+}
+
+func (e *noReleaseError) Unwrap() error { return ErrNoRelease }
+
+// Release returns the manifest of version v, or an error, wrapping ErrNoRelease,
+// that every command shows the same way. It is the one way to resolve a version
+// the user asked for.
+func (ws *Workspace) Release(v *semver.Version) (*Manifest, error) {
+	if m, ok := ws.Find(v); ok {
+		return m, nil
+	}
+	return nil, &noReleaseError{version: v, known: ws.knownVersions()}
+}
+
+// Latest returns the newest release, the default of every --to; its error
+// wraps ErrNoRelease.
+func (ws *Workspace) Latest() (*Manifest, error) {
+	if len(ws.Manifests) == 0 {
+		return nil, fmt.Errorf("%w: the workspace has no releases yet (start one with `atlas-release new`)", ErrNoRelease)
+	}
+	return ws.Manifests[len(ws.Manifests)-1], nil
+}
+
 func (m *Manifest) wellNamed() bool { return path.Base(m.file) == m.version.String()+".yaml" }
 
 // File is the manifest's path relative to the workspace.

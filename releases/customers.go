@@ -35,11 +35,33 @@ type Customer struct {
 	Version string `json:"version" jsonschema:"required"`
 	// Tenant is the customer's Microsoft 365 tenant, e.g. contoso.onmicrosoft.com.
 	Tenant string `json:"tenant" jsonschema:"required,minLength=1"`
-	// Contact is the vendor's customer success contact for the customer.
+	// Internal marks one of the vendor's own environments (e.g. atlas-prod):
+	// upgraded first, in ring 0, before any customer's, and never announced to.
+	Internal bool `json:"internal,omitempty"`
+	// Stage is where the customer is with the vendor: implementation (owned by
+	// an implementation lead) or bau, business as usual (owned by a customer
+	// success agent). Every customer has one; internal entries have none.
+	Stage Stage `json:"stage,omitempty" jsonschema:"enum=implementation,enum=bau"`
+	// Ring is the rollout ring: 0 for the vendor's own environments, then the
+	// rings of policy.rings in order (early adopters, then everyone). Omitted,
+	// it is 0 for internal entries and the last ring for customers.
+	Ring *int `json:"ring,omitempty" jsonschema:"minimum=0,maximum=9"`
+	// Contact is the vendor-side owner: the implementation lead during
+	// implementation, the customer success agent in business as usual. The
+	// release's announcement goes to them.
 	Contact Contact `json:"contact" jsonschema:"required"`
+	// TechnicalOwner is the customer's technical owner of the product.
+	TechnicalOwner *Contact `json:"technicalOwner,omitempty"`
+	// GlobalAdmin is the customer's Global Administrator contact, who activates
+	// the role for the window.
+	GlobalAdmin *Contact `json:"globalAdmin,omitempty"`
 	// ChangeProcess is how the customer approves an upgrade: a standard change,
 	// or a change advisory board (cab) that must approve each one first.
 	ChangeProcess ChangeProcess `json:"changeProcess" jsonschema:"required,enum=standard,enum=cab"`
+	// CABLeadTimeDays is, for changeProcess cab, how many days the change
+	// board needs between receiving a change request and the window; at most
+	// 365. Required for cab, not allowed for standard.
+	CABLeadTimeDays int `json:"cabLeadTimeDays,omitempty" jsonschema:"minimum=1,maximum=365"`
 	// Window is the customer's preferred maintenance window.
 	Window MaintenanceWindow `json:"window" jsonschema:"required"`
 	// Locale is the language the customer's users read; it must be one of the
@@ -52,6 +74,39 @@ type Contact struct {
 	Loc   `json:"-"`
 	Name  string `json:"name" jsonschema:"required,minLength=1"`
 	Email string `json:"email" jsonschema:"required,pattern=^[^@ ]+@[^@ ]+$"`
+}
+
+// Stage is where a customer is with the vendor.
+type Stage string
+
+// The stages.
+const (
+	// StageImplementation is a customer being implemented, owned by an
+	// implementation lead.
+	StageImplementation Stage = "implementation"
+	// StageBAU is a customer in business as usual, owned by a customer success
+	// agent.
+	StageBAU Stage = "bau"
+)
+
+// OwnerRole names the vendor-side owner of a customer in a stage.
+func (s Stage) OwnerRole() string {
+	if s == StageImplementation {
+		return "implementation lead"
+	}
+	return "customer success agent"
+}
+
+// RingOf is the entry's rollout ring: its ring, or 0 for an internal entry and
+// the last of the policy's rings for a customer.
+func (c *Customer) RingOf(p *Policy) int {
+	switch {
+	case c.Ring != nil:
+		return *c.Ring
+	case c.Internal:
+		return 0
+	}
+	return len(p.RingList()) - 1
 }
 
 // ChangeProcess is how a customer approves changes.
@@ -170,6 +225,7 @@ func (v *validator) customers() {
 		if _, err := cu.Window.Location(); err != nil {
 			r.report(cu.Window.PosOf("timeZone"), "AR1502", "window.timeZone: %v", err)
 		}
+		v.customerFleet(r, cu)
 		if cu.Locale != "" && !slices.Contains(v.cfg.Locales, cu.Locale) && cu.Locale != v.cfg.DefaultLocale() {
 			r.report(cu.PosOf("locale"), "AR1503", "locale %s is not one of the workspace's (%s): %s gets %s", cu.Locale,
 				strings.Join(append([]string{v.cfg.DefaultLocale()}, v.cfg.Locales...), ", "), cu.ID, v.cfg.DefaultLocale())

@@ -78,8 +78,8 @@ type Rule struct {
 
 // Rules lists every rule, ordered by code. The two first digits of a code are the
 // number of the rule group in the manifest reference (MANIFEST.md, "Validation");
-// group 12 holds its warnings, 13 the policy, 14 the translations and 15 the
-// customers.
+// group 12 holds its warnings, 13 the policy, 14 the translations, 15 the
+// customers and 16 the standby roster and rollout history.
 var Rules = []Rule{
 	{"AR0101", SeverityError, "file is not readable YAML text", "save the file as UTF-8 text under 1 MiB"},
 	{"AR0102", SeverityError, "YAML syntax error", "fix the YAML at the position shown; indent with spaces, not tabs"},
@@ -145,6 +145,14 @@ var Rules = []Rule{
 	{"AR1502", SeverityError, "invalid maintenance window", "give window.timeZone as an IANA time zone, e.g. Europe/Berlin"},
 	{"AR1503", SeverityWarning, "customer locale not published", "use one of the workspace's locales, or add the locale to locales: in atlas-release.yaml"},
 	{"AR1504", SeverityError, "duplicate customer", "give every customer of customers.yaml its own id"},
+	{"AR1505", SeverityError, "stage missing or misplaced", "give every customer stage: implementation or stage: bau; internal entries have none"},
+	{"AR1506", SeverityError, "entry in the wrong ring", "put the vendor's own environments (internal: true) in ring 0 and customers in a ring of policy.rings after it"},
+	{"AR1507", SeverityError, "change board lead time missing or misplaced", "give changeProcess: cab customers cabLeadTimeDays; standard customers have none"},
+	{"AR1601", SeverityError, "invalid standby time zone", "give the engineer's timeZone as an IANA time zone, e.g. Europe/London"},
+	{"AR1602", SeverityError, "standby hours cover nothing", "give hours.to a time other than hours.from (24:00 ends at midnight; an end before the start ends the next day)"},
+	{"AR1603", SeverityError, "duplicate standby engineer", "list every engineer once, by their ZenDesk agent email"},
+	{"AR1604", SeverityError, "blackout ends before it starts", "give the blackout's first day as from and its last day as to"},
+	{"AR1605", SeverityError, "invalid rollout history", "name history/<version>.yaml after a release of the workspace and record each customer of customers.yaml once"},
 }
 
 // RuleFor returns the rule with the given code.

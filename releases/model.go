@@ -36,6 +36,9 @@ type Config struct {
 	GitHub *GitHubSettings `json:"github,omitempty"`
 	// Signing holds the public half of the key that signs every bundle.
 	Signing *SigningSettings `json:"signing,omitempty"`
+	// Standby is the roster of the vendor's engineers who can be on standby
+	// during customers' upgrades, and the days nobody is (blackouts).
+	Standby *Standby `json:"standby,omitempty"`
 }
 
 // Product names the product whose releases a workspace describes.
@@ -72,6 +75,12 @@ type Policy struct {
 	// BundleSources is how many previous versions get a cumulative runbook bundle
 	// in each cut, newest first; at most 100.
 	BundleSources int `json:"bundleSources" jsonschema:"required,minimum=1,maximum=100"`
+	// Rings are the rollout rings in order, at most 10: ring 0 is the vendor's
+	// own environments, then early adopters, then everyone. No entry of a ring
+	// is upgraded before every entry of the ring before it has completed the
+	// release and that ring's soak days have passed. Omitted: two rings, the
+	// vendor's and the customers', without soak.
+	Rings []RingPolicy `json:"rings,omitempty" jsonschema:"maxItems=10"`
 }
 
 // Cadence is how often releases ship.

@@ -32,6 +32,7 @@ func (ws *Workspace) Validate() Diagnostics {
 		v.combinations()
 		v.translations()
 		v.customers()
+		v.fleet()
 	}
 	return diags.Sort()
 }

@@ -64,6 +64,20 @@ step "Schedule Contoso's upgrade: the change ticket in the sandbox, and their co
 "$bin" -C "$ws" upgrades schedule contoso --to 4.3 --date 2026-12-05 --out "$out/contoso"
 "$bin" -C "$ws" upgrades schedule contoso --to 4.3 --date 2026-12-05 | head -n 1
 
+step "Roll 4.3 out across the fleet: ring by ring, against the standby roster (dry run, with rosters)"
+# The plan is made as on 30 November 2026, so that the demo shows the same
+# rollout every day it runs.
+"$bin" -C "$ws" upgrades rollout --to 4.3 --today 2026-11-30 --out "$out/rosters"
+
+step "Apply the rollout to the sandbox: ring 0's change tickets, assigned to the standby engineer"
+"$bin" -C "$ws" upgrades rollout --to 4.3 --today 2026-11-30 --apply | head -n 6
+echo
+echo "Applying again writes nothing:"
+"$bin" -C "$ws" upgrades rollout --to 4.3 --today 2026-11-30 --apply | sed -n '4,6p'
+
+step "When could Contoso upgrade, and why not sooner?"
+"$bin" -C "$ws" upgrades propose contoso --to 4.3 --today 2026-11-30
+
 step "The release calendar of 2023"
 "$bin" -C "$ws" calendar 2023
 
@@ -77,6 +91,7 @@ Release folder:      $out/dist/4.3.0/
   communications:    in every bundle: change request, announcements, maintenance-window.ics
 Extracted runbook:   $out/runbook-4.1-to-4.3/runbook.html  <- open it in a browser
 Contoso's upgrade:   $out/contoso/ (change request, announcements, calendar)
+Standby rosters:     $out/rosters/standby-*.ics (one per engineer)
 Help Center:         $zendesk_url/hc/en-us  (and /hc/de)  <- open it in a browser
                      the sandbox keeps running; stop it with: kill \$(cat $out/zendesk-sandbox.pid)
 MSG

@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -64,6 +65,8 @@ type Customer struct {
 	ChangeProcess string `json:"changeProcess"`
 	Contact       string `json:"contact"`
 	ContactEmail  string `json:"contactEmail"`
+	// CABLeadTimeDays is how many days the customer's change board needs.
+	CABLeadTimeDays int `json:"cabLeadTimeDays,omitempty"`
 }
 
 // Schedule is when an upgrade's windows are planned.
@@ -154,19 +157,27 @@ func NewCommunications(ws *releases.Workspace, p *releases.Path, o CommsOptions)
 	slices.Reverse(c.Backout)
 	if cu := o.Customer; cu != nil {
 		c.Customer = &Customer{ID: cu.ID, Name: cu.Name, Tenant: cu.Tenant, ChangeProcess: string(cu.ChangeProcess),
-			Contact: cu.Contact.Name, ContactEmail: cu.Contact.Email}
+			Contact: cu.Contact.Name, ContactEmail: cu.Contact.Email, CABLeadTimeDays: cu.CABLeadTimeDays}
 	}
 	if !o.Start.IsZero() {
 		c.Schedule = &Schedule{TimeZone: o.Start.Location().String()}
 		for i, h := range rb.Hops {
-			start := o.Start.AddDate(0, 0, 7*i)
-			end := start.Add(time.Duration(h.Window.MaxMinutes) * time.Minute)
+			start, end := WindowAt(o.Start, i, h.Window.MaxMinutes)
 			c.Schedule.Windows = append(c.Schedule.Windows, ScheduledWindow{Hop: h.Number, From: h.From, To: h.To,
 				Date: start.Format("2006-01-02"), Time: start.Format("15:04"), EndDate: end.Format("2006-01-02"), EndTime: end.Format("15:04"),
 				StartUTC: start.UTC(), EndUTC: end.UTC()})
 		}
 	}
 	return c
+}
+
+// WindowAt is the start and latest end of window i (from 0) of an upgrade
+// whose first window starts at start: each next window a week later at the
+// same local time (time.Location arithmetic, so across a change of daylight
+// saving time too), each as long as its maximum.
+func WindowAt(start time.Time, i, maxMinutes int) (time.Time, time.Time) {
+	s := start.AddDate(0, 0, 7*i)
+	return s, s.Add(time.Duration(maxMinutes) * time.Minute)
 }
 
 // Title names the upgrade, for calendars and tickets.
@@ -267,4 +278,81 @@ func LocalizedAnnouncements(ws *releases.Workspace, p *releases.Path, locale str
 		return nil, false, fmt.Errorf("%s: %w", t.TemplatesDir(), err)
 	}
 	return files, true, nil
+}
+
+// Roster is one standby engineer's windows in a rollout.
+type Roster struct {
+	Engineer string `json:"engineer"`
+	Email    string `json:"email"`
+	TimeZone string `json:"timeZone"`
+	// Product and To name the release rolled out.
+	Product string `json:"-"`
+	To      string `json:"-"`
+	// Stamp is the calendar's DTSTAMP: a date of the release, so that the
+	// same plan is always the same bytes.
+	Stamp   time.Time      `json:"-"`
+	Windows []RosterWindow `json:"windows"`
+}
+
+// RosterWindow is one window an engineer is on standby for.
+type RosterWindow struct {
+	Customer  string    `json:"customer"`
+	Name      string    `json:"name"`
+	Ring      int       `json:"ring"`
+	Hop       int       `json:"hop"`
+	From      string    `json:"from"`
+	To        string    `json:"to"`
+	StartUTC  time.Time `json:"startUtc"`
+	EndUTC    time.Time `json:"endUtc"`
+	Tentative bool      `json:"tentative,omitempty"`
+}
+
+// RosterFile names an engineer's iCalendar roster.
+func RosterFile(email string) string {
+	name, _, _ := strings.Cut(email, "@")
+	return "standby-" + strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '.' {
+			return r
+		}
+		if r >= 'A' && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return '-'
+	}, name) + ".ics"
+}
+
+// WriteRoster writes an engineer's standby windows as an iCalendar (RFC 5545)
+// file with the same writer as an upgrade's calendar: one event per window, in
+// UTC, tentative while the slot is (a change board's approval or an earlier
+// ring pending). UIDs name the customer, release and window, so that a
+// calendar that imports the file again moves events instead of adding them.
+func WriteRoster(w io.Writer, r *Roster) error {
+	bw := bufio.NewWriter(w)
+	cw := &icsWriter{w: bw}
+	cw.line("BEGIN:VCALENDAR")
+	cw.line("VERSION:2.0")
+	cw.line("PRODID:-//atlas-release//" + text(r.Product) + " standby roster//EN")
+	cw.line("CALSCALE:GREGORIAN")
+	cw.line("METHOD:PUBLISH")
+	cw.line("X-WR-CALNAME:" + text(fmt.Sprintf("%s %s standby: %s", r.Product, r.To, r.Engineer)))
+	for _, win := range r.Windows {
+		status := "CONFIRMED"
+		if win.Tentative {
+			status = "TENTATIVE"
+		}
+		summary := fmt.Sprintf("Standby: %s upgrade of %s to %s", r.Product, win.Name, win.To)
+		cw.line("BEGIN:VEVENT")
+		cw.line("UID:" + text(fmt.Sprintf("%s-%s-standby-%s-window-%d", strings.ToLower(r.Product), r.To, win.Customer, win.Hop)) + "@atlas-release")
+		cw.line("DTSTAMP:" + r.Stamp.UTC().Format("20060102T150405Z"))
+		cw.line("DTSTART:" + win.StartUTC.UTC().Format("20060102T150405Z"))
+		cw.line("DTEND:" + win.EndUTC.UTC().Format("20060102T150405Z"))
+		cw.line("SUMMARY:" + text(summary))
+		cw.line("DESCRIPTION:" + text(fmt.Sprintf("%s (%s, ring %d): window %d, %s → %s. On standby: %s <%s>.", win.Name, win.Customer, win.Ring, win.Hop, win.From, win.To, r.Engineer, r.Email)))
+		cw.line("CATEGORIES:STANDBY")
+		cw.line("STATUS:" + status)
+		cw.line("TRANSP:OPAQUE")
+		cw.line("END:VEVENT")
+	}
+	cw.line("END:VCALENDAR")
+	return bw.Flush()
 }

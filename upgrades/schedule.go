@@ -39,6 +39,13 @@ type ScheduleOptions struct {
 	// machine take turns, and the second finds the ticket of the first. Runs on
 	// other machines are covered by the check that follows every create.
 	Lock func(ctx context.Context, key string) (unlock func(), err error)
+	// AssigneeID assigns the ticket to an agent (the standby engineer of a
+	// rollout); 0 leaves the assignee alone.
+	AssigneeID int64
+	// Tags are the rollout's tags (ring-N, cab-pending or cab-approved): added
+	// to the ticket, and tags of those kinds it no longer should have removed.
+	// People's own tags are never touched.
+	Tags []string
 }
 
 // TicketAction says what scheduling did to the ticket.
@@ -49,7 +56,9 @@ const (
 	TicketCreated     TicketAction = "created"
 	TicketFound       TicketAction = "found"
 	TicketRescheduled TicketAction = "rescheduled"
-	TicketPlanned     TicketAction = "planned"
+	// TicketUpdated: found, and reassigned or retagged, at the same date.
+	TicketUpdated TicketAction = "updated"
+	TicketPlanned TicketAction = "planned"
 )
 
 // ScheduleResult is a scheduled upgrade.
@@ -103,21 +112,21 @@ func Schedule(ctx context.Context, o ScheduleOptions) (*ScheduleResult, error) {
 		for _, cu := range ws.Customers.Customers {
 			ids = append(ids, cu.ID)
 		}
-		return nil, fmt.Errorf("no customer %q in %s (customers: %s)", o.Customer, releases.CustomersFile, strings.Join(ids, ", "))
+		return nil, invalidf("no customer %q in %s (customers: %s)", o.Customer, releases.CustomersFile, strings.Join(ids, ", "))
 	}
 	from, err := releases.ParseVersion(c.Version)
 	if err != nil {
 		return nil, err
 	}
 	if !from.LessThan(o.To) {
-		return nil, fmt.Errorf("%s runs %s already: nothing to upgrade to %s", c.ID, from, o.To)
+		return nil, invalidf("%s runs %s already: nothing to upgrade to %s", c.ID, from, o.To)
 	}
 	target, ok := ws.Find(o.To)
 	if !ok {
 		return nil, fmt.Errorf("no release %s in the workspace", o.To)
 	}
 	if earliest := target.ReleaseDate.AddDays(target.LeadTimeDays); o.Date.Before(earliest) {
-		return nil, fmt.Errorf("%s can be installed from %s (released %s, %d days' lead time), not on %s",
+		return nil, invalidf("%s can be installed from %s (released %s, %d days' lead time), not on %s",
 			o.To, earliest, target.ReleaseDate, target.LeadTimeDays, o.Date)
 	}
 	window := c.Window
@@ -169,8 +178,9 @@ func Schedule(ctx context.Context, o ScheduleOptions) (*ScheduleResult, error) {
 		return res, nil
 	}
 	ticket := zendesk.NewTicket{Subject: res.Ticket.Subject, ExternalID: res.Ticket.ExternalID,
-		Comment: zendesk.TicketComment{HTMLBody: body.String(), Public: false},
-		Tags:    []string{ownTag, cfg.Product.ID + "-upgrade", "customer-" + c.ID, cfg.Product.ID + "-" + o.To.String()}}
+		Comment:    zendesk.TicketComment{HTMLBody: body.String(), Public: false},
+		Tags:       append([]string{ownTag, cfg.Product.ID + "-upgrade", "customer-" + c.ID, cfg.Product.ID + "-" + o.To.String()}, o.Tags...),
+		AssigneeID: o.AssigneeID}
 	if o.Lock != nil {
 		unlock, err := o.Lock(ctx, res.Ticket.ExternalID)
 		if err != nil {
@@ -178,7 +188,7 @@ func Schedule(ctx context.Context, o ScheduleOptions) (*ScheduleResult, error) {
 		}
 		defer unlock()
 	}
-	return res, openTicket(ctx, o.Client, ticket, first, res)
+	return res, openTicket(ctx, o.Client, ticket, first, o.Tags, res)
 }
 
 // externalID identifies a customer's upgrade to a version: one ticket each.
@@ -194,8 +204,8 @@ const DuplicateTag = "atlas-release-duplicate"
 const ownTag = "atlas-release"
 
 // openTicket finds or creates the ticket, then makes sure it is the only one.
-func openTicket(ctx context.Context, client *zendesk.Client, t zendesk.NewTicket, first templates.ScheduledWindow, res *ScheduleResult) error {
-	found, err := findTicket(ctx, client, t, res)
+func openTicket(ctx context.Context, client *zendesk.Client, t zendesk.NewTicket, first templates.ScheduledWindow, managed []string, res *ScheduleResult) error {
+	found, err := findTicket(ctx, client, t, managed, res)
 	if err != nil || found {
 		return err
 	}
@@ -204,7 +214,7 @@ func openTicket(ctx context.Context, client *zendesk.Client, t zendesk.NewTicket
 	var e *zendesk.Error
 	if errors.As(err, &e) && e.Code == zendesk.IdempotentConflict {
 		// The key was used with another body: a ticket exists.
-		if found, ferr := findTicket(ctx, client, t, res); ferr != nil || found {
+		if found, ferr := findTicket(ctx, client, t, managed, res); ferr != nil || found {
 			return ferr
 		}
 		return fmt.Errorf("ZenDesk says the ticket of %s was already created, but no ticket has the external id %s: %w", res.Customer, t.ExternalID, err)
@@ -229,7 +239,7 @@ func openTicket(ctx context.Context, client *zendesk.Client, t zendesk.NewTicket
 	}
 	res.Warnings = append(res.Warnings, fmt.Sprintf("ticket %d, opened at the same time as %d by another run, was solved as its duplicate", created.ID, oldest.ID))
 	res.Ticket.Replayed = false
-	_, err = useTicket(ctx, client, t, *oldest, res)
+	_, err = useTicket(ctx, client, t, *oldest, managed, res)
 	return err
 }
 
@@ -259,7 +269,7 @@ func markDuplicate(ctx context.Context, client *zendesk.Client, id, of int64, ex
 // findTicket looks the ticket up by its external id and uses the oldest. Younger
 // ones that this tool opened and nobody has worked on yet (still new) are solved
 // as duplicates; others are left to people, with a warning.
-func findTicket(ctx context.Context, client *zendesk.Client, t zendesk.NewTicket, res *ScheduleResult) (bool, error) {
+func findTicket(ctx context.Context, client *zendesk.Client, t zendesk.NewTicket, managed []string, res *ScheduleResult) (bool, error) {
 	tickets, err := client.TicketsByExternalID(ctx, t.ExternalID)
 	if err != nil || len(tickets) == 0 {
 		return false, err
@@ -281,21 +291,57 @@ func findTicket(ctx context.Context, client *zendesk.Client, t zendesk.NewTicket
 	if len(others) > 0 {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("tickets %s also have the external id %s; the oldest, %d, is used", strings.Join(others, ", "), t.ExternalID, tk.ID))
 	}
-	return useTicket(ctx, client, t, tk, res)
+	return useTicket(ctx, client, t, tk, managed, res)
 }
 
 // useTicket reports a ticket found; one planned for another start gets a
-// comment that says when the upgrade is now.
-func useTicket(ctx context.Context, client *zendesk.Client, t zendesk.NewTicket, tk zendesk.Ticket, res *ScheduleResult) (bool, error) {
+// comment that says when the upgrade is now. With managed tags (a rollout),
+// the assignee and those tags are brought in line too, in the same update;
+// nothing is written when all is as it should be.
+func useTicket(ctx context.Context, client *zendesk.Client, t zendesk.NewTicket, tk zendesk.Ticket, managed []string, res *ScheduleResult) (bool, error) {
 	res.Ticket.Action, res.Ticket.ID, res.Ticket.URL = TicketFound, tk.ID, client.TicketURL(tk.ID)
-	if tk.Subject == t.Subject {
+	var u zendesk.TicketUpdate
+	if len(managed) > 0 {
+		for _, tag := range managed {
+			if !slices.Contains(tk.Tags, tag) {
+				u.AdditionalTags = append(u.AdditionalTags, tag)
+			}
+		}
+		for _, tag := range tk.Tags {
+			if rolloutTag(tag) && !slices.Contains(managed, tag) {
+				u.RemoveTags = append(u.RemoveTags, tag)
+			}
+		}
+	}
+	if t.AssigneeID != 0 && tk.AssigneeID != t.AssigneeID {
+		u.AssigneeID = &t.AssigneeID
+	}
+	moved := tk.Subject != t.Subject
+	if !moved && u.AdditionalTags == nil && u.RemoveTags == nil && u.AssigneeID == nil {
 		return true, nil
 	}
-	// Moved to another start: the subject says when, and a comment the new plan.
-	note := zendesk.TicketComment{HTMLBody: fmt.Sprintf("<p><strong>Rescheduled:</strong> %s.</p>%s", html.EscapeString(t.Subject), t.Comment.HTMLBody)}
-	if _, err := client.UpdateTicket(ctx, tk.ID, zendesk.TicketUpdate{Subject: &t.Subject, Comment: &note}); err != nil {
+	res.Ticket.Action = TicketUpdated
+	if moved {
+		// Moved to another start: the subject says when, and a comment the new plan.
+		note := zendesk.TicketComment{HTMLBody: fmt.Sprintf("<p><strong>Rescheduled:</strong> %s.</p>%s", html.EscapeString(t.Subject), t.Comment.HTMLBody)}
+		u.Subject, u.Comment = &t.Subject, &note
+		res.Ticket.Action = TicketRescheduled
+	}
+	if _, err := client.UpdateTicket(ctx, tk.ID, u); err != nil {
 		return true, err
 	}
-	res.Ticket.Action = TicketRescheduled
 	return true, nil
 }
+
+// rolloutTag reports a tag a rollout manages: the ring and the change board's
+// state.
+func rolloutTag(tag string) bool {
+	return strings.HasPrefix(tag, "ring-") || tag == CABPendingTag || tag == CABApprovedTag
+}
+
+// The tags of a CAB customer's change ticket: waiting for the board, or
+// approved.
+const (
+	CABPendingTag  = "cab-pending"
+	CABApprovedTag = "cab-approved"
+)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -18,7 +19,11 @@ type Ticket struct {
 	Status     string    `json:"status"`
 	ExternalID string    `json:"external_id"`
 	Tags       []string  `json:"tags"`
+	AssigneeID int64     `json:"assignee_id"`
 	CreatedAt  time.Time `json:"created_at"`
+	// UpdatedAt is the last change: for a solved ticket, about when it was
+	// solved.
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // TicketComment is a comment on a ticket: plain text or HTML.
@@ -41,6 +46,8 @@ type NewTicket struct {
 	Tags         []string      `json:"tags,omitempty"`
 	ExternalID   string        `json:"external_id,omitempty"`
 	CustomFields []CustomField `json:"custom_fields,omitempty"`
+	// AssigneeID assigns the new ticket to an agent; 0 leaves it unassigned.
+	AssigneeID int64 `json:"assignee_id,omitempty"`
 }
 
 // IdempotentConflict is the error code of a request that reuses an
@@ -94,12 +101,28 @@ type TicketUpdate struct {
 	ExternalID *string `json:"external_id,omitempty"`
 	// Tags replaces the tags.
 	Tags *[]string `json:"tags,omitempty"`
+	// AdditionalTags are added to the tags, and RemoveTags removed from them,
+	// leaving the others (people's own) as they are.
+	AdditionalTags []string `json:"additional_tags,omitempty"`
+	RemoveTags     []string `json:"remove_tags,omitempty"`
+	// AssigneeID assigns the ticket to an agent (see AgentByEmail); ZenDesk
+	// refuses a user who is not an agent.
+	AssigneeID *int64 `json:"assignee_id,omitempty"`
 }
 
-// UpdateTicket changes a ticket's fields or adds a comment. With a comment it
+// TicketStatuses are the statuses a ticket update may set; closed is ZenDesk's to set, and a
+// closed ticket cannot be updated at all.
+var TicketStatuses = []string{"new", "open", "pending", "hold", "solved"}
+
+// UpdateTicket changes a ticket's fields or adds a comment (internal when not
+// Public). A status ZenDesk does not accept is refused here, before any
+// request. With a comment it
 // is not safe to repeat (the comment would be added twice), so an unanswered
 // update is ambiguous.
 func (c *Client) UpdateTicket(ctx context.Context, id int64, u TicketUpdate) (*Ticket, error) {
+	if u.Status != nil && !slices.Contains(TicketStatuses, *u.Status) {
+		return nil, fmt.Errorf("zendesk: %q is not a status an update may set (%s)", *u.Status, strings.Join(TicketStatuses, ", "))
+	}
 	p := "/api/v2/tickets/" + fmt.Sprint(id)
 	var out struct {
 		Ticket *Ticket `json:"ticket"`

@@ -33,19 +33,22 @@ type UpgradesOptions struct {
 // NewCmdUpgrades builds `upgrades` and its subcommands.
 func NewCmdUpgrades(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "upgrades <plan|schedule>",
-		Short: "Plan and schedule customers' upgrades (customers.yaml)",
-		Long: `Plan the upgrades of the customers listed in customers.yaml, and schedule one as a
-ZenDesk change ticket with its change request, announcements and calendar.`,
+		Use:   "upgrades <plan|schedule|propose|rollout|approve>",
+		Short: "Plan, schedule and roll out customers' upgrades (customers.yaml)",
+		Long: `Plan the upgrades of the customers listed in customers.yaml, schedule one as a
+ZenDesk change ticket with its change request, announcements and calendar, and
+roll a release out across the fleet: ring by ring, against the standby roster,
+through the customers' change boards.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
 				return usageErrorf("unknown upgrades command %q; see `atlas-release upgrades --help`", args[0])
 			}
-			return usageErrorf("upgrades needs a command: plan or schedule")
+			return usageErrorf("upgrades needs a command: plan, schedule, propose, rollout or approve")
 		},
 		RunE: func(*cobra.Command, []string) error { return nil },
 	}
-	cmd.AddCommand(newCmdUpgradesPlan(f), newCmdUpgradesSchedule(f))
+	cmd.AddCommand(newCmdUpgradesPlan(f), newCmdUpgradesSchedule(f), newCmdUpgradesPropose(f), newCmdUpgradesRollout(f),
+		newCmdUpgradesApprove(f))
 	return cmd
 }
 
@@ -233,7 +236,7 @@ func upgradesScheduleRun(cmd *cobra.Command, opts *UpgradesOptions) error {
 	}
 	res, err := upgrades.Schedule(cmd.Context(), so)
 	if err != nil {
-		return err
+		return inputError(err)
 	}
 	ios := f.IO
 	if opts.Out != "" {

@@ -7,7 +7,7 @@
 //	open http://127.0.0.1:8080/hc/en-us
 //
 // With -C it sets up the section, permission group, user segment and locales of
-// the workspace's atlas-release.yaml. It listens on loopback addresses only.
+// the workspace's atlas-release.yaml, and its standby engineers as agents. It listens on loopback addresses only.
 package main
 
 import (
@@ -149,6 +149,13 @@ func newState(workspace, locales string) (*zendesktest.State, error) {
 	st.PermissionGroups = []zendesktest.PermissionGroup{{ID: cfg.Zendesk.PermissionGroupID, Name: "Release managers"}}
 	if cfg.Zendesk.UserSegmentID != 0 {
 		st.UserSegments = append(st.UserSegments, zendesktest.UserSegment{ID: cfg.Zendesk.UserSegmentID, Name: cfg.Product.Name + " customers"})
+	}
+	// The standby roster's engineers are agents, so that a rehearsed rollout
+	// can assign them their change tickets.
+	if cfg.Standby != nil {
+		for _, e := range cfg.Standby.Engineers {
+			st.AddAgent(e.Name, e.Email)
+		}
 	}
 	return st, nil
 }

@@ -33,6 +33,10 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, body []byte) {
 		paginate(w, r, s.cfg.PageSizeLimit, "permission_groups", s.state.PermissionGroups)
 		return
 	}
+	if strings.HasPrefix(p, "/api/v2/users") {
+		s.routeUsers(w, r, p)
+		return
+	}
 	if strings.HasPrefix(p, "/api/v2/tickets") || p == "/api/v2/search" {
 		s.routeTickets(w, r, p, body)
 		return

@@ -28,6 +28,9 @@ type State struct {
 	Translations     map[int64][]*Translation `json:"translations"`
 	Attachments      map[int64][]*Attachment  `json:"attachments"`
 	Tickets          []*Ticket                `json:"tickets"`
+	// Users are the agents, admins and end users tickets can be assigned to
+	// (agents and admins only).
+	Users []*User `json:"users,omitempty"`
 }
 
 // Section is a help center section.
@@ -98,6 +101,7 @@ type Ticket struct {
 	ExternalID   string          `json:"external_id"`
 	CustomFields []CustomField   `json:"custom_fields"`
 	Status       string          `json:"status"`
+	AssigneeID   int64           `json:"assignee_id,omitempty"`
 	CreatedAt    time.Time       `json:"created_at"`
 	UpdatedAt    time.Time       `json:"updated_at"`
 }

@@ -60,6 +60,10 @@ type ticketRequest struct {
 		ExternalID   string         `json:"external_id"`
 		CustomFields []CustomField  `json:"custom_fields"`
 		Status       string         `json:"status"`
+		AssigneeID   *int64         `json:"assignee_id"`
+		// AdditionalTags and RemoveTags change the tags without replacing them.
+		AdditionalTags []string `json:"additional_tags"`
+		RemoveTags     []string `json:"remove_tags"`
 	} `json:"ticket"`
 }
 
@@ -91,6 +95,11 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request, body []byt
 			"details": map[string]any{"base": []any{map[string]string{"description": "Description: cannot be blank", "error": "BlankValue"}}}})
 		return
 	}
+	if t.AssigneeID != nil && *t.AssigneeID != 0 && !s.state.assignable(*t.AssigneeID) {
+		writeJSON(w, 422, map[string]any{"error": "RecordInvalid", "description": "Record validation errors",
+			"details": map[string]any{"assignee": []any{map[string]string{"description": "Assignee: is not an agent", "error": "InvalidValue"}}}})
+		return
+	}
 	now := s.now()
 	status := t.Status
 	if status == "" {
@@ -99,6 +108,9 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request, body []byt
 	ticket := &Ticket{ID: s.state.id(), Subject: t.Subject, Description: cmp.Or(t.Comment.Body, t.Comment.HTMLBody),
 		Comments: []TicketComment{*t.Comment}, Tags: t.Tags, ExternalID: t.ExternalID, CustomFields: t.CustomFields,
 		Status: status, CreatedAt: now, UpdatedAt: now}
+	if t.AssigneeID != nil {
+		ticket.AssigneeID = *t.AssigneeID
+	}
 	s.state.Tickets = append(s.state.Tickets, ticket)
 	if key != "" {
 		w.Header().Set("X-Idempotency-Lookup", "miss")
@@ -126,8 +138,24 @@ func (s *Server) updateTicket(w http.ResponseWriter, t *Ticket, body []byte) {
 			"details": map[string]any{"status": []any{map[string]string{"description": "Status: " + u.Status + " is not a status an update may set", "error": "InvalidValue"}}}})
 		return
 	}
+	if u.AssigneeID != nil && *u.AssigneeID != 0 && !s.state.assignable(*u.AssigneeID) {
+		writeJSON(w, 422, map[string]any{"error": "RecordInvalid", "description": "Record validation errors",
+			"details": map[string]any{"assignee": []any{map[string]string{"description": "Assignee: is not an agent", "error": "InvalidValue"}}}})
+		return
+	}
 	if u.Subject != "" {
 		t.Subject = u.Subject
+	}
+	if u.AssigneeID != nil {
+		t.AssigneeID = *u.AssigneeID
+	}
+	for _, tag := range u.AdditionalTags {
+		if !slices.Contains(t.Tags, tag) {
+			t.Tags = append(t.Tags, tag)
+		}
+	}
+	if len(u.RemoveTags) > 0 {
+		t.Tags = slices.DeleteFunc(t.Tags, func(tag string) bool { return slices.Contains(u.RemoveTags, tag) })
 	}
 	if u.Status != "" {
 		t.Status = u.Status

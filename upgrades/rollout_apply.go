@@ -1,0 +1,119 @@
+package upgrades
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/Masterminds/semver/v3"
+
+	"github.com/atlas-release/atlas-release/releases"
+	"github.com/atlas-release/atlas-release/templates"
+	"github.com/atlas-release/atlas-release/zendesk"
+)
+
+// Completions reads from ZenDesk which entries completed the target: those
+// whose change ticket is solved or closed, as of the ticket's last update.
+// Until the workspace records outcomes (history/<version>.yaml), this is how
+// a ring is known to be complete.
+func Completions(ctx context.Context, client *zendesk.Client, ws *releases.Workspace, to *semver.Version) (map[string]time.Time, error) {
+	out := map[string]time.Time{}
+	if ws.Customers == nil {
+		return out, nil
+	}
+	for _, c := range ws.Customers.Customers {
+		from, err := releases.ParseVersion(c.Version)
+		if err != nil || !from.LessThan(to) {
+			continue
+		}
+		tickets, err := client.TicketsByExternalID(ctx, externalID(ws.Config.Product.ID, c.ID, to.String()))
+		if err != nil {
+			return nil, fmt.Errorf("reading the change ticket of %s: %w", c.ID, err)
+		}
+		if tk := oldestTicket(tickets); tk != nil && (tk.Status == "solved" || tk.Status == "closed") {
+			out[c.ID] = tk.UpdatedAt
+		}
+	}
+	return out, nil
+}
+
+// ApplyOptions say how to apply a rollout.
+type ApplyOptions struct {
+	Workspace *releases.Workspace
+	Templates *templates.Set
+	Client    *zendesk.Client
+	Generator string
+	Lock      func(ctx context.Context, key string) (unlock func(), err error)
+}
+
+// ApplyRollout opens or finds the change ticket of every scheduled or
+// tentative slot, as `upgrades schedule` does (one ticket per upgrade, however
+// often it runs), assigned to the standby engineer's ZenDesk agent and tagged
+// with the ring and the change board's state. Every engineer's agent is looked
+// up before anything is written; one who is not an agent is an InputError.
+// Slots that wait for an earlier ring get no ticket yet. A re-run writes
+// nothing when nothing changed, and updates only the tickets whose date,
+// engineer or tags changed.
+func ApplyRollout(ctx context.Context, o ApplyOptions, r *Rollout) error {
+	agents := map[string]int64{}
+	var emails []string
+	for _, s := range r.Slots {
+		if applies(s) && !slices.Contains(emails, s.EngineerEmail) {
+			emails = append(emails, s.EngineerEmail)
+		}
+	}
+	slices.Sort(emails)
+	for _, email := range emails {
+		u, err := o.Client.AgentByEmail(ctx, email)
+		var none *zendesk.NoAgentError
+		if errors.As(err, &none) {
+			return &InputError{fmt.Errorf("standby engineer %s: %w: make them a ZenDesk agent, or fix their email under standby in %s", email, err, releases.ConfigFile)}
+		}
+		if err != nil {
+			return fmt.Errorf("looking up the ZenDesk agent %s: %w", email, err)
+		}
+		agents[email] = u.ID
+	}
+	to, err := releases.ParseVersion(r.To)
+	if err != nil {
+		return err
+	}
+	for i := range r.Slots {
+		s := &r.Slots[i]
+		if !applies(*s) {
+			continue
+		}
+		day, err := releases.ParseDate(s.Windows[0].Date)
+		if err != nil {
+			return err
+		}
+		res, err := Schedule(ctx, ScheduleOptions{Workspace: o.Workspace, Templates: o.Templates, Client: o.Client, Customer: s.Customer, To: to,
+			Date: day, Generator: o.Generator, Lock: o.Lock, AssigneeID: agents[s.EngineerEmail], Tags: slotTags(*s)})
+		if res != nil {
+			s.Ticket = &res.Ticket
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", s.Customer, err)
+		}
+	}
+	return nil
+}
+
+// applies reports whether --apply opens the slot's ticket.
+func applies(s Slot) bool { return s.Status == SlotScheduled || s.Status == SlotTentative }
+
+// slotTags are the rollout's tags of a slot's ticket.
+func slotTags(s Slot) []string {
+	tags := []string{"ring-" + strconv.Itoa(s.Ring)}
+	switch {
+	case s.ChangeProcess != string(releases.CABProcess):
+	case s.Approval != "":
+		tags = append(tags, CABApprovedTag)
+	default:
+		tags = append(tags, CABPendingTag)
+	}
+	return tags
+}

@@ -11,7 +11,7 @@ import (
 )
 
 // schemaRoots are the types of every file a workspace holds.
-var schemaRoots = []any{Config{}, Manifest{}, Customers{}, Language{}, ReleaseTranslation{}}
+var schemaRoots = []any{Config{}, Manifest{}, Customers{}, Language{}, ReleaseTranslation{}, History{}}
 
 // boundedFields calls fn for every field of the schemas, once each.
 func boundedFields(fn func(t reflect.Type, f reflect.StructField, info *fieldInfo)) {

@@ -246,6 +246,30 @@ func (s *Set) TranslatesAnnouncements() bool {
 // does not translate every release of the path (a half-translated message is
 // worse than one in the default language).
 func LocalizedAnnouncements(ws *releases.Workspace, p *releases.Path, locale string, o CommsOptions) (files []CommunicationFile, ok bool, err error) {
+	l, ok, err := localize(ws, p, locale, (*Set).TranslatesAnnouncements)
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	o.Locale = locale
+	files, err = l.set.RenderCommunications(NewCommunications(l.ws, l.path, o), true)
+	if err != nil {
+		return nil, false, fmt.Errorf("%s: %w", l.dir, err)
+	}
+	return files, true, nil
+}
+
+// localized is a path in a locale's words, with the locale's templates.
+type localized struct {
+	set  *Set
+	ws   *releases.Workspace
+	path *releases.Path
+	dir  string
+}
+
+// localize prepares a path for rendering in a locale other than the default;
+// ok is false when the locale does not translate every release of the path or
+// its templates do not translate the message (translates says).
+func localize(ws *releases.Workspace, p *releases.Path, locale string, translates func(*Set) bool) (*localized, bool, error) {
 	t := ws.Translation(locale)
 	if locale == ws.Config.DefaultLocale() || t == nil || t.Language == nil {
 		return nil, false, nil
@@ -261,7 +285,7 @@ func LocalizedAnnouncements(ws *releases.Workspace, p *releases.Path, locale str
 	if err != nil {
 		return nil, false, err
 	}
-	if !set.TranslatesAnnouncements() {
+	if !translates(set) {
 		return nil, false, nil
 	}
 	lws, err := ws.Localized(locale)
@@ -272,12 +296,7 @@ func LocalizedAnnouncements(ws *releases.Workspace, p *releases.Path, locale str
 	if err != nil {
 		return nil, false, err
 	}
-	o.Locale = locale
-	files, err = set.RenderCommunications(NewCommunications(lws, lp, o), true)
-	if err != nil {
-		return nil, false, fmt.Errorf("%s: %w", t.TemplatesDir(), err)
-	}
-	return files, true, nil
+	return &localized{set: set, ws: lws, path: lp, dir: t.TemplatesDir()}, true, nil
 }
 
 // Roster is one standby engineer's windows in a rollout.
@@ -355,4 +374,128 @@ func WriteRoster(w io.Writer, r *Roster) error {
 	}
 	cw.line("END:VCALENDAR")
 	return bw.Flush()
+}
+
+// EngagementMarkdown is the template of the message to a customer's
+// vendor-side owner once a release is out (upgrades announce). Its first line,
+// a "# Title" heading, is the ticket's subject.
+const EngagementMarkdown = "engagement.md.tmpl"
+
+// Engagement is the message to a customer's vendor-side owner (implementation
+// lead or customer success agent, by stage) after the townhall: what is new,
+// the townhall's recording and slides, what the customer's path takes, the
+// slots proposed for it, and what to offer. The communications' fields are
+// its fields; Customer is always set.
+type Engagement struct {
+	*Communications
+	// Stage is the customer's stage (implementation or bau), and OwnerRole the
+	// owner's role by it: "implementation lead" or "customer success agent".
+	Stage     string `json:"stage"`
+	OwnerRole string `json:"ownerRole"`
+	// TechnicalOwner and GlobalAdmin are the customer's people, when known.
+	TechnicalOwner *Person `json:"technicalOwner,omitempty"`
+	GlobalAdmin    *Person `json:"globalAdmin,omitempty"`
+	// NotesURL links to the target's release notes; empty when no link is
+	// known (the notes are release-notes.md in the bundle).
+	NotesURL string `json:"notesUrl,omitempty"`
+	// Townhall is the target's presentation to customers, if it had one.
+	Townhall *Townhall `json:"townhall,omitempty"`
+	// Major reports a major release on the path: a pre-upgrade call is booked
+	// before any date is agreed.
+	Major bool `json:"major"`
+	// Slots are the windows proposed, earliest first; NoSlots says why there
+	// are none.
+	Slots   []ProposedSlot `json:"slots"`
+	NoSlots string         `json:"noSlots,omitempty"`
+}
+
+// Person is someone to contact.
+type Person struct {
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
+
+// ProposedSlot is one slot the rollout could give the customer.
+type ProposedSlot struct {
+	TimeZone string            `json:"timeZone"`
+	Windows  []ScheduledWindow `json:"windows"`
+	// Engineer is the vendor's engineer on standby.
+	Engineer string `json:"engineer"`
+	// Waiting: the slot rests on earlier rings completing as planned.
+	Waiting bool `json:"waiting,omitempty"`
+	// RequestBy is, for a change board that has not approved yet, the last
+	// day the change request can reach it for this slot.
+	RequestBy string `json:"requestBy,omitempty"`
+}
+
+// EngagementOptions shape an engagement message.
+type EngagementOptions struct {
+	// CommsOptions name the customer (required); Start is unused.
+	CommsOptions
+	NotesURL string
+	Slots    []ProposedSlot
+	NoSlots  string
+}
+
+// NewEngagement builds the message to the owner of o.Customer about its path
+// p.
+func NewEngagement(ws *releases.Workspace, p *releases.Path, o EngagementOptions) *Engagement {
+	o.Start = time.Time{}
+	c := NewCommunications(ws, p, o.CommsOptions)
+	cu := o.Customer
+	e := &Engagement{Communications: c, Stage: string(cu.Stage), OwnerRole: cu.Stage.OwnerRole(), NotesURL: o.NotesURL,
+		Slots: append([]ProposedSlot{}, o.Slots...), NoSlots: o.NoSlots}
+	if cu.TechnicalOwner != nil {
+		e.TechnicalOwner = &Person{Name: cu.TechnicalOwner.Name, Email: cu.TechnicalOwner.Email}
+	}
+	if cu.GlobalAdmin != nil {
+		e.GlobalAdmin = &Person{Name: cu.GlobalAdmin.Name, Email: cu.GlobalAdmin.Email}
+	}
+	if target, ok := ws.Find(p.To); ok && target.Townhall != nil {
+		t := target.Townhall
+		e.Townhall = &Townhall{Date: t.Date.String(), Recording: t.Recording, Slides: t.Slides}
+	}
+	for _, r := range c.Releases {
+		e.Major = e.Major || r.Kind == string(releases.Major)
+	}
+	return e
+}
+
+// Message is a message rendered for a ticket: its subject (the template's
+// "# Title" heading), the Markdown as rendered and the help-center-safe HTML
+// of the rest.
+type Message struct {
+	Subject  string
+	Markdown []byte
+	HTML     string
+}
+
+// RenderEngagement renders an engagement message.
+func (s *Set) RenderEngagement(e *Engagement) (Message, error) {
+	var md bytes.Buffer
+	if err := s.execute(&md, EngagementMarkdown, e); err != nil {
+		return Message{}, err
+	}
+	a, err := s.article(EngagementMarkdown, e)
+	if err != nil {
+		return Message{}, err
+	}
+	return Message{Subject: a.Title, Markdown: md.Bytes(), HTML: a.Body}, nil
+}
+
+// LocalizedEngagement renders the engagement message of a path in a locale
+// other than the default, by the same rule as LocalizedAnnouncements: ok is
+// false when the locale's templates have no engagement.md.tmpl or it does not
+// translate every release of the path.
+func LocalizedEngagement(ws *releases.Workspace, p *releases.Path, locale string, o EngagementOptions) (Message, bool, error) {
+	l, ok, err := localize(ws, p, locale, func(s *Set) bool { return s.Overrides(EngagementMarkdown) })
+	if err != nil || !ok {
+		return Message{}, false, err
+	}
+	o.Locale = locale
+	m, err := l.set.RenderEngagement(NewEngagement(l.ws, l.path, o))
+	if err != nil {
+		return Message{}, false, fmt.Errorf("%s: %w", l.dir, err)
+	}
+	return m, true, nil
 }

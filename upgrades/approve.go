@@ -72,8 +72,8 @@ func Approve(ctx context.Context, o ApproveOptions) (*ApproveResult, error) {
 	if from, err := releases.ParseVersion(c.Version); err != nil || !from.LessThan(o.To) {
 		return nil, invalidf("%s runs %s: there is no upgrade to %s to approve", c.ID, c.Version, o.To)
 	}
-	if _, ok := ws.Find(o.To); !ok {
-		return nil, invalidf("no release %s in the workspace", o.To)
+	if _, err := ws.Release(o.To); err != nil {
+		return nil, err
 	}
 	if o.Window.IsZero() && o.Rollout != nil {
 		ro := *o.Rollout

@@ -24,9 +24,15 @@ import (
 // release manager needs is a plan that is valid, explainable ("X took the
 // earliest slot it could") and identical for identical inputs. It does not
 // guarantee the shortest rollout or the fewest weeks per ring (an early
-// entry may take the only engineer another entry could have used), and a
-// change to one entry may move entries that come after it in the order when
-// they competed for the same engineer.
+// entry may take the only engineer another entry could have used).
+//
+// Entries whose change ticket is open are pinned: within their ring they are
+// placed before the greedy pass, on their ticket's day with their ticket's
+// engineer, when that still satisfies every constraint — first those whose
+// window is the ticket's, then those whose window changed (a new start time
+// on the same day). So a re-run after one customer's change moves that
+// customer, and others only when their own slot no longer holds (the change
+// moved the gate of their ring, or took the capacity their slot needs).
 
 // interval is a window in absolute time.
 type interval struct{ start, end time.Time }
@@ -42,7 +48,25 @@ type fleetEntry struct {
 	bounds []bound
 	// done is when the entry completed the target; zero while it has not.
 	done time.Time
+	// pin is the slot of the entry's open change ticket; nil for none.
+	pin *pin
 }
+
+// pin is the slot an open change ticket holds.
+type pin struct {
+	day releases.Date
+	// start is the ticket's local start (HH:MM); engineer the email of its
+	// assignee, "" when not one of the roster.
+	start    string
+	engineer string
+	// bounds replace the entry's bounds on the pinned day: a change board's
+	// lead time counts from the day the ticket went to it, not from today.
+	bounds []bound
+}
+
+// unchanged reports whether the entry's window on the pinned day starts when
+// the ticket says.
+func (e *fleetEntry) unchanged() bool { return e.pin != nil && e.cu.Window.Start == e.pin.start }
 
 // bound is a first day, and why.
 type bound struct {
@@ -69,6 +93,8 @@ type assignment struct {
 	// waiting: an earlier ring has not completed yet, so the slot rests on
 	// that ring's planned dates.
 	waiting bool
+	// pinned: the slot is the one the entry's open ticket holds.
+	pinned bool
 }
 
 // gate is when a ring may start.
@@ -188,7 +214,26 @@ func localSpan(w interval, loc *time.Location) string {
 // try checks one day for an entry against everything; it returns the
 // assignment, or the reason the day does not do and what to change.
 func (in *fleetInput) try(e *fleetEntry, day releases.Date, g gate, ld load, used map[string]int) (*assignment, string, string, string) {
-	for _, b := range e.bounds {
+	return in.tryWith(e, day, e.bounds, "", g, ld, used)
+}
+
+// tryPin tries the entry's pinned day, with its ticket's engineer when they
+// still can cover it; nil when the day no longer satisfies everything.
+func (in *fleetInput) tryPin(e *fleetEntry, g gate, ld load, used map[string]int) *assignment {
+	if e.pin.day.Time().Weekday() != e.cu.Window.Weekday() || e.pin.day.Before(in.from) {
+		return nil
+	}
+	a, _, _, _ := in.tryWith(e, e.pin.day, e.pin.bounds, e.pin.engineer, g, ld, used)
+	if a != nil {
+		a.pinned = true
+	}
+	return a
+}
+
+// tryWith is try with the bounds given, preferring an engineer (by email)
+// over the least loaded one.
+func (in *fleetInput) tryWith(e *fleetEntry, day releases.Date, bounds []bound, prefer string, g gate, ld load, used map[string]int) (*assignment, string, string, string) {
+	for _, b := range bounds {
 		if day.Before(b.day) {
 			return nil, fmt.Sprintf("before %s: %s", b.day, b.why), "", ""
 		}
@@ -251,6 +296,9 @@ func (in *fleetInput) try(e *fleetEntry, day releases.Date, g gate, ld load, use
 	slices.SortFunc(free, func(a, b *releases.Engineer) int {
 		return cmp.Or(cmp.Compare(used[a.Email], used[b.Email]), cmp.Compare(a.Name, b.Name), cmp.Compare(a.Email, b.Email))
 	})
+	if i := slices.IndexFunc(free, func(en *releases.Engineer) bool { return prefer != "" && strings.EqualFold(en.Email, prefer) }); i > 0 {
+		free[0], free[i] = free[i], free[0]
+	}
 	return &assignment{e: e, windows: windows, engineer: free[0], waiting: g.waiting}, "", "", ""
 }
 
@@ -307,6 +355,19 @@ func (in *fleetInput) schedule() *fleetPlan {
 				todo = append(todo, e)
 			}
 		}
+		// Open tickets keep their slot when it still holds: unchanged
+		// windows first, so that a changed one cannot take their place.
+		for _, unchanged := range []bool{true, false} {
+			for _, e := range todo {
+				if e.pin == nil || e.unchanged() != unchanged {
+					continue
+				}
+				if a := in.tryPin(e, g, p.load, p.upgrades); a != nil {
+					p.take(a)
+				}
+			}
+		}
+		todo = slices.DeleteFunc(todo, func(e *fleetEntry) bool { return p.assigned[e.cu.ID] != nil })
 		for len(todo) > 0 {
 			var best *assignment
 			for _, e := range todo {
@@ -345,7 +406,12 @@ func (p *fleetPlan) release(id string) {
 	}
 	delete(p.assigned, id)
 	p.upgrades[a.engineer.Email]--
-	p.load[a.engineer.Email] = slices.DeleteFunc(p.load[a.engineer.Email], func(w interval) bool { return slices.Contains(a.windows, w) })
+	// One occurrence each: another entry may cover an identical window.
+	for _, w := range a.windows {
+		if i := slices.Index(p.load[a.engineer.Email], w); i >= 0 {
+			p.load[a.engineer.Email] = slices.Delete(p.load[a.engineer.Email], i, i+1)
+		}
+	}
 }
 
 // nextGate is when the ring after ring may start: once every entry of ring has

@@ -63,8 +63,8 @@ func Plan(ws *releases.Workspace, to *semver.Version) ([]Entry, error) {
 	if ws.Customers == nil {
 		return nil, ErrNoCustomers
 	}
-	if _, ok := ws.Find(to); !ok {
-		return nil, fmt.Errorf("no release %s in the workspace", to)
+	if _, err := ws.Release(to); err != nil {
+		return nil, err
 	}
 	var out []Entry
 	for i := range ws.Customers.Customers {

@@ -65,8 +65,16 @@ type Slot struct {
 	Approval string `json:"approval,omitempty"`
 	// Note says why a slot is tentative or waiting.
 	Note string `json:"note,omitempty"`
+	// Kept reports a slot held by the entry's open change ticket; Moved is
+	// the day of that ticket when it no longer holds and the entry moved.
+	Kept  bool   `json:"kept,omitempty"`
+	Moved string `json:"moved,omitempty"`
 	// Ticket is what --apply did to the change ticket.
 	Ticket *TicketResult `json:"ticket,omitempty"`
+
+	// requested is the day a kept ticket went to the change board: its
+	// lead time counts from then.
+	requested releases.Date
 }
 
 // Ring is one rollout ring of the plan.
@@ -106,6 +114,10 @@ type RolloutOptions struct {
 	Completed map[string]time.Time
 	// History is the release's record of approvals; nil for none.
 	History *releases.History
+	// Tickets are the open change tickets (ReadTickets), by entry: each keeps
+	// its slot while that satisfies every constraint. Nil when ZenDesk was
+	// not read.
+	Tickets map[string]OpenTicket
 	// Weeks bounds the search for a slot (default 52).
 	Weeks int
 }
@@ -129,9 +141,9 @@ func buildFleet(o RolloutOptions) (*fleet, error) {
 	if cfg.Standby == nil {
 		return nil, invalidf("%s has no standby roster: add standby: with the engineers who can be on standby (name, ZenDesk email, time zone, days, hours, capacity) to plan a rollout", releases.ConfigFile)
 	}
-	target, ok := ws.Find(o.To)
-	if !ok {
-		return nil, invalidf("no release %s in the workspace", o.To)
+	target, err := ws.Release(o.To)
+	if err != nil {
+		return nil, err
 	}
 	f := &fleet{entries: map[string]*Entry{}, target: target, in: &fleetInput{engineers: cfg.Standby.Engineers, blackouts: cfg.Standby.Blackouts,
 		rings: cfg.Policy.RingList(), from: o.From, weeks: cmp.Or(o.Weeks, 52)}}
@@ -161,15 +173,24 @@ func buildFleet(o RolloutOptions) (*fleet, error) {
 		for _, w := range e.Windows {
 			fe.maxes = append(fe.maxes, w.MaxMinutes)
 		}
+		general := fe.bounds
+		cab := func(requested releases.Date) []bound { return fe.bounds }
 		if c.ChangeProcess == releases.CABProcess {
 			if a := approval(o.History, c.ID); a == nil {
-				first := o.Today.AddDays(c.CABLeadTimeDays)
-				fe.bounds = append(fe.bounds, bound{first, fmt.Sprintf("%s's change board needs %d days from the request (cabLeadTimeDays)", c.ID, c.CABLeadTimeDays)})
+				cab = func(requested releases.Date) []bound {
+					first := requested.AddDays(c.CABLeadTimeDays)
+					return append(slices.Clip(general), bound{first, fmt.Sprintf("%s's change board needs %d days from the request (cabLeadTimeDays)", c.ID, c.CABLeadTimeDays)})
+				}
+				fe.bounds = cab(o.Today)
 			} else if !a.Window.IsZero() {
 				// The board approved a day: the upgrade stays there (or later,
 				// when that day no longer works, which needs a new approval).
 				fe.bounds = append(fe.bounds, bound{a.Window, fmt.Sprintf("%s's change board approved %s (%s)", c.ID, a.Window, a.Ref)})
 			}
+		}
+		if t, ok := o.Tickets[c.ID]; ok && fe.done.IsZero() {
+			// The ticket's request reached the board the day it was opened.
+			fe.pin = &pin{day: t.Day, start: t.Start, engineer: t.Engineer, bounds: cab(t.Opened)}
 		}
 		f.entries[c.ID] = e
 		f.in.entries = append(f.in.entries, fe)
@@ -329,6 +350,16 @@ func (f *fleet) slot(o RolloutOptions, fe *fleetEntry, a *assignment) Slot {
 	}
 	en := a.engineer
 	s.Engineer, s.EngineerEmail = en.Name, en.Email
+	if fe.pin != nil {
+		if a.pinned {
+			s.Kept = true
+			if t, ok := o.Tickets[c.ID]; ok {
+				s.requested = t.Opened
+			}
+		} else if fe.pin.day.String() != s.Windows[0].Date {
+			s.Moved = fe.pin.day.String()
+		}
+	}
 	if loc, err := en.Location(); err == nil {
 		w := a.windows[0]
 		s.EngineerHours = w.start.In(loc).Format("Mon 2006-01-02 ") + localSpan(w, loc)
@@ -344,6 +375,23 @@ func (f *fleet) slot(o RolloutOptions, fe *fleetEntry, a *assignment) Slot {
 		s.Status = SlotScheduled
 	}
 	return s
+}
+
+// alternatives are an entry's next count slots against the rest of the
+// fleet's plan: its own slot is given back while looking and taken again
+// after, so that the plan is left as it was.
+func (in *fleetInput) alternatives(p *fleetPlan, fe *fleetEntry, count int) ([]*assignment, []skip) {
+	own := p.assigned[fe.cu.ID]
+	p.release(fe.cu.ID)
+	g := gate{}
+	if fe.ring < len(p.gates) {
+		g = p.gates[fe.ring]
+	}
+	found, why := in.search(fe, g, p.load, p.upgrades, count)
+	if own != nil {
+		p.take(own)
+	}
+	return found, why
 }
 
 // gateNote names the earlier rings' entries that have not completed.
@@ -398,12 +446,7 @@ func Propose(o RolloutOptions, customer string, count int) (*Proposal, error) {
 		return nil, invalidf("%s completed the upgrade to %s already", customer, o.To)
 	}
 	p := f.in.schedule()
-	p.release(customer)
-	g := gate{}
-	if fe.ring < len(p.gates) {
-		g = p.gates[fe.ring]
-	}
-	found, why := f.in.search(fe, g, p.load, p.upgrades, max(count, 1))
+	found, why := f.in.alternatives(p, fe, max(count, 1))
 	if len(found) == 0 {
 		return nil, &InputError{errors.New(noSlot(customer, f.in, why))}
 	}

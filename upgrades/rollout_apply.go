@@ -15,15 +15,45 @@ import (
 	"github.com/atlas-release/atlas-release/zendesk"
 )
 
-// Completions reads from ZenDesk which entries completed the target: those
-// whose change ticket is solved or closed, as of the ticket's last update.
-// Until the workspace records outcomes (history/<version>.yaml), this is how
-// a ring is known to be complete.
-func Completions(ctx context.Context, client *zendesk.Client, ws *releases.Workspace, to *semver.Version) (map[string]time.Time, error) {
-	out := map[string]time.Time{}
+// OpenTicket is an entry's change ticket that is not solved yet: the slot it
+// holds.
+type OpenTicket struct {
+	ID int64 `json:"id"`
+	// Day and Start are the first window's day and local start, as the
+	// ticket's subject says them.
+	Day   releases.Date `json:"day"`
+	Start string        `json:"start"`
+	// Opened is the day the ticket was opened (UTC): the day the change
+	// request went to a change board.
+	Opened releases.Date `json:"opened"`
+	// Engineer is the email of the ticket's assignee when they are an
+	// engineer of the standby roster; "" otherwise.
+	Engineer string `json:"engineer,omitempty"`
+}
+
+// TicketStates are what ZenDesk says about the change tickets of a release.
+type TicketStates struct {
+	// Completed are the entries whose ticket is solved or closed, as of the
+	// ticket's last update.
+	Completed map[string]time.Time
+	// Open are the other tickets, whose slots a rollout keeps. A ticket whose
+	// subject no longer says its day (edited by hand) is left out.
+	Open map[string]OpenTicket
+}
+
+// ReadTickets reads each entry's change ticket of the target: solved or
+// closed ones complete their entry (until the workspace records outcomes in
+// history/<version>.yaml, this is how a ring is known to be complete), and
+// open ones hold their slot. It only reads: the standby engineers' agents are
+// looked up to know whose a ticket is, and one who is not an agent is no
+// error here (ApplyRollout refuses them before writing).
+func ReadTickets(ctx context.Context, client *zendesk.Client, ws *releases.Workspace, to *semver.Version) (*TicketStates, error) {
+	out := &TicketStates{Completed: map[string]time.Time{}, Open: map[string]OpenTicket{}}
 	if ws.Customers == nil {
 		return out, nil
 	}
+	engineers := map[int64]string{}
+	var lookedUp bool
 	for _, c := range ws.Customers.Customers {
 		from, err := releases.ParseVersion(c.Version)
 		if err != nil || !from.LessThan(to) {
@@ -33,9 +63,33 @@ func Completions(ctx context.Context, client *zendesk.Client, ws *releases.Works
 		if err != nil {
 			return nil, fmt.Errorf("reading the change ticket of %s: %w", c.ID, err)
 		}
-		if tk := oldestTicket(tickets); tk != nil && (tk.Status == "solved" || tk.Status == "closed") {
-			out[c.ID] = tk.UpdatedAt
+		tk := oldestTicket(tickets)
+		switch {
+		case tk == nil:
+			continue
+		case tk.Status == "solved" || tk.Status == "closed":
+			out.Completed[c.ID] = tk.UpdatedAt
+			continue
 		}
+		day, start, ok := parseChangeSubject(tk.Subject)
+		if !ok {
+			continue
+		}
+		if tk.AssigneeID != 0 && !lookedUp && ws.Config.Standby != nil {
+			lookedUp = true
+			for _, en := range ws.Config.Standby.Engineers {
+				u, err := client.AgentByEmail(ctx, en.Email)
+				var none *zendesk.NoAgentError
+				switch {
+				case errors.As(err, &none):
+				case err != nil:
+					return nil, fmt.Errorf("looking up the ZenDesk agent %s: %w", en.Email, err)
+				default:
+					engineers[u.ID] = en.Email
+				}
+			}
+		}
+		out.Open[c.ID] = OpenTicket{ID: tk.ID, Day: day, Start: start, Opened: releases.DateOf(tk.CreatedAt.UTC()), Engineer: engineers[tk.AssigneeID]}
 	}
 	return out, nil
 }
@@ -47,6 +101,10 @@ type ApplyOptions struct {
 	Client    *zendesk.Client
 	Generator string
 	Lock      func(ctx context.Context, key string) (unlock func(), err error)
+	// Today and History are the rollout's (RolloutOptions): change boards'
+	// lead times count from Today, unless approved.
+	Today   releases.Date
+	History *releases.History
 }
 
 // ApplyRollout opens or finds the change ticket of every scheduled or
@@ -91,7 +149,8 @@ func ApplyRollout(ctx context.Context, o ApplyOptions, r *Rollout) error {
 			return err
 		}
 		res, err := Schedule(ctx, ScheduleOptions{Workspace: o.Workspace, Templates: o.Templates, Client: o.Client, Customer: s.Customer, To: to,
-			Date: day, Generator: o.Generator, Lock: o.Lock, AssigneeID: agents[s.EngineerEmail], Tags: slotTags(*s)})
+			Date: day, Generator: o.Generator, Lock: o.Lock, AssigneeID: agents[s.EngineerEmail], Tags: slotTags(*s),
+			Today: o.Today, History: o.History, RequestedOn: s.requested})
 		if res != nil {
 			s.Ticket = &res.Ticket
 		}

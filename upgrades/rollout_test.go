@@ -177,13 +177,14 @@ var roster = []string{"priya.raman@atlas-workplace.example", "jonas.weber@atlas-
 
 func apply(t *testing.T, client *zendesk.Client, ws *releases.Workspace, o upgrades.RolloutOptions) (*upgrades.Rollout, error) {
 	t.Helper()
-	done, err := upgrades.Completions(context.Background(), client, ws, v43)
+	read, err := upgrades.ReadTickets(context.Background(), client, ws, v43)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for id, at := range done {
+	for id, at := range read.Completed {
 		o.Completed[id] = at
 	}
+	o.Tickets = read.Open
 	r, err := upgrades.PlanRollout(o)
 	if err != nil {
 		t.Fatal(err)
@@ -192,7 +193,8 @@ func apply(t *testing.T, client *zendesk.Client, ws *releases.Workspace, o upgra
 	if err != nil {
 		t.Fatal(err)
 	}
-	return r, upgrades.ApplyRollout(context.Background(), upgrades.ApplyOptions{Workspace: ws, Templates: set, Client: client, Generator: "test"}, r)
+	return r, upgrades.ApplyRollout(context.Background(), upgrades.ApplyOptions{Workspace: ws, Templates: set, Client: client, Generator: "test",
+		Today: o.Today, History: o.History}, r)
 }
 
 // TestRolloutApply: --apply opens ring 0's tickets, assigned and tagged,

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -46,6 +47,14 @@ type ScheduleOptions struct {
 	// to the ticket, and tags of those kinds it no longer should have removed.
 	// People's own tags are never touched.
 	Tags []string
+	// Today is the day the schedule is made (required): a change board's lead
+	// time counts from it, unless History records the board's approval.
+	Today   releases.Date
+	History *releases.History
+	// RequestedOn, when set, is the day the change request already went to
+	// the board (a rollout keeping an open ticket's slot): the lead time
+	// counts from it instead.
+	RequestedOn releases.Date
 }
 
 // TicketAction says what scheduling did to the ticket.
@@ -121,13 +130,17 @@ func Schedule(ctx context.Context, o ScheduleOptions) (*ScheduleResult, error) {
 	if !from.LessThan(o.To) {
 		return nil, invalidf("%s runs %s already: nothing to upgrade to %s", c.ID, from, o.To)
 	}
-	target, ok := ws.Find(o.To)
-	if !ok {
-		return nil, fmt.Errorf("no release %s in the workspace", o.To)
+	target, err := ws.Release(o.To)
+	if err != nil {
+		return nil, err
 	}
 	if earliest := target.ReleaseDate.AddDays(target.LeadTimeDays); o.Date.Before(earliest) {
 		return nil, invalidf("%s can be installed from %s (released %s, %d days' lead time), not on %s",
 			o.To, earliest, target.ReleaseDate, target.LeadTimeDays, o.Date)
+	}
+	cabWarning, err := checkLeadTime(o, c)
+	if err != nil {
+		return nil, err
 	}
 	window := c.Window
 	if o.At != "" {
@@ -144,6 +157,9 @@ func Schedule(ctx context.Context, o ScheduleOptions) (*ScheduleResult, error) {
 	res := &ScheduleResult{Customer: c.ID, From: from.String(), To: o.To.String(), TimeZone: start.Location().String()}
 	if start.Weekday() != c.Window.Weekday() {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("%s is a %s; %s prefers %ss", o.Date, start.Weekday(), c.ID, strings.ToLower(c.Window.Weekday().String())))
+	}
+	if cabWarning != "" {
+		res.Warnings = append(res.Warnings, cabWarning)
 	}
 	if entry.Note != "" {
 		res.Warnings = append(res.Warnings, entry.Note)
@@ -173,7 +189,7 @@ func Schedule(ctx context.Context, o ScheduleOptions) (*ScheduleResult, error) {
 	}
 	first := res.Windows[0]
 	res.Ticket = TicketResult{Action: TicketPlanned, ExternalID: externalID(cfg.Product.ID, c.ID, o.To.String()),
-		Subject: fmt.Sprintf("Upgrade %s to %s %s on %s %s (%s)", c.Name, cfg.Product.Name, o.To, first.Date, first.Time, res.TimeZone)}
+		Subject: changeSubject(c.Name, cfg.Product.Name, o.To.String(), first, res.TimeZone)}
 	if o.DryRun {
 		return res, nil
 	}
@@ -188,7 +204,81 @@ func Schedule(ctx context.Context, o ScheduleOptions) (*ScheduleResult, error) {
 		}
 		defer unlock()
 	}
-	return res, openTicket(ctx, o.Client, ticket, first, o.Tags, res)
+	job := ticketJob{t: ticket, key: res.Ticket.ExternalID + "@" + first.StartUTC.Format(time.RFC3339), managed: o.Tags, reschedules: true, who: c.ID}
+	return res, openTicket(ctx, o.Client, job, &res.Ticket, &res.Warnings)
+}
+
+// ticketJob is one ticket to find or open, one per external id however often
+// it runs: the ticket as it should be and the idempotency key of its create.
+type ticketJob struct {
+	t   zendesk.NewTicket
+	key string
+	// managed are the rollout tags a found ticket is brought in line with.
+	managed []string
+	// reschedules: a ticket found with another subject was planned for
+	// another start; it gets the new subject and a comment that says when the
+	// upgrade is now. Without it, a found ticket's subject and comments are
+	// left as they are (an announcement is made once).
+	reschedules bool
+	// who names the ticket's customer in errors.
+	who string
+}
+
+// checkLeadTime refuses a window inside a CAB customer's board lead time,
+// counted from today (or the day the request went to the board), unless the
+// board approved it; an approval of another day is a warning.
+func checkLeadTime(o ScheduleOptions, c *releases.Customer) (warning string, err error) {
+	if c.ChangeProcess != releases.CABProcess {
+		return "", nil
+	}
+	if o.Today.IsZero() {
+		return "", errors.New("upgrades: schedule without a day to count the change board's lead time from")
+	}
+	a := approval(o.History, c.ID)
+	if a != nil && (a.Window.IsZero() || a.Window.String() == o.Date.String()) {
+		return "", nil
+	}
+	requested := o.Today
+	if !o.RequestedOn.IsZero() && o.RequestedOn.Before(requested) {
+		requested = o.RequestedOn
+	}
+	if earliest := requested.AddDays(c.CABLeadTimeDays); o.Date.Before(earliest) {
+		return "", invalidf("%s's change board needs %d days from the request (cabLeadTimeDays in %s): the earliest window requested on %s is %s, not %s; "+
+			"choose a later --date, or record the board's approval of this window first (upgrades approve %s --to %s --ref …)",
+			c.ID, c.CABLeadTimeDays, releases.CustomersFile, requested, earliest, o.Date, c.ID, o.To)
+	}
+	if a != nil {
+		return fmt.Sprintf("%s's change board approved the window of %s (%s): %s needs its approval again", c.ID, a.Window, a.Ref, o.Date), nil
+	}
+	return "", nil
+}
+
+// changeSubject is a change ticket's subject: it says when the first window
+// starts, so that a ticket moved to another start gets a new one, and a
+// rollout reads back the slot an open ticket holds (parseChangeSubject).
+func changeSubject(customer, product, to string, first templates.ScheduledWindow, zone string) string {
+	return fmt.Sprintf("Upgrade %s to %s %s on %s %s (%s)", customer, product, to, first.Date, first.Time, zone)
+}
+
+// subjectSlot finds the slot at the end of a change ticket's subject.
+var subjectSlot = regexp.MustCompile(` on ([0-9]{4}-[0-9]{2}-[0-9]{2}) ([0-9]{2}:[0-9]{2}) \([^()]*\)$`)
+
+// parseChangeSubject reads the first window's day and local start from a
+// change ticket's subject; ok is false for a subject this tool did not write
+// (or that people edited).
+func parseChangeSubject(subject string) (day releases.Date, start string, ok bool) {
+	m := subjectSlot.FindStringSubmatch(subject)
+	if m == nil || !strings.HasPrefix(subject, "Upgrade ") {
+		return releases.Date{}, "", false
+	}
+	d, err := releases.ParseDate(m[1])
+	if err != nil {
+		return releases.Date{}, "", false
+	}
+	if h, mm, _ := strings.Cut(m[2], ":"); h > "23" || mm > "59" {
+		return releases.Date{}, "", false
+	}
+	return d, m[2], true
 }
 
 // externalID identifies a customer's upgrade to a version: one ticket each.
@@ -204,25 +294,26 @@ const DuplicateTag = "atlas-release-duplicate"
 const ownTag = "atlas-release"
 
 // openTicket finds or creates the ticket, then makes sure it is the only one.
-func openTicket(ctx context.Context, client *zendesk.Client, t zendesk.NewTicket, first templates.ScheduledWindow, managed []string, res *ScheduleResult) error {
-	found, err := findTicket(ctx, client, t, managed, res)
+// What it did goes into res, and what to look at into warnings.
+func openTicket(ctx context.Context, client *zendesk.Client, job ticketJob, res *TicketResult, warnings *[]string) error {
+	t := job.t
+	found, err := findTicket(ctx, client, job, res, warnings)
 	if err != nil || found {
 		return err
 	}
-	key := t.ExternalID + "@" + first.StartUTC.Format(time.RFC3339)
-	created, replayed, err := client.CreateTicket(ctx, t, key)
+	created, replayed, err := client.CreateTicket(ctx, t, job.key)
 	var e *zendesk.Error
 	if errors.As(err, &e) && e.Code == zendesk.IdempotentConflict {
 		// The key was used with another body: a ticket exists.
-		if found, ferr := findTicket(ctx, client, t, managed, res); ferr != nil || found {
+		if found, ferr := findTicket(ctx, client, job, res, warnings); ferr != nil || found {
 			return ferr
 		}
-		return fmt.Errorf("ZenDesk says the ticket of %s was already created, but no ticket has the external id %s: %w", res.Customer, t.ExternalID, err)
+		return fmt.Errorf("ZenDesk says the ticket of %s was already created, but no ticket has the external id %s: %w", job.who, t.ExternalID, err)
 	}
 	if err != nil {
 		return err
 	}
-	res.Ticket.Action, res.Ticket.ID, res.Ticket.URL, res.Ticket.Replayed = TicketCreated, created.ID, client.TicketURL(created.ID), replayed
+	res.Action, res.ID, res.URL, res.Replayed = TicketCreated, created.ID, client.TicketURL(created.ID), replayed
 	// Another run may have opened the ticket meanwhile (on another machine, or
 	// a create of its that landed late): the oldest is kept, ours is solved as
 	// its duplicate, and the schedule goes on with the oldest.
@@ -237,9 +328,9 @@ func openTicket(ctx context.Context, client *zendesk.Client, t zendesk.NewTicket
 	if err := markDuplicate(ctx, client, created.ID, oldest.ID, t.ExternalID); err != nil {
 		return err
 	}
-	res.Warnings = append(res.Warnings, fmt.Sprintf("ticket %d, opened at the same time as %d by another run, was solved as its duplicate", created.ID, oldest.ID))
-	res.Ticket.Replayed = false
-	_, err = useTicket(ctx, client, t, *oldest, managed, res)
+	*warnings = append(*warnings, fmt.Sprintf("ticket %d, opened at the same time as %d by another run, was solved as its duplicate", created.ID, oldest.ID))
+	res.Replayed = false
+	_, err = useTicket(ctx, client, job, *oldest, res)
 	return err
 }
 
@@ -269,7 +360,8 @@ func markDuplicate(ctx context.Context, client *zendesk.Client, id, of int64, ex
 // findTicket looks the ticket up by its external id and uses the oldest. Younger
 // ones that this tool opened and nobody has worked on yet (still new) are solved
 // as duplicates; others are left to people, with a warning.
-func findTicket(ctx context.Context, client *zendesk.Client, t zendesk.NewTicket, managed []string, res *ScheduleResult) (bool, error) {
+func findTicket(ctx context.Context, client *zendesk.Client, job ticketJob, res *TicketResult, warnings *[]string) (bool, error) {
+	t := job.t
 	tickets, err := client.TicketsByExternalID(ctx, t.ExternalID)
 	if err != nil || len(tickets) == 0 {
 		return false, err
@@ -283,23 +375,24 @@ func findTicket(ctx context.Context, client *zendesk.Client, t zendesk.NewTicket
 			if err := markDuplicate(ctx, client, o.ID, tk.ID, t.ExternalID); err != nil {
 				return true, err
 			}
-			res.Warnings = append(res.Warnings, fmt.Sprintf("ticket %d duplicated %d; it was solved as its duplicate", o.ID, tk.ID))
+			*warnings = append(*warnings, fmt.Sprintf("ticket %d duplicated %d; it was solved as its duplicate", o.ID, tk.ID))
 		default:
 			others = append(others, fmt.Sprint(o.ID))
 		}
 	}
 	if len(others) > 0 {
-		res.Warnings = append(res.Warnings, fmt.Sprintf("tickets %s also have the external id %s; the oldest, %d, is used", strings.Join(others, ", "), t.ExternalID, tk.ID))
+		*warnings = append(*warnings, fmt.Sprintf("tickets %s also have the external id %s; the oldest, %d, is used", strings.Join(others, ", "), t.ExternalID, tk.ID))
 	}
-	return useTicket(ctx, client, t, tk, managed, res)
+	return useTicket(ctx, client, job, tk, res)
 }
 
-// useTicket reports a ticket found; one planned for another start gets a
-// comment that says when the upgrade is now. With managed tags (a rollout),
-// the assignee and those tags are brought in line too, in the same update;
-// nothing is written when all is as it should be.
-func useTicket(ctx context.Context, client *zendesk.Client, t zendesk.NewTicket, tk zendesk.Ticket, managed []string, res *ScheduleResult) (bool, error) {
-	res.Ticket.Action, res.Ticket.ID, res.Ticket.URL = TicketFound, tk.ID, client.TicketURL(tk.ID)
+// useTicket reports a ticket found; a change ticket planned for another start
+// gets a comment that says when the upgrade is now. With managed tags (a
+// rollout), those tags are brought in line too, and the assignee, in the same
+// update; nothing is written when all is as it should be.
+func useTicket(ctx context.Context, client *zendesk.Client, job ticketJob, tk zendesk.Ticket, res *TicketResult) (bool, error) {
+	t, managed := job.t, job.managed
+	res.Action, res.ID, res.URL = TicketFound, tk.ID, client.TicketURL(tk.ID)
 	var u zendesk.TicketUpdate
 	if len(managed) > 0 {
 		for _, tag := range managed {
@@ -316,16 +409,16 @@ func useTicket(ctx context.Context, client *zendesk.Client, t zendesk.NewTicket,
 	if t.AssigneeID != 0 && tk.AssigneeID != t.AssigneeID {
 		u.AssigneeID = &t.AssigneeID
 	}
-	moved := tk.Subject != t.Subject
+	moved := job.reschedules && tk.Subject != t.Subject
 	if !moved && u.AdditionalTags == nil && u.RemoveTags == nil && u.AssigneeID == nil {
 		return true, nil
 	}
-	res.Ticket.Action = TicketUpdated
+	res.Action = TicketUpdated
 	if moved {
 		// Moved to another start: the subject says when, and a comment the new plan.
 		note := zendesk.TicketComment{HTMLBody: fmt.Sprintf("<p><strong>Rescheduled:</strong> %s.</p>%s", html.EscapeString(t.Subject), t.Comment.HTMLBody)}
 		u.Subject, u.Comment = &t.Subject, &note
-		res.Ticket.Action = TicketRescheduled
+		res.Action = TicketRescheduled
 	}
 	if _, err := client.UpdateTicket(ctx, tk.ID, u); err != nil {
 		return true, err

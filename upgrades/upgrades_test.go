@@ -95,7 +95,7 @@ func (e *env) schedule(ws *releases.Workspace, customer, date string) (*upgrades
 		e.t.Fatal(err)
 	}
 	return upgrades.Schedule(context.Background(), upgrades.ScheduleOptions{Workspace: ws, Templates: set, Client: client,
-		Customer: customer, To: semver.MustParse("4.3.0"), Date: d, Generator: "test"})
+		Customer: customer, To: semver.MustParse("4.3.0"), Date: d, Generator: "test", Today: releases.NewDate(2026, 11, 20)})
 }
 
 func (e *env) tickets() []*zendesktest.Ticket { return e.srv.Snapshot().Tickets }

@@ -25,6 +25,7 @@ type UpgradesOptions struct {
 	Customer string
 	Date     string
 	At       string
+	Today    string
 	Out      string
 	DryRun   bool
 	JSON     bool
@@ -33,22 +34,23 @@ type UpgradesOptions struct {
 // NewCmdUpgrades builds `upgrades` and its subcommands.
 func NewCmdUpgrades(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "upgrades <plan|schedule|propose|rollout|approve>",
+		Use:   "upgrades <plan|schedule|propose|rollout|approve|announce>",
 		Short: "Plan, schedule and roll out customers' upgrades (customers.yaml)",
 		Long: `Plan the upgrades of the customers listed in customers.yaml, schedule one as a
 ZenDesk change ticket with its change request, announcements and calendar, and
 roll a release out across the fleet: ring by ring, against the standby roster,
-through the customers' change boards.`,
+through the customers' change boards; and tell each customer's owner about a
+release: what is new, what their upgrade takes, the dates proposed.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
 				return usageErrorf("unknown upgrades command %q; see `atlas-release upgrades --help`", args[0])
 			}
-			return usageErrorf("upgrades needs a command: plan, schedule, propose, rollout or approve")
+			return usageErrorf("upgrades needs a command: plan, schedule, propose, rollout, approve or announce")
 		},
 		RunE: func(*cobra.Command, []string) error { return nil },
 	}
 	cmd.AddCommand(newCmdUpgradesPlan(f), newCmdUpgradesSchedule(f), newCmdUpgradesPropose(f), newCmdUpgradesRollout(f),
-		newCmdUpgradesApprove(f))
+		newCmdUpgradesApprove(f), newCmdUpgradesAnnounce(f))
 	return cmd
 }
 
@@ -83,6 +85,10 @@ stops) follow a week apart. The ZenDesk change ticket is found by its external i
 the path, the prerequisites checklist, roles and Global Administrator blocks,
 durations, outages, content freeze, backout and test plans, and the bundle's
 download link. Re-running never opens a second ticket; a new date updates it.
+For a customer with a change board (changeProcess: cab), a window inside the
+board's lead time (cabLeadTimeDays, counted from --today) is refused unless
+the board approved it (upgrades approve); a day that is not the customer's
+preferred day is a warning.
 Two schedules of one upgrade at once take turns on this machine (a lock in
 dist/); from two machines, the younger of two tickets opened at once is solved
 as the duplicate of the older.
@@ -103,6 +109,7 @@ and an iCalendar file of the windows.
 	cmd.Flags().StringVar(&opts.To, "to", "", "the target `VERSION` (default: the newest release)")
 	cmd.Flags().StringVar(&opts.Date, "date", "", "the `DAY` of the (first) window, YYYY-MM-DD (required)")
 	cmd.Flags().StringVar(&opts.At, "at", "", "start at `HH:MM` local time instead of the customer's preferred time")
+	cmd.Flags().StringVar(&opts.Today, "today", "", "schedule as on `DAY`, YYYY-MM-DD: change boards' lead times count from it (default: today)")
 	cmd.Flags().StringVar(&opts.Out, "out", "", "write the customer's communications into `DIR`")
 	cmd.Flags().BoolVarP(&opts.DryRun, "dry-run", "n", false, "prepare the ticket and communications, open nothing")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the result as JSON")
@@ -112,17 +119,18 @@ and an iCalendar file of the windows.
 // target is --to, or the newest release.
 func (opts *UpgradesOptions) target(ws *releases.Workspace) (*semver.Version, error) {
 	if opts.To == "" {
-		if len(ws.Manifests) == 0 {
-			return nil, fmt.Errorf("the workspace has no release")
+		m, err := ws.Latest()
+		if err != nil {
+			return nil, err
 		}
-		return ws.Manifests[len(ws.Manifests)-1].SemVer(), nil
+		return m.SemVer(), nil
 	}
 	v, err := versionArg("--to", opts.To)
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := ws.Find(v); !ok {
-		return nil, fmt.Errorf("no release %s in the workspace (releases/%s.yaml)", v, v)
+	if _, err := ws.Release(v); err != nil {
+		return nil, err
 	}
 	return v, nil
 }
@@ -218,12 +226,20 @@ func upgradesScheduleRun(cmd *cobra.Command, opts *UpgradesOptions) error {
 	if err != nil {
 		return err
 	}
+	today, err := (&RolloutOptions{F: f, Today: opts.Today}).today()
+	if err != nil {
+		return err
+	}
+	h, err := loadHistory(ws, to)
+	if err != nil {
+		return err
+	}
 	set, err := f.Templates()
 	if err != nil {
 		return err
 	}
 	so := upgrades.ScheduleOptions{Workspace: ws, Templates: set, Customer: opts.Customer, To: to, Date: date, At: opts.At,
-		DryRun: opts.DryRun, Generator: f.Generator()}
+		DryRun: opts.DryRun, Generator: f.Generator(), Today: today, History: h}
 	if !opts.DryRun {
 		if so.Client, err = f.ZendeskClient("", ws.Config); err != nil {
 			return err
@@ -236,7 +252,7 @@ func upgradesScheduleRun(cmd *cobra.Command, opts *UpgradesOptions) error {
 	}
 	res, err := upgrades.Schedule(cmd.Context(), so)
 	if err != nil {
-		return inputError(err)
+		return err
 	}
 	ios := f.IO
 	if opts.Out != "" {

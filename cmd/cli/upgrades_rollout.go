@@ -1,7 +1,7 @@
 package cli
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -9,11 +9,13 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/Masterminds/semver/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/atlas-release/atlas-release/releases"
 	"github.com/atlas-release/atlas-release/templates"
 	"github.com/atlas-release/atlas-release/upgrades"
+	"github.com/atlas-release/atlas-release/zendesk"
 )
 
 // RolloutOptions are the inputs of `upgrades propose`, `rollout` and `approve`.
@@ -28,6 +30,8 @@ type RolloutOptions struct {
 	AssumeComplete []string
 	Ref            string
 	Out            string
+	ReadTickets    bool
+	NotesURL       string
 	Apply          bool
 	DryRun         bool
 	JSON           bool
@@ -41,7 +45,11 @@ duration, in their own time zone, and who has capacity left; never in a
 blackout, before the release may be installed, inside a change board's lead
 time (cabLeadTimeDays, until "upgrades approve"), or before every entry of the
 earlier ring has completed plus its soak days. An entry completes when its
-change ticket is solved (read with --apply) or when --assume-complete names it.`
+change ticket is solved or when --assume-complete names it. An entry whose
+change ticket is open keeps the ticket's day and engineer while they satisfy
+all of this, so that a re-run moves only what changed. ZenDesk's tickets are
+read with --apply or --read-tickets; without them nothing is read (the plan
+says so), and only --assume-complete completes entries.`
 
 func newCmdUpgradesPropose(f *Factory) *cobra.Command {
 	opts := &RolloutOptions{F: f}
@@ -92,7 +100,8 @@ changed, and moves only the tickets whose slot changed.
 	}
 	opts.rolloutFlags(cmd)
 	cmd.Flags().StringVar(&opts.Out, "out", "", "write each standby engineer's iCalendar roster into `DIR`")
-	cmd.Flags().BoolVar(&opts.Apply, "apply", false, "open or update the change tickets in ZenDesk")
+	cmd.Flags().BoolVar(&opts.ReadTickets, "read-tickets", false, "read the change tickets from ZenDesk (completed entries, open tickets' slots) without writing")
+	cmd.Flags().BoolVar(&opts.Apply, "apply", false, "open or update the change tickets in ZenDesk (reads them first)")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the plan as JSON")
 	return cmd
 }
@@ -191,24 +200,47 @@ func (opts *RolloutOptions) rolloutInputs() (upgrades.RolloutOptions, error) {
 	if err != nil {
 		return ro, err
 	}
-	h, diags, err := releases.LoadHistory(ws.FS, to)
+	h, err := loadHistory(ws, to)
 	if err != nil {
 		return ro, err
-	}
-	if diags.Errors() > 0 {
-		return ro, &releases.ValidationError{Diagnostics: diags.Sort()}
 	}
 	return upgrades.RolloutOptions{Workspace: ws, To: to, From: from, Today: today, Completed: completed, History: h, Weeks: opts.Weeks}, nil
 }
 
-// inputError gives the errors that say what to change in the workspace the
-// exit status of invalid input.
-func inputError(err error) error {
-	var ie *upgrades.InputError
-	if errors.As(err, &ie) {
-		return &verificationError{err}
+// loadHistory reads history/<version>.yaml, strictly.
+func loadHistory(ws *releases.Workspace, to *semver.Version) (*releases.History, error) {
+	h, diags, err := releases.LoadHistory(ws.FS, to)
+	if err != nil {
+		return nil, err
 	}
-	return err
+	if diags.Errors() > 0 {
+		return nil, &releases.ValidationError{Diagnostics: diags.Sort()}
+	}
+	return h, nil
+}
+
+// notReadNote says that a plan was made without ZenDesk's tickets: no
+// network call is made unless asked for.
+func notReadNote(f *Factory) {
+	fmt.Fprintf(f.IO.ErrOut, "%s ZenDesk was not read: entries count as completed only by --assume-complete, and open change tickets do not hold their slots (--read-tickets reads them; --apply does too)\n",
+		f.IO.Yellow("note:"))
+}
+
+// readTickets reads the release's change tickets into the rollout's inputs:
+// entries completed (unless --assume-complete names them) and open tickets'
+// slots.
+func readTickets(ctx context.Context, client *zendesk.Client, ro *upgrades.RolloutOptions) error {
+	read, err := upgrades.ReadTickets(ctx, client, ro.Workspace, ro.To)
+	if err != nil {
+		return err
+	}
+	for id, at := range read.Completed {
+		if _, named := ro.Completed[id]; !named {
+			ro.Completed[id] = at
+		}
+	}
+	ro.Tickets = read.Open
+	return nil
 }
 
 func upgradesProposeRun(opts *RolloutOptions) error {
@@ -218,7 +250,7 @@ func upgradesProposeRun(opts *RolloutOptions) error {
 	}
 	p, err := upgrades.Propose(ro, opts.Customer, opts.Count)
 	if err != nil {
-		return inputError(err)
+		return err
 	}
 	out := opts.F.IO.Out
 	if opts.JSON {
@@ -271,31 +303,30 @@ func upgradesRolloutRun(cmd *cobra.Command, opts *RolloutOptions) error {
 		if ao.Templates, err = f.Templates(); err != nil {
 			return err
 		}
-		if ao.Client, err = f.ZendeskClient("", ro.Workspace.Config); err != nil {
-			return err
-		}
 		root, err := f.WorkspaceRoot()
 		if err != nil {
 			return err
 		}
 		ao.Workspace, ao.Generator, ao.Lock = ro.Workspace, f.Generator(), scheduleLock(filepath.Join(root, "dist"))
-		done, err := upgrades.Completions(cmd.Context(), ao.Client, ro.Workspace, ro.To)
-		if err != nil {
+		ao.Today, ao.History = ro.Today, ro.History
+	}
+	if opts.Apply || opts.ReadTickets {
+		if ao.Client, err = f.ZendeskClient("", ro.Workspace.Config); err != nil {
 			return err
 		}
-		for id, at := range done {
-			if _, named := ro.Completed[id]; !named {
-				ro.Completed[id] = at
-			}
+		if err := readTickets(cmd.Context(), ao.Client, &ro); err != nil {
+			return err
 		}
+	} else {
+		notReadNote(f)
 	}
 	r, err := upgrades.PlanRollout(ro)
 	if err != nil {
-		return inputError(err)
+		return err
 	}
 	if opts.Apply {
 		if err := upgrades.ApplyRollout(cmd.Context(), ao, r); err != nil {
-			return inputError(err)
+			return err
 		}
 	}
 	if opts.Out != "" {
@@ -349,6 +380,9 @@ func printRollout(out io.Writer, r *upgrades.Rollout, rosters string) {
 		if s.Note != "" {
 			fmt.Fprintf(out, "%s: %s %s.\n", s.Customer, s.Status, s.Note)
 		}
+		if s.Moved != "" {
+			fmt.Fprintf(out, "%s: moved from %s, the day of its change ticket, which no longer satisfies every constraint.\n", s.Customer, s.Moved)
+		}
 	}
 	if rosters != "" {
 		fmt.Fprintf(out, "Standby rosters in %s: ", rosters)
@@ -376,19 +410,13 @@ func upgradesApproveRun(cmd *cobra.Command, opts *RolloutOptions) error {
 		if ao.Client, err = f.ZendeskClient("", ws.Config); err != nil {
 			return err
 		}
-		done, err := upgrades.Completions(cmd.Context(), ao.Client, ws, ro.To)
-		if err != nil {
+		if err := readTickets(cmd.Context(), ao.Client, &ro); err != nil {
 			return err
-		}
-		for id, at := range done {
-			if _, named := ro.Completed[id]; !named {
-				ro.Completed[id] = at
-			}
 		}
 	}
 	res, err := upgrades.Approve(cmd.Context(), ao)
 	if err != nil {
-		return inputError(err)
+		return err
 	}
 	if res.Data != nil && !opts.DryRun {
 		root, err := f.WorkspaceRoot()

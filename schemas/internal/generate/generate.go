@@ -32,6 +32,7 @@ var Targets = []struct {
 	{"language", "atlas-release language settings (locales/<locale>/language.yaml)", &releases.Language{}, false},
 	{"translation", "atlas-release release translation (locales/<locale>/releases/<version>.yaml)", &releases.ReleaseTranslation{}, false},
 	{"customers", "atlas-release customer registry (customers.yaml)", &releases.Customers{}, false},
+	{"history", "atlas-release rollout history (history/<version>.yaml)", &releases.History{}, false},
 	{"runbook", "atlas-release cumulative runbook (runbook.json)", &templates.Runbook{}, true},
 	{"notes", "atlas-release release notes (notes --format json)", &templates.Notes{}, true},
 }

@@ -18,3 +18,11 @@ func SetVerifyHook(t testing.TB, f func(stage, file string, private *os.File)) {
 	verifyHook = f
 	t.Cleanup(func() { verifyHook = old })
 }
+
+// SetExtractHook makes extraction call f after each file it writes, with the
+// folder it writes into, for the test's duration.
+func SetExtractHook(t testing.TB, f func(staging, name string)) {
+	old := extractHook
+	extractHook = f
+	t.Cleanup(func() { extractHook = old })
+}

@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 	"unicode"
@@ -532,18 +533,86 @@ func (l *limitedBuffer) Write(p []byte) (int, error) {
 // the same paths, sizes and SHA-256s, so that what is extracted is what was
 // checked whatever the reader gives the second time. Every file is created
 // through os.Root, so nothing can be written outside dir whatever the archive
-// says. On any error, nothing is left in dir.
+// says. The files appear in dir all at once, when every one has been written
+// and checked: on any error, or if the process is killed half-way, dir holds
+// nothing a customer could mistake for a runbook.
 func Extract(r io.Reader, archiveSize int64, dir string, want *Content, lim Limits) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	staged, err := extractStaged(r, archiveSize, dir, want, lim)
+	if err != nil {
 		return err
 	}
+	return staged.commit()
+}
+
+// stagedExtraction is a bundle extracted into a hidden folder beside its
+// target, waiting to be moved into place.
+type stagedExtraction struct {
+	dir, target string
+}
+
+// extractStaged extracts into a new hidden folder in dir's parent (so that the
+// final rename stays on one file system), removing it on any error.
+func extractStaged(r io.Reader, archiveSize int64, dir string, want *Content, lim Limits) (*stagedExtraction, error) {
+	if err := emptyOrMissing(dir); err != nil {
+		return nil, err
+	}
+	parent := filepath.Dir(filepath.Clean(dir))
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, err
+	}
+	staging, err := os.MkdirTemp(parent, "."+filepath.Base(filepath.Clean(dir))+".partial-")
+	if err != nil {
+		return nil, err
+	}
+	if err := extractInto(r, archiveSize, staging, want, lim); err != nil {
+		_ = os.RemoveAll(staging)
+		return nil, err
+	}
+	return &stagedExtraction{dir: staging, target: dir}, nil
+}
+
+// emptyOrMissing refuses a target folder that holds anything.
+func emptyOrMissing(dir string) error {
 	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
 	if len(entries) > 0 {
 		return fmt.Errorf("%s is not empty; extract into an empty folder", dir)
 	}
+	return nil
+}
+
+// commit moves the extracted files into place in one rename. An empty target
+// folder is replaced (rename does so on Unix; elsewhere it is removed first).
+func (s *stagedExtraction) commit() error {
+	// MkdirTemp made the folder private; the runbook is the user's to share.
+	if err := os.Chmod(s.dir, 0o755); err != nil {
+		s.discard()
+		return err
+	}
+	err := os.Rename(s.dir, s.target)
+	if err != nil && emptyOrMissing(s.target) == nil {
+		if rmErr := os.Remove(s.target); rmErr == nil || errors.Is(rmErr, fs.ErrNotExist) {
+			err = os.Rename(s.dir, s.target)
+		}
+	}
+	if err != nil {
+		s.discard()
+		return err
+	}
+	return nil
+}
+
+// discard removes the staged files.
+func (s *stagedExtraction) discard() { _ = os.RemoveAll(s.dir) }
+
+// extractInto writes and checks the files of the bundle into dir, a new empty
+// folder.
+func extractInto(r io.Reader, archiveSize int64, dir string, want *Content, lim Limits) error {
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return err
@@ -584,35 +653,15 @@ func Extract(r io.Reader, archiveSize int64, dir string, want *Content, lim Limi
 			return invalid(h.Name, "is not the file the check found (SHA-256 %s, not %s)", got, expected.SHA256)
 		}
 		written++
+		extractHook(dir, h.Name)
 		return nil
 	})
 	if err == nil && written != len(want.Files) {
 		err = invalid("", "%d files were extracted, but the check found %d", written, len(want.Files))
 	}
-	if err != nil {
-		// Leave nothing half-written behind.
-		_ = removeContents(root)
-		return err
-	}
-	return nil
+	return err
 }
 
-// removeContents removes everything inside a root folder.
-func removeContents(root *os.Root) error {
-	d, err := root.Open(".")
-	if err != nil {
-		return err
-	}
-	names, err := d.Readdirnames(-1)
-	d.Close()
-	if err != nil {
-		return err
-	}
-	var first error
-	for _, n := range names {
-		if err := root.RemoveAll(n); err != nil && first == nil {
-			first = err
-		}
-	}
-	return first
-}
+// extractHook runs after each file is extracted; tests use it to look at the
+// target folder half-way.
+var extractHook = func(staging, name string) {}

@@ -3,7 +3,6 @@ package bundle
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -133,16 +132,17 @@ func Verify(file string, sigText []byte, pub minisign.PublicKey, expect Expect, 
 	if extractDir == "" {
 		return rep, nil
 	}
-	if err := Extract(priv.reader(), priv.n, extractDir, content, lim); err != nil {
+	staged, err := extractStaged(priv.reader(), priv.n, extractDir, content, lim)
+	if err != nil {
 		return nil, fmt.Errorf("%s: extract: %w", name, err)
 	}
 	verifyHook(hookExtracted, file, priv.f)
 	if err := unchanged(f, file, before, priv.n); err != nil {
-		if root, rerr := os.OpenRoot(extractDir); rerr == nil {
-			_ = removeContents(root)
-			root.Close()
-		}
+		staged.discard()
 		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if err := staged.commit(); err != nil {
+		return nil, fmt.Errorf("%s: extract: %w", name, err)
 	}
 	rep.Extracted = extractDir
 	return rep, nil
@@ -286,6 +286,3 @@ func verifyPlain(rep *Report, v *signing.Verified, expect Expect) error {
 	}
 	return nil
 }
-
-// ErrNoSignature is returned when a file has no signature next to it.
-var ErrNoSignature = errors.New("no signature")

@@ -137,6 +137,9 @@ func TestVerifyUsesWhatWasVerified(t *testing.T) {
 					if entries, _ := os.ReadDir(out); out != "" && len(entries) > 0 {
 						t.Fatalf("a file that changed left %d files extracted", len(entries))
 					}
+					if out != "" && leftovers(t, filepath.Dir(out)) != "" {
+						t.Fatalf("extraction left %s behind", leftovers(t, filepath.Dir(out)))
+					}
 					return
 				}
 				if err != nil {
@@ -214,5 +217,52 @@ func TestVerifyRefusesSpecialFiles(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("verify blocked on a named pipe")
+	}
+}
+
+// TestExtractionAppearsAllAtOnce: while a bundle is being extracted, the target
+// folder holds nothing — so an extraction cut short (Ctrl-C, a kill, a full
+// disk) never leaves a runbook with a truncated script that looks complete —
+// and when it is done, the folder holds every file and nothing is left beside it.
+func TestExtractionAppearsAllAtOnce(t *testing.T) {
+	key, _ := keys(t)
+	file, err := tamper.Genuine(t.TempDir(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig, _ := os.ReadFile(file + ".minisig")
+	for _, existing := range []bool{false, true} {
+		parent := t.TempDir()
+		out := filepath.Join(parent, "runbook")
+		if existing {
+			if err := os.Mkdir(out, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+		seen := 0
+		bundle.SetExtractHook(t, func(staging, name string) {
+			seen++
+			if entries, _ := os.ReadDir(out); len(entries) > 0 {
+				t.Errorf("after %s, the target folder already holds %d entries", name, len(entries))
+			}
+			if filepath.Dir(staging) != parent {
+				t.Errorf("staged in %s, not beside the target (a rename across file systems would copy)", staging)
+			}
+		})
+		rep, err := bundle.Verify(file, sig, signing.PublicKeyOf(key), bundle.Expect{}, out, bundle.DefaultLimits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if seen < len(rep.Bundle.Files) {
+			t.Errorf("the hook saw %d files of %d", seen, len(rep.Bundle.Files))
+		}
+		for _, f := range rep.Bundle.Files {
+			if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(f.Path))); err != nil {
+				t.Error(err)
+			}
+		}
+		if l := leftovers(t, parent); l != "" {
+			t.Errorf("left %s beside the target", l)
+		}
 	}
 }

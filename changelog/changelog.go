@@ -39,7 +39,9 @@ func Write(w io.Writer, ws *releases.Workspace) error {
 		heading := v
 		if cfg.GitHub != nil {
 			heading = "[" + v + "]"
-			links = append(links, fmt.Sprintf("[%s]: https://github.com/%s/releases/tag/v%s", v, cfg.GitHub.Repository, v))
+			// github.apiUrl (or GITHUB_API_URL) names the server: GitHub
+			// Enterprise Server releases are not on github.com.
+			links = append(links, fmt.Sprintf("[%s]: %s", v, cfg.GitHub.ReleaseURL(v)))
 		}
 		fmt.Fprintf(bw, "\n## %s - %s\n", heading, m.ReleaseDate)
 		for _, sec := range sections {

@@ -38,3 +38,27 @@ func TestChangelog(t *testing.T) {
 		t.Error("release links are missing")
 	}
 }
+
+// With github.apiUrl naming a GitHub Enterprise Server (or GITHUB_API_URL, which
+// the command line puts there), the release links go to that server.
+func TestChangelogEnterprise(t *testing.T) {
+	ws, err := releases.Load(os.DirFS("../examples/atlas"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gh := *ws.Config.GitHub
+	gh.APIURL = "https://ghe.example.com/api/v3"
+	cfg := *ws.Config
+	cfg.GitHub = &gh
+	ws.Config = &cfg
+	var b bytes.Buffer
+	if err := Write(&b, ws); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "[4.3.0]: https://ghe.example.com/atlas-workplace/atlas-runbooks/releases/tag/v4.3.0\n") {
+		t.Errorf("release links do not go to the Enterprise server:\n%s", b.String())
+	}
+	if strings.Contains(b.String(), "https://github.com/") {
+		t.Error("a link goes to github.com")
+	}
+}

@@ -1,7 +1,19 @@
 // Package cut is the release owner's main job: from a workspace and a version, it
 // validates the release, renders its notes and upgrade guide, builds one runbook
 // bundle per supported source version, checksums and signs everything, and writes
-// the result to dist/<version>/ in one atomic step.
+// the result to dist/<version>/ in one atomic step. It is also the one reader of
+// a cut (Open): publish, and anyone else, take a cut's files and documents from
+// it, checked as verify checks them.
+//
+// The notes and the guide are written in Markdown and as the HTML fragment that
+// is, byte for byte, the body of the help center article: in the workspace's
+// default locale as release-notes.{md,html} and upgrade-guide.{md,html}, and in
+// every other locale that translates the release as
+// release-notes.<locale>.{md,html} and upgrade-guide.<locale>.{md,html}, e.g.
+// release-notes.de.html. The names are flat, in dist/<version>/ itself, because
+// every file of the cut is also a GitHub release asset, whose name cannot hold
+// a "/". metadata.json gives each document its kind and locale; SHA256SUMS
+// lists them with every other file.
 //
 // The work is a pipeline of named steps (validate, render, bundle, checksum,
 // sign, metadata) over a shared job. It happens in a temporary folder next to the
@@ -116,6 +128,8 @@ type Artifact struct {
 	SHA256 string `json:"sha256"`
 	// From is the source version of a bundle.
 	From string `json:"from,omitempty"`
+	// Locale is the locale of a document (release notes, upgrade guide).
+	Locale string `json:"locale,omitempty"`
 }
 
 // The kinds of artifact.

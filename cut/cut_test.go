@@ -16,35 +16,23 @@ import (
 	"aead.dev/minisign"
 
 	"github.com/atlas-release/atlas-release/cut"
+	"github.com/atlas-release/atlas-release/internal/example"
 	"github.com/atlas-release/atlas-release/releases"
 	"github.com/atlas-release/atlas-release/templates"
 )
 
-// copyExample copies the example workspace to dir, giving every file the
-// modification time mtime.
+// copyExample copies the example workspace into dir, every file with the
+// modification time mtime: the bundles' bytes must not depend on it.
 func copyExample(t *testing.T, dir string, mtime time.Time) {
 	t.Helper()
-	src := filepath.Join("..", "examples", "atlas")
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
+	if err := example.CopyTo(dir); err != nil {
+		t.Fatal(err)
+	}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
 			return err
 		}
-		rel, _ := filepath.Rel(src, p)
-		if strings.HasPrefix(rel, "dist") {
-			return filepath.SkipDir
-		}
-		target := filepath.Join(dir, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(target, b, 0o644); err != nil {
-			return err
-		}
-		return os.Chtimes(target, mtime, mtime)
+		return os.Chtimes(p, mtime, mtime)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -108,8 +96,15 @@ func TestReproducible(t *testing.T) {
 		t.Fatal(err)
 	}
 	ta, tb := readTree(t, dirA), readTree(t, dirB)
-	if len(ta) != 13 {
-		t.Fatalf("%d files in the cut, want 13", len(ta))
+	if len(ta) != 17 {
+		t.Fatalf("%d files in the cut, want 17", len(ta))
+	}
+	// The German notes and guide are in the cut, flat (GitHub asset names
+	// have no folders), and SHA256SUMS vouches for them.
+	for _, name := range []string{"release-notes.de.md", "release-notes.de.html", "upgrade-guide.de.md", "upgrade-guide.de.html"} {
+		if len(ta[name]) == 0 || !bytes.Contains(ta[cut.ChecksumsFile], []byte("  "+name+"\n")) {
+			t.Errorf("%s is missing from the cut or from SHA256SUMS", name)
+		}
 	}
 	for name, data := range ta {
 		if !bytes.Equal(data, tb[name]) {
@@ -212,8 +207,8 @@ func TestConcurrentCuts(t *testing.T) {
 	if ok != 1 {
 		t.Fatalf("%d cuts succeeded, want 1", ok)
 	}
-	if n := len(readTree(t, filepath.Join(dist, "4.3.0"))); n != 13 {
-		t.Fatalf("%d files, want 13", n)
+	if n := len(readTree(t, filepath.Join(dist, "4.3.0"))); n != 17 {
+		t.Fatalf("%d files, want 17", n)
 	}
 }
 

@@ -15,6 +15,8 @@ import (
 	"slices"
 	"strings"
 
+	"aead.dev/minisign"
+
 	"github.com/atlas-release/atlas-release/bundle"
 	"github.com/atlas-release/atlas-release/releases"
 	"github.com/atlas-release/atlas-release/signing"
@@ -28,9 +30,9 @@ func (j *job) validate(context.Context) error {
 	if diags := ws.Validate(); diags.Errors() > 0 {
 		return &releases.ValidationError{Diagnostics: diags}
 	}
-	m, ok := ws.Find(v)
-	if !ok {
-		return fmt.Errorf("no release %s in the workspace (releases/%s.yaml)", v, v)
+	m, err := ws.Release(v)
+	if err != nil {
+		return err
 	}
 	j.manifest = m
 	j.modTime = j.opts.ModTime
@@ -65,26 +67,18 @@ func (j *job) validate(context.Context) error {
 // checkKey makes sure the release is signed with the key customers are told
 // about: the public key of atlas-release.yaml, when it is set.
 func (j *job) checkKey() error {
-	var configured string
-	if s := j.ws.Config.Signing; s != nil {
-		configured = s.PublicKey
+	want, configured, err := ConfiguredKey(j.ws)
+	if err != nil {
+		return err
 	}
 	if j.opts.Key == nil {
-		if configured != "" {
-			pub, err := signing.ParsePublicKey(configured)
-			if err != nil {
-				return fmt.Errorf("signing.publicKey in %s: %w", releases.ConfigFile, err)
-			}
-			j.public = &pub
+		if configured {
+			j.public = &want
 		}
 		return nil
 	}
 	pub := signing.PublicKeyOf(*j.opts.Key)
-	if configured != "" {
-		want, err := signing.ParsePublicKey(configured)
-		if err != nil {
-			return fmt.Errorf("signing.publicKey in %s: %w", releases.ConfigFile, err)
-		}
+	if configured {
 		if !want.Equal(pub) {
 			return fmt.Errorf("the secret key (ID %s) is not the one whose public key is signing.publicKey in %s (ID %s)",
 				signing.KeyID(pub.ID()), releases.ConfigFile, signing.KeyID(want.ID()))
@@ -99,6 +93,21 @@ func (j *job) checkKey() error {
 	return nil
 }
 
+// ConfiguredKey is the public key of atlas-release.yaml (signing.publicKey),
+// the one customers are told about; ok is false when it is not set. A cut is
+// signed with it, and a cut signed with another is not opened.
+func ConfiguredKey(ws *releases.Workspace) (pub minisign.PublicKey, ok bool, err error) {
+	s := ws.Config.Signing
+	if s == nil || s.PublicKey == "" {
+		return pub, false, nil
+	}
+	pub, err = signing.ParsePublicKey(s.PublicKey)
+	if err != nil {
+		return pub, false, fmt.Errorf("signing.publicKey in %s: %w", releases.ConfigFile, err)
+	}
+	return pub, true, nil
+}
+
 func (j *job) signingInfo() templates.Signing {
 	s := templates.Signing{Snapshot: j.opts.Snapshot}
 	if j.public != nil && !j.opts.Snapshot {
@@ -109,47 +118,36 @@ func (j *job) signingInfo() templates.Signing {
 }
 
 // render writes the release notes and the upgrade guide, in Markdown and as the
-// HTML fragments that a help center publishes.
+// HTML fragments that a help center publishes, in the default locale and in
+// every locale the workspace translates the release into.
 func (j *job) render(context.Context) error {
-	set, v := j.opts.Templates, j.opts.Version
-	notes, err := templates.NewNotes(j.ws, v, j.opts.Generator)
+	docs, err := Documents(j.ws, j.opts.Templates, j.opts.Version, j.signingInfo(), j.opts.Generator)
 	if err != nil {
 		return err
 	}
-	guide, err := templates.NewGuide(j.ws, v, j.paths, j.signingInfo(), j.opts.Generator, j.downloadURL)
-	if err != nil {
-		return err
-	}
-	docs := []struct {
-		name, kind string
-		render     func(io.Writer, templates.Format) error
-	}{
-		{"release-notes", KindNotes, func(w io.Writer, f templates.Format) error { return set.RenderNotes(w, notes, f) }},
-		{"upgrade-guide", KindGuide, func(w io.Writer, f templates.Format) error { return set.RenderGuide(w, guide, f) }},
-	}
+	def := j.ws.Config.DefaultLocale()
+	var locales []string
 	for _, d := range docs {
-		for _, f := range []templates.Format{templates.Markdown, templates.HTML} {
-			var b bytes.Buffer
-			if err := d.render(&b, f); err != nil {
-				return err
-			}
-			if err := j.writeFile(d.name+"."+string(f), d.kind, "", b.Bytes()); err != nil {
+		for _, f := range []struct {
+			ext  string
+			data []byte
+		}{{"md", d.Markdown}, {"html", d.HTML}} {
+			if err := j.writeFile(Artifact{Name: DocumentFile(d.Kind, d.Locale, def, f.ext), Kind: d.Kind, Locale: d.Locale}, f.data); err != nil {
 				return err
 			}
 		}
+		if !slices.Contains(locales, d.Locale) {
+			locales = append(locales, d.Locale)
+		}
 	}
-	j.progress(StepRender, "release notes and upgrade guide")
+	j.progress(StepRender, "release notes and upgrade guide in %s", strings.Join(locales, ", "))
 	return nil
 }
 
 // downloadURL is where a file of the release is downloaded from, when the
 // workspace publishes to GitHub: the release's asset URL.
 func (j *job) downloadURL(file string) string {
-	gh := j.ws.Config.GitHub
-	if gh == nil || j.opts.Snapshot {
-		return ""
-	}
-	return gh.DownloadURL(j.opts.Version.String(), file)
+	return downloadURL(j.ws.Config.GitHub, j.opts.Version, j.opts.Snapshot)(file)
 }
 
 // bundles writes one runbook bundle per source version.
@@ -292,16 +290,18 @@ func (j *job) writeBundle(ctx context.Context, name string, spec bundle.Spec) er
 		return nil
 	}
 	sig := digest.Sign(*j.opts.Key, signing.Comment("bundle", name, "product", spec.Product, "from", spec.From, "to", spec.To, "sha256", sum))
-	return j.writeFile(name+SignatureExt, KindSignature, spec.From, sig)
+	return j.writeFile(Artifact{Name: name + SignatureExt, Kind: KindSignature, From: spec.From}, sig)
 }
 
-// writeFile writes a small file of the cut and records it.
-func (j *job) writeFile(name, kind, from string, data []byte) error {
-	if err := os.WriteFile(filepath.Join(j.dir, name), data, 0o644); err != nil {
+// writeFile writes a small file of the cut and records it: a, with its size
+// and digest.
+func (j *job) writeFile(a Artifact, data []byte) error {
+	if err := os.WriteFile(filepath.Join(j.dir, a.Name), data, 0o644); err != nil {
 		return err
 	}
 	sum := sha256.Sum256(data)
-	j.files = append(j.files, Artifact{Name: name, Kind: kind, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), From: from})
+	a.Size, a.SHA256 = int64(len(data)), hex.EncodeToString(sum[:])
+	j.files = append(j.files, a)
 	return nil
 }
 
@@ -312,7 +312,7 @@ func (j *job) checksum(context.Context) error {
 	for _, f := range j.files {
 		b.WriteString(bundle.ChecksumLine(f.SHA256, f.Name))
 	}
-	if err := j.writeFile(ChecksumsFile, KindChecksums, "", b.Bytes()); err != nil {
+	if err := j.writeFile(Artifact{Name: ChecksumsFile, Kind: KindChecksums}, b.Bytes()); err != nil {
 		return err
 	}
 	j.progress(StepChecksum, "%s lists %d files", ChecksumsFile, len(j.files)-1)
@@ -327,7 +327,7 @@ func (j *job) sign(context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := j.writeFile(ChecksumsFile+SignatureExt, KindSignature, "", sig); err != nil {
+	if err := j.writeFile(Artifact{Name: ChecksumsFile + SignatureExt, Kind: KindSignature}, sig); err != nil {
 		return err
 	}
 	j.progress(StepSign, "%d bundles and %s signed with key %s", len(j.paths), ChecksumsFile, j.meta.KeyID)

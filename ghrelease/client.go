@@ -9,8 +9,9 @@
 // only to the API's and the uploads' origins, no redirect to another origin,
 // downloads' storage without credentials.
 //
-// The package is a leaf: it imports nothing else from this module but that
-// internal leaf.
+// The package is a leaf: of this module it imports only internal leaves —
+// safehttp, ghurl (the one place for GitHub's URL and tag rules) and retry
+// (error kinds, backoff, Retry-After, the wait), shared with zendesk.
 package ghrelease
 
 import (
@@ -31,6 +32,8 @@ import (
 
 	"github.com/google/go-github/v89/github"
 
+	"github.com/atlas-release/atlas-release/internal/ghurl"
+	"github.com/atlas-release/atlas-release/internal/retry"
 	"github.com/atlas-release/atlas-release/internal/safehttp"
 )
 
@@ -131,7 +134,7 @@ func New(o Options) (*Client, error) {
 		c.clock = time.Now //nolint:forbidigo // retries wait on the wall clock; nothing written depends on it
 	}
 	if c.sleep == nil {
-		c.sleep = sleepContext
+		c.sleep = retry.Sleep
 	}
 	base := &http.Client{Timeout: 10 * time.Minute}
 	if o.HTTPClient != nil {
@@ -232,26 +235,27 @@ type roundTripper func(*http.Request) (*http.Response, error)
 func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // apiURLs returns the Enterprise API URL ("" for github.com) and the web URL
-// releases are downloaded from.
+// releases are downloaded from: internal/ghurl's rules, and safehttp's policy
+// on the schemes a token may travel over.
 func apiURLs(api string) (string, string, error) {
-	api = strings.TrimRight(strings.TrimSpace(api), "/")
-	if api == "" || api == "https://api.github.com" {
-		return "", "https://github.com", nil
+	api, web, err := ghurl.Parse(api)
+	if err != nil || api == "" {
+		return api, web, err
 	}
 	u, err := url.Parse(api)
-	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" {
-		return "", "", fmt.Errorf("github: %q is not an API URL like https://ghe.example.com/api/v3", api)
+	if err != nil {
+		return "", "", err
 	}
 	if err := safehttp.CheckScheme(u); err != nil {
 		return "", "", fmt.Errorf("github: the token is only sent over HTTPS: %w", err)
 	}
-	return api, u.Scheme + "://" + u.Host, nil
+	return api, web, nil
 }
 
 // DownloadURL is where a release's file is downloaded from once the release is
 // published: <web>/<owner>/<repo>/releases/download/<tag>/<name>.
 func (c *Client) DownloadURL(tag, name string) string {
-	return fmt.Sprintf("%s/%s/%s/releases/download/%s/%s", c.web, c.owner, c.repo, url.PathEscape(tag), url.PathEscape(name))
+	return ghurl.DownloadURL(c.web, c.Repository(), tag, name)
 }
 
 // Repository is "owner/name".
@@ -561,17 +565,3 @@ type localError struct{ err error }
 
 func (e *localError) Error() string { return e.err.Error() }
 func (e *localError) Unwrap() error { return e.err }
-
-func sleepContext(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}

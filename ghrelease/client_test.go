@@ -57,7 +57,7 @@ func setup(t *testing.T, cfg ghreleasetest.Config, tok string) (*ghreleasetest.S
 
 func upload(t *testing.T, c *ghrelease.Client, rel *ghrelease.Release, name, data string) *ghrelease.Asset {
 	t.Helper()
-	a, err := c.Upload(context.Background(), rel, name, "text/plain", int64(len(data)), func() (io.ReadCloser, error) {
+	a, err := c.Upload(t.Context(), rel, name, "text/plain", int64(len(data)), func() (io.ReadCloser, error) {
 		return io.NopCloser(strings.NewReader(data)), nil
 	})
 	if err != nil {
@@ -68,7 +68,7 @@ func upload(t *testing.T, c *ghrelease.Client, rel *ghrelease.Release, name, dat
 
 func TestReleaseLifecycle(t *testing.T) {
 	srv, c, _ := setup(t, ghreleasetest.Config{PageSize: 1}, token)
-	ctx := context.Background()
+	ctx := t.Context()
 	if err := c.Preflight(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func TestPreflightRefusesWeakTokens(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			srv, c, _ := setup(t, ghreleasetest.Config{Tokens: map[string]ghreleasetest.Token{token: tc.tok}}, tc.use)
-			err := c.Preflight(context.Background())
+			err := c.Preflight(t.Context())
 			if ghrelease.KindOf(err) != tc.kind {
 				t.Errorf("%v, want kind %v", err, tc.kind)
 			}
@@ -135,13 +135,13 @@ func TestPreflightRefusesWeakTokens(t *testing.T) {
 		})
 	}
 	_, c, _ := setup(t, ghreleasetest.Config{Tokens: map[string]ghreleasetest.Token{token: {Push: true, Scopes: "repo, read:org"}}}, token)
-	if err := c.Preflight(context.Background()); err != nil {
+	if err := c.Preflight(t.Context()); err != nil {
 		t.Errorf("a classic token with repo: %v", err)
 	}
 }
 
 func TestRetries(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	for name, f := range map[string]ghreleasetest.Fault{
 		"primary rate limit": {Kind: ghreleasetest.RateLimit, Method: "GET", PathPattern: "/releases/tags/", Delay: 30 * time.Second},
 		"secondary limit":    {Kind: ghreleasetest.SecondaryLimit, Method: "GET", PathPattern: "/releases/tags/", Delay: 7 * time.Second},
@@ -187,7 +187,7 @@ func TestRetries(t *testing.T) {
 
 func TestErrorsNeverShowTheToken(t *testing.T) {
 	_, c, _ := setup(t, ghreleasetest.Config{Tokens: map[string]ghreleasetest.Token{"other": {Push: true}}}, token)
-	err := c.Preflight(context.Background())
+	err := c.Preflight(t.Context())
 	if err == nil || strings.Contains(err.Error(), token) {
 		t.Errorf("error: %v", err)
 	}
@@ -234,10 +234,10 @@ func TestTerseServers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Preflight(context.Background()); err != nil {
+	if err := c.Preflight(t.Context()); err != nil {
 		t.Errorf("no permissions in the answer: %v", err)
 	}
-	rel, err := c.FindRelease(context.Background(), "v1.0.0")
+	rel, err := c.FindRelease(t.Context(), "v1.0.0")
 	if err != nil || len(rel.Assets) != 1 || rel.Assets[0].State != "uploaded" {
 		t.Errorf("release %+v %v", rel, err)
 	}

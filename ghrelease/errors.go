@@ -4,46 +4,41 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/google/go-github/v89/github"
 
+	"github.com/atlas-release/atlas-release/internal/retry"
 	"github.com/atlas-release/atlas-release/internal/safehttp"
 )
 
-// Kind classifies a failure by what the caller can do about it.
-type Kind int
+// Kind classifies a failure by what the caller can do about it: the kinds of
+// internal/retry, shared with the ZenDesk client. Here KindAuth means the
+// token was refused (401); KindPermission that it may not do this (403, or
+// found lacking before any write); KindNotFound no such thing (404);
+// KindInvalid that the request was refused as invalid (any other 4xx, e.g. an
+// asset name that is taken, or a change to an immutable release);
+// KindRateLimited still limited after waiting as long as allowed;
+// KindTransient server errors or network failures, after the retries; and
+// KindAmbiguous that a create or an upload failed without saying whether it
+// happened: look before trying again.
+type Kind = retry.Kind
 
-// The kinds of failure.
+// The kinds of failure, re-exported so that callers need not know
+// internal/retry: see Kind.
 const (
-	KindOther Kind = iota
-	// KindAuth: the token was refused (401).
-	KindAuth
-	// KindPermission: the token may not do this (403, or found lacking before
-	// any write).
-	KindPermission
-	// KindNotFound: no such thing (404).
-	KindNotFound
-	// KindInvalid: the request was refused as invalid (400, 409, 422), e.g. an
-	// asset name that is taken, or a change to an immutable release.
-	KindInvalid
-	// KindRateLimited: still limited after waiting as long as allowed.
-	KindRateLimited
-	// KindTransient: server errors or network failures, after the retries.
-	KindTransient
-	// KindAmbiguous: a create or an upload failed without saying whether it
-	// happened: look before trying again.
-	KindAmbiguous
+	KindOther       = retry.KindOther
+	KindAuth        = retry.KindAuth
+	KindPermission  = retry.KindPermission
+	KindNotFound    = retry.KindNotFound
+	KindInvalid     = retry.KindInvalid
+	KindRateLimited = retry.KindRateLimited
+	KindTransient   = retry.KindTransient
+	KindAmbiguous   = retry.KindAmbiguous
 )
-
-func (k Kind) String() string {
-	return [...]string{"other", "authentication", "permission", "not found", "invalid request", "rate limited", "transient", "ambiguous"}[k]
-}
 
 // Error is a failed call.
 type Error struct {
@@ -85,7 +80,10 @@ func KindOf(err error) Kind {
 // call runs one API call with retries: rate limits are waited out for every
 // call (GitHub refuses before doing anything), server errors and network
 // failures are retried with backoff only when the call is safe to repeat; for an
-// unsafe one they are ambiguous.
+// unsafe one they are ambiguous. The loop is this client's own, deliberately:
+// it reads go-github's typed errors, where zendesk's reads raw answers and
+// renews OAuth tokens; what both decide with (kinds, backoff, Retry-After,
+// whether a request was sent, the wait) is internal/retry's.
 func (c *Client) call(ctx context.Context, op string, unsafe bool, f func() (*github.Response, error)) error {
 	for attempt := 0; ; attempt++ {
 		_, err := f()
@@ -154,7 +152,7 @@ func (c *Client) classify(op string, err error, unsafe bool, attempt int) (*Erro
 			return e, 0, false
 		}
 		e.Kind = KindTransient
-		return e, backoff(attempt), true
+		return e, retry.Backoff(firstBackoff, attempt), true
 	case errors.As(err, &rate):
 		e.Kind, e.Status, e.Message = KindRateLimited, statusOf(rate.Response), "API rate limit exceeded"
 		return e, max(rate.Rate.Reset.Sub(c.clock())+time.Second, time.Second), true
@@ -172,41 +170,33 @@ func (c *Client) classify(op string, err error, unsafe bool, attempt int) (*Erro
 			detail := strings.TrimSpace(strings.Join([]string{fe.Resource, fe.Field, fe.Code, fe.Message}, " "))
 			e.Message = strings.TrimSpace(e.Message + "; " + c.clean(detail))
 		}
-		switch s := e.Status; {
-		case s == 401:
-			e.Kind = KindAuth
-		case s == 403:
-			e.Kind = KindPermission
-		case s == 404:
-			e.Kind = KindNotFound
-		case s == 429:
-			e.Kind = KindRateLimited
-			wait := backoff(attempt)
-			if n, err := strconv.Atoi(er.Response.Header.Get("Retry-After")); err == nil && n >= 0 {
-				wait = time.Duration(n) * time.Second
+		switch e.Kind = retry.KindOfStatus(e.Status); e.Kind {
+		case KindRateLimited:
+			wait := retry.Backoff(firstBackoff, attempt)
+			if d, ok := retry.After(er.Response.Header, c.clock()); ok {
+				wait = d
 			}
 			return e, wait, true
-		case s >= 500:
-			e.Kind = KindTransient
+		case KindTransient:
 			if unsafe {
 				e.Kind = KindAmbiguous
 				return e, 0, false
 			}
-			return e, backoff(attempt), true
-		default:
+			return e, retry.Backoff(firstBackoff, attempt), true
+		case KindOther:
+			// GitHub refuses what it will not do with a 4xx of its choosing:
+			// the request, not the server, has to change.
 			e.Kind = KindInvalid
 		}
 		return e, 0, false
 	}
 	// No answer: a network failure or a timeout.
 	e.Kind = KindTransient
-	var op2 *net.OpError
-	notSent := errors.As(err, &op2) && op2.Op == "dial"
-	if unsafe && !notSent {
+	if unsafe && !retry.NotSent(err) {
 		e.Kind = KindAmbiguous
 		return e, 0, false
 	}
-	return e, backoff(attempt), true
+	return e, retry.Backoff(firstBackoff, attempt), true
 }
 
 func statusOf(r *http.Response) int {
@@ -216,8 +206,9 @@ func statusOf(r *http.Response) int {
 	return r.StatusCode
 }
 
-// backoff is the wait before retry n+1: 1 s, 2 s, 4 s … at most 30 s.
-func backoff(attempt int) time.Duration { return min(time.Second<<min(attempt, 10), 30*time.Second) }
+// firstBackoff is the first wait before a retry when GitHub named none: 1 s,
+// then 2 s, 4 s … at most retry.MaxBackoff.
+const firstBackoff = time.Second
 
 // refusal is the policy's reason for refusing, without the *url.Error around
 // it (which repeats the URL).

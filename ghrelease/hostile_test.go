@@ -1,7 +1,6 @@
 package ghrelease_test
 
 import (
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -345,7 +344,7 @@ func TestErrorsNeverShowTheTokenInAnyForm(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				err = c.Preflight(context.Background())
+				err = c.Preflight(t.Context())
 				if err == nil {
 					t.Fatal("no error")
 				}

@@ -11,8 +11,8 @@ import (
 
 	"github.com/Masterminds/semver/v3"
 
+	"github.com/atlas-release/atlas-release/cut"
 	"github.com/atlas-release/atlas-release/ghrelease/ghreleasetest"
-	"github.com/atlas-release/atlas-release/publish"
 )
 
 // TestOpenCutNeverBlocks: a named pipe in place of a file of the cut (its
@@ -31,7 +31,7 @@ func TestOpenCutNeverBlocks(t *testing.T) {
 			}
 			done := make(chan error, 1)
 			go func() {
-				_, err := publish.OpenCut(e.cut.Dir, e.ws, semver.MustParse("4.3.0"))
+				_, err := cut.Open(e.cut.Dir, e.ws, semver.MustParse("4.3.0"))
 				done <- err
 			}()
 			select {

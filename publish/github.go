@@ -14,6 +14,7 @@ import (
 
 	"github.com/atlas-release/atlas-release/cut"
 	"github.com/atlas-release/atlas-release/ghrelease"
+	"github.com/atlas-release/atlas-release/internal/ghurl"
 	"github.com/atlas-release/atlas-release/internal/wsfs"
 	"github.com/atlas-release/atlas-release/releases"
 )
@@ -21,7 +22,7 @@ import (
 // GitHubOptions configure publishing a cut as a GitHub release.
 type GitHubOptions struct {
 	Workspace *releases.Workspace
-	Cut       *Cut
+	Cut       *cut.Folder
 	Client    *ghrelease.Client
 	// Replace replaces assets whose content differs (never on an immutable
 	// release).
@@ -93,7 +94,7 @@ func (e *ConflictError) Error() string { return e.Why }
 func GitHub(ctx context.Context, o GitHubOptions) (*GitHubResult, error) {
 	c, gh := o.Cut, o.Client
 	version := c.Meta.Version
-	tag := "v" + version
+	tag := ghurl.Tag(version)
 	res := &GitHubResult{Repository: gh.Repository(), Tag: tag, DryRun: o.DryRun}
 	defer func() { st := gh.Stats(); res.Requests, res.Writes = st.Requests, st.Writes }()
 	if err := checkLinks(o, tag); err != nil {
@@ -201,7 +202,7 @@ const maxConfirmRounds = 2
 // nothing stored. A file missing or wrong is uploaded again, at most
 // maxConfirmRounds times; then the run stops, with the release unpublished.
 // Each asset's outcome is set from what was read back.
-func confirmAssets(ctx context.Context, gh *ghrelease.Client, rel *ghrelease.Release, c *Cut, files map[string]cut.Artifact, res *GitHubResult, w *writer) ([]ghrelease.Asset, error) {
+func confirmAssets(ctx context.Context, gh *ghrelease.Client, rel *ghrelease.Release, c *cut.Folder, files map[string]cut.Artifact, res *GitHubResult, w *writer) ([]ghrelease.Asset, error) {
 	for round := 0; ; round++ {
 		assets, err := gh.Assets(ctx, rel.ID)
 		if err != nil {
@@ -377,7 +378,7 @@ func createRelease(ctx context.Context, gh *ghrelease.Client, tag, name, body st
 
 // uploadAsset uploads one file, replacing an existing asset first; after an
 // unknown outcome it looks at the assets before trying again.
-func uploadAsset(ctx context.Context, gh *ghrelease.Client, rel *ghrelease.Release, c *Cut, name string, existing *ghrelease.Asset, sum string) (*ghrelease.Asset, error) {
+func uploadAsset(ctx context.Context, gh *ghrelease.Client, rel *ghrelease.Release, c *cut.Folder, name string, existing *ghrelease.Asset, sum string) (*ghrelease.Asset, error) {
 	if existing != nil {
 		if err := gh.DeleteAsset(ctx, existing.ID); err != nil && ghrelease.KindOf(err) != ghrelease.KindNotFound {
 			return nil, err
@@ -392,7 +393,7 @@ func uploadAsset(ctx context.Context, gh *ghrelease.Client, rel *ghrelease.Relea
 	switch {
 	case strings.HasSuffix(name, ".tar.gz"):
 		contentType = "application/gzip"
-	case strings.HasSuffix(name, cut.SignatureExt), name == "SHA256SUMS":
+	case strings.HasSuffix(name, cut.SignatureExt), name == cut.ChecksumsFile:
 		contentType = "text/plain; charset=utf-8"
 	case contentType == "":
 		contentType = "application/octet-stream"
@@ -436,20 +437,38 @@ func uploadAsset(ctx context.Context, gh *ghrelease.Client, rel *ghrelease.Relea
 // another server than the one the release goes to: customers would get dead
 // links.
 func checkLinks(o GitHubOptions, tag string) error {
-	guide, err := readCapped(filepath.Join(o.Cut.Dir, "upgrade-guide.md"), 1<<20)
+	guides, err := guides(o.Cut)
 	if err != nil {
-		return nil // a cut without documents (--skip render) links nowhere
+		return err
 	}
-	for _, f := range o.Cut.Files {
-		if f.Kind != cut.KindBundle {
-			continue
-		}
-		if url := o.Client.DownloadURL(tag, f.Name); !strings.Contains(string(guide), url) {
-			return fmt.Errorf("the cut's upgrade guide does not link to %s, where the release serves %s: cut again with github.apiUrl "+
-				"(or GITHUB_API_URL) set to the server that hosts %s", url, f.Name, o.Client.Repository())
+	// A cut without documents (--skip render) links nowhere.
+	for _, guide := range guides {
+		for _, f := range o.Cut.Files {
+			if f.Kind != cut.KindBundle {
+				continue
+			}
+			if url := o.Client.DownloadURL(tag, f.Name); !strings.Contains(string(guide.Markdown), url) {
+				return fmt.Errorf("the cut's upgrade guide does not link to %s, where the release serves %s: cut again with github.apiUrl "+
+					"(or GITHUB_API_URL) set to the server that hosts %s", url, f.Name, o.Client.Repository())
+			}
 		}
 	}
 	return nil
+}
+
+// guides are the cut's upgrade guides, one per locale.
+func guides(c *cut.Folder) ([]*cut.Document, error) {
+	var out []*cut.Document
+	for _, l := range c.Locales() {
+		d, ok, err := c.Document(cut.KindGuide, l)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, d)
+		}
+	}
+	return out, nil
 }
 
 // checkDownloads makes sure the release serves each file where the upgrade
@@ -470,11 +489,18 @@ func checkDownloads(o GitHubOptions, rel *ghrelease.Release, res *GitHubResult) 
 			}
 		}
 	}
-	// The cut's own upgrade guide (an asset too) must link where the files are.
-	if guide, err := readCapped(filepath.Join(o.Cut.Dir, "upgrade-guide.md"), 1<<20); err == nil && !rel.Draft {
+	// The cut's own upgrade guides (assets too) must link where the files are.
+	guides, err := guides(o.Cut)
+	if err != nil {
+		return err
+	}
+	for _, guide := range guides {
+		if rel.Draft {
+			break
+		}
 		for _, a := range res.Assets {
-			if strings.HasSuffix(a.Name, ".tar.gz") && a.URL != "" && !strings.Contains(string(guide), a.URL) {
-				wrong = append(wrong, fmt.Sprintf("the cut's upgrade-guide.md does not link to %s", a.URL))
+			if strings.HasSuffix(a.Name, ".tar.gz") && a.URL != "" && !strings.Contains(string(guide.Markdown), a.URL) {
+				wrong = append(wrong, fmt.Sprintf("the cut's %s does not link to %s", cut.DocumentFile(guide.Kind, guide.Locale, o.Cut.DefaultLocale, "md"), a.URL))
 			}
 		}
 	}
@@ -487,11 +513,13 @@ func checkDownloads(o GitHubOptions, rel *ghrelease.Release, res *GitHubResult) 
 
 // releaseText is the release's name and body: the release notes, and how to
 // check a download.
-func releaseText(ws *releases.Workspace, c *Cut) (string, string) {
+func releaseText(ws *releases.Workspace, c *cut.Folder) (string, string) {
 	cfg := ws.Config
 	name := cfg.Product.Name + " " + c.Meta.Version
-	notes, _ := readCapped(filepath.Join(c.Dir, "release-notes.md"), 1<<20)
-	text := strings.TrimSpace(string(notes))
+	var text string
+	if notes, ok, _ := c.Document(cut.KindNotes, c.DefaultLocale); ok {
+		text = strings.TrimSpace(string(notes.Markdown))
+	}
 	// The page has its own title.
 	if strings.HasPrefix(text, "# ") {
 		if _, rest, ok := strings.Cut(text, "\n"); ok {
@@ -525,8 +553,8 @@ func isLatest(ws *releases.Workspace, version string) bool {
 	if err != nil {
 		return false
 	}
-	m, ok := ws.Find(v)
-	if !ok {
+	m, err := ws.Release(v)
+	if err != nil {
 		return false
 	}
 	for _, other := range ws.Manifests {

@@ -1,7 +1,6 @@
 package publish_test
 
 import (
-	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -34,7 +33,7 @@ type ghEnv struct {
 	t     *testing.T
 	srv   *ghreleasetest.Server
 	ws    *releases.Workspace
-	cut   *publish.Cut
+	cut   *cut.Folder
 	clock *zendesktest.Clock
 	key   minisign.PrivateKey
 }
@@ -87,10 +86,10 @@ func (e *ghEnv) recut(edit func(fsys map[string]string)) {
 	}
 	v := semver.MustParse("4.3.0")
 	dist := t.TempDir()
-	if _, _, err := cut.Run(context.Background(), cut.Options{Workspace: ws, Templates: set, Version: v, Dist: dist, Key: &e.key, Generator: "test"}); err != nil {
+	if _, _, err := cut.Run(t.Context(), cut.Options{Workspace: ws, Templates: set, Version: v, Dist: dist, Key: &e.key, Generator: "test"}); err != nil {
 		t.Fatal(err)
 	}
-	c, err := publish.OpenCut(filepath.Join(dist, "4.3.0"), ws, v)
+	c, err := cut.Open(filepath.Join(dist, "4.3.0"), ws, v)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +107,7 @@ func (e *ghEnv) options(token string) publish.GitHubOptions {
 }
 
 func (e *ghEnv) publish(o publish.GitHubOptions) (*publish.GitHubResult, error) {
-	return publish.GitHub(context.Background(), o)
+	return publish.GitHub(e.t.Context(), o)
 }
 
 // checkRelease asserts the fake holds one published release of v4.3.0 with
@@ -324,20 +323,20 @@ func TestOpenCutRefusesWhatCannotBePublished(t *testing.T) {
 	if err := os.WriteFile(bundlePath, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := publish.OpenCut(e.cut.Dir, e.ws, v); !errors.Is(err, bundle.ErrInvalid) && !errors.Is(err, signing.ErrVerification) {
+	if _, err := cut.Open(e.cut.Dir, e.ws, v); !errors.Is(err, bundle.ErrInvalid) && !errors.Is(err, signing.ErrVerification) {
 		t.Errorf("a tampered bundle: %v", err)
 	}
 	// No cut at all.
-	if _, err := publish.OpenCut(filepath.Join(t.TempDir(), "4.3.0"), e.ws, v); err == nil || !strings.Contains(err.Error(), "atlas-release cut 4.3.0") {
+	if _, err := cut.Open(filepath.Join(t.TempDir(), "4.3.0"), e.ws, v); err == nil || !strings.Contains(err.Error(), "atlas-release cut 4.3.0") {
 		t.Errorf("no cut: %v", err)
 	}
 	// A snapshot.
 	snap := t.TempDir()
 	set, _ := templates.Load(e.ws.FS)
-	if _, _, err := cut.Run(context.Background(), cut.Options{Workspace: e.ws, Templates: set, Version: v, Dist: snap, Snapshot: true, Generator: "test"}); err != nil {
+	if _, _, err := cut.Run(t.Context(), cut.Options{Workspace: e.ws, Templates: set, Version: v, Dist: snap, Snapshot: true, Generator: "test"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := publish.OpenCut(filepath.Join(snap, "4.3.0"), e.ws, v); err == nil || !strings.Contains(err.Error(), "only a snapshot") {
+	if _, err := cut.Open(filepath.Join(snap, "4.3.0"), e.ws, v); err == nil || !strings.Contains(err.Error(), "only a snapshot") {
 		t.Errorf("a snapshot: %v", err)
 	}
 }
@@ -363,10 +362,10 @@ func TestGitHubRefusesAGuideThatLinksElsewhere(t *testing.T) {
 	set, _ := templates.Load(fsys)
 	v := semver.MustParse("4.3.0")
 	dist := t.TempDir()
-	if _, _, err := cut.Run(context.Background(), cut.Options{Workspace: ws, Templates: set, Version: v, Dist: dist, Key: &e.key, Generator: "test"}); err != nil {
+	if _, _, err := cut.Run(t.Context(), cut.Options{Workspace: ws, Templates: set, Version: v, Dist: dist, Key: &e.key, Generator: "test"}); err != nil {
 		t.Fatal(err)
 	}
-	c, err := publish.OpenCut(filepath.Join(dist, "4.3.0"), e.ws, v)
+	c, err := cut.Open(filepath.Join(dist, "4.3.0"), e.ws, v)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,10 +9,13 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+
+	"github.com/atlas-release/atlas-release/cut"
+	"github.com/atlas-release/atlas-release/internal/wsfs"
 )
 
 // JournalFile is the journal of a release's publishing, in its cut folder.
-const JournalFile = "publish.json"
+const JournalFile = cut.JournalFile
 
 // Target states in the journal.
 const (
@@ -65,7 +68,7 @@ type Write struct {
 func OpenJournal(dir, product, version, cutDigest string) (j *Journal, stale bool, err error) {
 	path := filepath.Join(dir, JournalFile)
 	j = &Journal{SchemaVersion: 1, Product: product, Version: version, Cut: cutDigest, path: path}
-	b, err := readCapped(path, 16<<20)
+	b, err := wsfs.ReadFile(path, 16<<20)
 	if errors.Is(err, fs.ErrNotExist) {
 		return j, false, nil
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"sync"
+
+	"github.com/atlas-release/atlas-release/cut"
 )
 
 // The targets, in the order a release is published: GitHub first, because the
@@ -13,14 +15,17 @@ const (
 	TargetZendesk = "zendesk"
 )
 
-// ReleaseOptions configure publishing a cut to every configured target.
+// ReleaseOptions configure publishing a cut to every configured target, or
+// to one.
 type ReleaseOptions struct {
-	Cut *Cut
+	Cut *cut.Folder
 	// GitHub and Zendesk are the targets; nil leaves one out. Their OnWrite is
-	// set by Release, to keep the journal.
+	// set by Release, to keep the journal, and their cut is Cut: the ZenDesk
+	// articles are the cut's text.
 	GitHub  *GitHubOptions
 	Zendesk *ZendeskOptions
-	// Recheck runs targets the journal records as done.
+	// Recheck runs targets the journal records as done: a target named on its
+	// own (publish github) is always run.
 	Recheck bool
 	// DryRun plans every target and writes nothing, not even the journal.
 	DryRun bool
@@ -66,7 +71,7 @@ func Release(ctx context.Context, o ReleaseOptions) (*ReleaseResult, error) {
 	if o.GitHub != nil {
 		targets = append(targets, target{TargetGitHub, func(onWrite func(Write)) (string, *GitHubResult, *ZendeskResult, error) {
 			g := *o.GitHub
-			g.DryRun, g.OnWrite = o.DryRun, onWrite
+			g.Cut, g.DryRun, g.OnWrite = c, o.DryRun, onWrite
 			r, err := GitHub(ctx, g)
 			url := ""
 			if r != nil {
@@ -78,6 +83,7 @@ func Release(ctx context.Context, o ReleaseOptions) (*ReleaseResult, error) {
 	if o.Zendesk != nil {
 		targets = append(targets, target{TargetZendesk, func(onWrite func(Write)) (string, *GitHubResult, *ZendeskResult, error) {
 			z := *o.Zendesk
+			z.Cuts = map[string]*cut.Folder{c.Meta.Version: c}
 			z.DryRun, z.OnWrite = o.DryRun, onWrite
 			r, err := Zendesk(ctx, z)
 			return "", nil, r, err

@@ -1,7 +1,6 @@
 package publish_test
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/atlas-release/atlas-release/ghrelease/ghreleasetest"
 	"github.com/atlas-release/atlas-release/publish"
-	"github.com/atlas-release/atlas-release/signing"
 	"github.com/atlas-release/atlas-release/templates"
 	"github.com/atlas-release/atlas-release/zendesk"
 	"github.com/atlas-release/atlas-release/zendesk/zendesktest"
@@ -34,11 +32,10 @@ func TestReleaseResumes(t *testing.T) {
 		}
 		set, _ := templates.Load(g.ws.FS)
 		return publish.ReleaseOptions{Cut: g.cut, GitHub: &gh, Zendesk: &publish.ZendeskOptions{Workspace: g.ws, Templates: set, Client: client,
-			Versions: []*semver.Version{semver.MustParse("4.3.0")}, Generator: "test",
-			Signing: templates.Signing{PublicKey: g.cut.Meta.PublicKey, KeyID: signing.KeyID(g.cut.PublicKey.ID())}}}
+			Versions: []*semver.Version{semver.MustParse("4.3.0")}, Generator: "test"}}
 	}
 	zd.Inject(zendesktest.Fault{Kind: zendesktest.Fail500, Method: "PUT", PathPattern: "/translations/", Times: 1000})
-	res, err := publish.Release(context.Background(), options())
+	res, err := publish.Release(t.Context(), options())
 	if err == nil {
 		t.Fatal("the publish did not fail")
 	}
@@ -54,7 +51,7 @@ func TestReleaseResumes(t *testing.T) {
 	}
 	zd.ClearFaults()
 	g.srv.ResetLog()
-	res, err = publish.Release(context.Background(), options())
+	res, err = publish.Release(t.Context(), options())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +93,7 @@ func TestReleaseResumes(t *testing.T) {
 	}
 	o := options()
 	o.DryRun = true
-	res, _ = publish.Release(context.Background(), o)
+	res, _ = publish.Release(t.Context(), o)
 	if !res.StaleJournal || res.Targets[0].State != "planned" {
 		t.Errorf("a journal of another cut: %+v", res)
 	}

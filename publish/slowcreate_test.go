@@ -1,7 +1,6 @@
 package publish_test
 
 import (
-	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -68,7 +67,7 @@ func TestSlowCreatesNeverLeaveTwoArticles(t *testing.T) {
 		"lands between look-ups":         {delay: 2 * time.Second, creates: 4},
 		"lands at the last look-up":      {delay: 31 * time.Second, creates: 4},
 		"lands later in the same run": {delay: time.Hour, creates: 5, archived: 1,
-			afterCreate: func(e *env) { _ = e.clock.Sleep(context.Background(), 2*time.Hour) }},
+			afterCreate: func(e *env) { _ = e.clock.Sleep(e.t.Context(), 2*time.Hour) }},
 		"lands after the run": {delay: time.Hour, creates: 5, archived: 1,
 			between: func(e *env) { e.srv.CommitLate() }},
 		"lands after a run that failed": {delay: time.Hour, creates: 5, archived: 1, failFirst: true,

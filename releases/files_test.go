@@ -33,12 +33,12 @@ func hostileWorkspace(t *testing.T, change func(ws, outside string) error) strin
 	}
 	t.Cleanup(func() { os.RemoveAll(base) })
 	ws, outside := filepath.Join(base, "ws"), filepath.Join(base, "outside")
-	if err := os.CopyFS(ws, os.DirFS(example.Dir(t))); err != nil {
+	if err := example.CopyTo(ws); err != nil {
 		t.Fatal(err)
 	}
 	// The outside holds a copy of every file, so that a followed link would
 	// validate cleanly: only the refusal can make the test pass.
-	if err := os.CopyFS(outside, os.DirFS(example.Dir(t))); err != nil {
+	if err := example.CopyTo(outside); err != nil {
 		t.Fatal(err)
 	}
 	if err := change(ws, outside); err != nil {

@@ -11,14 +11,6 @@ type Pos struct {
 
 func (p Pos) String() string { return fmt.Sprintf("%d:%d", p.Line, p.Col) }
 
-// Less orders positions from the top of a file down.
-func (p Pos) Less(q Pos) bool {
-	if p.Line != q.Line {
-		return p.Line < q.Line
-	}
-	return p.Col < q.Col
-}
-
 // Loc records where a decoded mapping and each of its values were written, so that
 // every diagnostic, however late it is found, points at the exact place.
 // The loader fills it in; values built in code have an empty Loc.
@@ -64,6 +56,3 @@ func (l Loc) Has(field string) bool {
 func (l *Loc) record(path string, p Pos) {
 	l.fields = append(l.fields, fieldPos{path, p})
 }
-
-// At returns a Loc whose mapping is at p; tests and generated values use it.
-func At(line, col int) Loc { return Loc{pos: Pos{Line: line, Col: col}} }

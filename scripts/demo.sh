@@ -52,17 +52,18 @@ echo $! > "$out/zendesk-sandbox.pid"
 for _ in $(seq 50); do [ -s "$out/zendesk-sandbox.url" ] && break; sleep 0.1; done
 zendesk_url=$(cat "$out/zendesk-sandbox.url")
 export ZENDESK_URL=$zendesk_url ZENDESK_OAUTH_TOKEN=sandbox
-"$bin" -C "$ws" publish zendesk 4.2 4.3 --public-key "$out/keys/atlas-release.pub"
+"$bin" -C "$ws" publish zendesk 4.2 4.3 --dist "$out/dist" --unsigned-from-workspace --public-key "$out/keys/atlas-release.pub"
 echo
 echo "Publishing again writes nothing:"
-"$bin" -C "$ws" publish zendesk 4.2 4.3 --public-key "$out/keys/atlas-release.pub" | tail -n 1
+"$bin" -C "$ws" publish zendesk 4.2 4.3 --dist "$out/dist" --unsigned-from-workspace --public-key "$out/keys/atlas-release.pub" | tail -n 1
 
 step "Which customers need which upgrade to 4.3 (customers.yaml)"
 "$bin" -C "$ws" upgrades plan --to 4.3
 
 step "Schedule Contoso's upgrade: the change ticket in the sandbox, and their communications"
-"$bin" -C "$ws" upgrades schedule contoso --to 4.3 --date 2026-12-05 --out "$out/contoso"
-"$bin" -C "$ws" upgrades schedule contoso --to 4.3 --date 2026-12-05 | head -n 1
+# As on 20 November 2026: Contoso's change board needs 14 days' notice.
+"$bin" -C "$ws" upgrades schedule contoso --to 4.3 --today 2026-11-20 --date 2026-12-05 --out "$out/contoso"
+"$bin" -C "$ws" upgrades schedule contoso --to 4.3 --today 2026-11-20 --date 2026-12-05 | head -n 1
 
 step "Roll 4.3 out across the fleet: ring by ring, against the standby roster (dry run, with rosters)"
 # The plan is made as on 30 November 2026, so that the demo shows the same
@@ -78,6 +79,9 @@ echo "Applying again writes nothing:"
 step "When could Contoso upgrade, and why not sooner?"
 "$bin" -C "$ws" upgrades propose contoso --to 4.3 --today 2026-11-30
 
+step "After the townhall: a message to each customer's owner (dry run; the owners are not agents of the sandbox)"
+"$bin" -C "$ws" upgrades announce --to 4.3 --today 2026-11-30 --read-tickets --out "$out/announce"
+
 step "The release calendar of 2023"
 "$bin" -C "$ws" calendar 2023
 
@@ -92,6 +96,7 @@ Release folder:      $out/dist/4.3.0/
 Extracted runbook:   $out/runbook-4.1-to-4.3/runbook.html  <- open it in a browser
 Contoso's upgrade:   $out/contoso/ (change request, announcements, calendar)
 Standby rosters:     $out/rosters/standby-*.ics (one per engineer)
+Owners' messages:    $out/announce/<customer>.md (upgrades announce)
 Help Center:         $zendesk_url/hc/en-us  (and /hc/de)  <- open it in a browser
                      the sandbox keeps running; stop it with: kill \$(cat $out/zendesk-sandbox.pid)
 MSG

@@ -3,6 +3,8 @@ package signing
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"io"
 	"os"
@@ -16,6 +18,7 @@ import (
 
 	"aead.dev/minisign"
 
+	"github.com/atlas-release/atlas-release/internal/testkeys"
 	"github.com/atlas-release/atlas-release/internal/wsfs"
 )
 
@@ -91,8 +94,12 @@ func TestVerifyRefuses(t *testing.T) {
 	}
 }
 
-func TestKeys(t *testing.T) {
-	dir := t.TempDir()
+// TestGenerateKeyEncryptsAtProductionCost is the one test that pays for scrypt
+// at the production cost (libsodium's "sensitive": 1 GiB, seconds of CPU):
+// keygen's keys must say so in their header, where minisign reads the cost
+// from. The passphrase paths of LoadSecretKey are tested with the cheap
+// fixture of internal/testkeys.
+func TestGenerateKeyEncryptsAtProductionCost(t *testing.T) {
 	secret, public, err := GenerateKey("correct horse")
 	if err != nil {
 		t.Fatal(err)
@@ -100,15 +107,28 @@ func TestKeys(t *testing.T) {
 	if !KeyIsEncrypted(secret) {
 		t.Fatal("the key is not encrypted")
 	}
-	path := filepath.Join(dir, SecretKeyFile)
-	if err := os.WriteFile(path, secret, 0o600); err != nil {
+	_, line, _ := strings.Cut(strings.TrimSpace(string(secret)), "\n")
+	b, err := base64.StdEncoding.DecodeString(line)
+	if err != nil || len(b) != 158 {
+		t.Fatalf("not a minisign key file: %v", err)
+	}
+	if ops, mem := binary.LittleEndian.Uint64(b[38:]), binary.LittleEndian.Uint64(b[46:]); ops != 1<<25 || mem != 1<<30 {
+		t.Errorf("scrypt cost ops=%d mem=%d, want libsodium's sensitive 33554432 and 1073741824", ops, mem)
+	}
+	if _, err := ParsePublicKey(string(public)); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func TestKeys(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, SecretKeyFile)
+	public := testkeys.WriteEncrypted(t, path)
 	pub, err := ParsePublicKey(string(public))
 	if err != nil {
 		t.Fatal(err)
 	}
-	key, err := LoadSecretKey(path, func() (string, error) { return "correct horse", nil })
+	key, err := LoadSecretKey(path, func() (string, error) { return testkeys.Passphrase, nil })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,6 +137,10 @@ func TestKeys(t *testing.T) {
 	}
 	if _, err := LoadSecretKey(path, func() (string, error) { return "wrong", nil }); err == nil || !strings.Contains(err.Error(), "wrong passphrase") {
 		t.Fatalf("wrong passphrase: %v", err)
+	}
+	asked := errors.New("could not ask")
+	if _, err := LoadSecretKey(path, func() (string, error) { return "", asked }); !errors.Is(err, asked) {
+		t.Fatalf("a failure to ask for the passphrase: %v", err)
 	}
 	if err := os.Chmod(path, 0o644); err != nil {
 		t.Fatal(err)
@@ -129,9 +153,21 @@ func TestKeys(t *testing.T) {
 	if p2, err := ParsePublicKey(line); err != nil || !p2.Equal(pub) {
 		t.Fatalf("bare key: %v", err)
 	}
-	unencrypted, _, err := GenerateKey("")
+	// An unencrypted key is read without asking, and is the public key's.
+	unencrypted, unencryptedPublic, err := GenerateKey("")
 	if err != nil || KeyIsEncrypted(unencrypted) {
 		t.Fatalf("unencrypted key: %v", err)
+	}
+	plain := filepath.Join(dir, "plain.key")
+	if err := os.WriteFile(plain, unencrypted, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	key, err = LoadSecretKey(plain, func() (string, error) { return "", errors.New("no passphrase asked for") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pub, err := ParsePublicKey(string(unencryptedPublic)); err != nil || !PublicKeyOf(key).Equal(pub) {
+		t.Fatalf("the unencrypted key is not its public key's: %v", err)
 	}
 }
 

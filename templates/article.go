@@ -27,15 +27,28 @@ func (s *Set) article(name string, data any) (Article, error) {
 	if err := s.execute(&md, name, data); err != nil {
 		return Article{}, err
 	}
-	text := strings.TrimLeft(md.String(), "\n")
-	heading, rest, _ := strings.Cut(text, "\n")
-	title, ok := strings.CutPrefix(heading, "# ")
-	if !ok || strings.TrimSpace(title) == "" {
+	title, rest, ok := SplitTitle(md.Bytes())
+	if !ok || title == "" {
 		return Article{}, fmt.Errorf("%s must start with a \"# Title\" heading: it is the article's title", name)
 	}
-	body, err := DocumentHTML([]byte(rest))
+	body, err := DocumentHTML(rest)
 	if err != nil {
 		return Article{}, err
 	}
-	return Article{Title: strings.TrimSpace(title), Body: string(body)}, nil
+	return Article{Title: title, Body: string(body)}, nil
+}
+
+// SplitTitle splits a Markdown document whose first line (after blank lines)
+// is a "# Title" heading into the title and the rest; ok is false without such
+// a heading. The HTML form of a document (RenderNotes, RenderGuide) and an
+// article's body are both the rest converted, so that a cut's .html file is
+// the article a help center publishes, byte for byte.
+func SplitTitle(md []byte) (title string, rest []byte, ok bool) {
+	trimmed := bytes.TrimLeft(md, "\n")
+	heading, rest, _ := bytes.Cut(trimmed, []byte("\n"))
+	t, ok := bytes.CutPrefix(heading, []byte("# "))
+	if !ok {
+		return "", md, false
+	}
+	return strings.TrimSpace(string(t)), rest, true
 }

@@ -77,9 +77,9 @@ type VerifyDoc struct {
 // NewGuide builds the upgrade guide of version v from the composed paths of its
 // bundles. downloadURL returns a file's download URL, or "".
 func NewGuide(ws *releases.Workspace, v *semver.Version, paths []*releases.Path, signing Signing, generator string, downloadURL func(file string) string) (*Guide, error) {
-	m, ok := ws.Find(v)
-	if !ok {
-		return nil, fmt.Errorf("no release %s in the workspace", v)
+	m, err := ws.Release(v)
+	if err != nil {
+		return nil, err
 	}
 	cfg := ws.Config
 	g := &Guide{

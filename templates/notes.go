@@ -1,7 +1,6 @@
 package templates
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 
@@ -99,9 +98,9 @@ var groupTitles = map[releases.FeatureType]string{
 
 // NewNotes builds the release notes of version v. Internal features are left out.
 func NewNotes(ws *releases.Workspace, v *semver.Version, generator string) (*Notes, error) {
-	m, ok := ws.Find(v)
-	if !ok {
-		return nil, fmt.Errorf("no release %s in the workspace", v)
+	m, err := ws.Release(v)
+	if err != nil {
+		return nil, err
 	}
 	cfg := ws.Config
 	n := &Notes{
@@ -165,14 +164,8 @@ func (s *Set) RenderNotes(w io.Writer, n *Notes, f Format) error {
 
 // withoutTitle drops a leading "# Title" line from a Markdown document.
 func withoutTitle(md []byte) []byte {
-	trimmed := bytes.TrimLeft(md, "\n")
-	if !bytes.HasPrefix(trimmed, []byte("# ")) {
-		return md
-	}
-	if i := bytes.IndexByte(trimmed, '\n'); i >= 0 {
-		return trimmed[i+1:]
-	}
-	return nil
+	_, rest, _ := SplitTitle(md)
+	return rest
 }
 
 // Title is the notes' title, as the Markdown form's first heading says it.

@@ -1,7 +1,6 @@
 package zendesk_test
 
 import (
-	"context"
 	"errors"
 	"slices"
 	"strings"
@@ -23,7 +22,7 @@ func TestAgentByEmail(t *testing.T) {
 		st.AddAgent("Marcus Lee", "marcus@atlas.example").Suspended = true
 		st.AddUser("Ana Admin", "ana@atlas.example", "admin")
 	})
-	ctx := context.Background()
+	ctx := t.Context()
 	for _, c := range []struct {
 		email string
 		id    int64
@@ -57,7 +56,7 @@ func TestAgentByEmail(t *testing.T) {
 // a closed ticket and of a status an update may not set.
 func TestTicketUpdatesAreStrict(t *testing.T) {
 	s := newSetup(t, zendesktest.Config{}, zendesk.Options{})
-	ctx := context.Background()
+	ctx := t.Context()
 	var agent, user int64
 	s.srv.Edit(func(st *zendesktest.State) {
 		agent = st.AddAgent("Priya", "priya@atlas.example").ID

@@ -7,14 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/atlas-release/atlas-release/internal/retry"
 	"github.com/atlas-release/atlas-release/internal/safehttp"
 )
 
@@ -30,6 +29,9 @@ const (
 	maxErrorBytes = 64 << 10
 	// maxRateLimited bounds the 429s one call accepts before it fails.
 	maxRateLimited = 20
+	// firstBackoff is the first wait before a retry when the server named
+	// none: 0.5 s, then 1 s, 2 s, … at most retry.MaxBackoff.
+	firstBackoff = 500 * time.Millisecond
 )
 
 // Options configure a Client.
@@ -113,7 +115,7 @@ func New(o Options) (*Client, error) {
 		c.clock = time.Now //nolint:forbidigo // pacing requests runs on the wall clock; nothing written depends on it
 	}
 	if c.sleep == nil {
-		c.sleep = sleepContext
+		c.sleep = retry.Sleep
 	}
 	// Requests go to the instance only; a redirect elsewhere is refused, and
 	// the transport strips credentials from anything bound elsewhere.
@@ -169,6 +171,10 @@ type call struct {
 }
 
 // do performs a call and decodes a successful answer into out (unless nil).
+// The retry loop is this client's own, deliberately: it reads raw answers,
+// renews OAuth tokens and paces itself with the limiter, where ghrelease's
+// reads go-github's typed errors; what both decide with (kinds, backoff,
+// Retry-After, whether a request was sent, the wait) is internal/retry's.
 func (c *Client) do(ctx context.Context, cl call, out any) error {
 	var payload []byte
 	contentType := cl.contentType
@@ -208,7 +214,7 @@ attempts:
 				e.Kind = KindOther
 				return e
 			}
-			if cl.unsafe && !notSent(err) {
+			if cl.unsafe && !retry.NotSent(err) {
 				e.Kind = KindAmbiguous
 				return e
 			}
@@ -216,7 +222,7 @@ attempts:
 			if attempt == c.attempts-1 {
 				break attempts
 			}
-			if err := c.sleep(ctx, backoff(attempt)); err != nil {
+			if err := c.sleep(ctx, retry.Backoff(firstBackoff, attempt)); err != nil {
 				return fmt.Errorf("zendesk: %s %s: %w", cl.method, cl.path, err)
 			}
 			continue
@@ -249,7 +255,7 @@ attempts:
 			}
 			return e
 		}
-		e := &Error{Kind: kindForStatus(status), Method: cl.method, Path: cl.path, Status: status, RetryAfter: retryAfter(header, c.clock())}
+		e := &Error{Kind: retry.KindOfStatus(status), Method: cl.method, Path: cl.path, Status: status, RetryAfter: retryAfter(header, c.clock())}
 		// Redacted before it is parsed, and again after: parsing shortens
 		// texts, which would leave a cut secret that no longer matches.
 		parseErrorBody(e, []byte(c.redact(string(body))))
@@ -270,7 +276,7 @@ attempts:
 			// Refused before anything was done: safe to repeat for every method.
 			wait := e.RetryAfter
 			if wait <= 0 {
-				wait = backoff(attempt)
+				wait = retry.Backoff(firstBackoff, attempt)
 			}
 			if wait > c.maxWait {
 				e.Message = fmt.Sprintf("%s (asked to wait %s, longer than the %s this client waits)", e.Message, wait, c.maxWait)
@@ -290,7 +296,7 @@ attempts:
 			}
 			wait := e.RetryAfter
 			if wait <= 0 {
-				wait = backoff(attempt)
+				wait = retry.Backoff(firstBackoff, attempt)
 			}
 			if wait > c.maxWait {
 				return e
@@ -390,50 +396,10 @@ func (c *Client) send(ctx context.Context, cl call, payload []byte, contentType 
 	return resp.Header, resp.StatusCode, b, nil
 }
 
-// notSent reports whether a request failed before any of it reached the server
-// (so that repeating it cannot do anything twice).
-func notSent(err error) bool {
-	var op *net.OpError
-	if errors.As(err, &op) && op.Op == "dial" {
-		return true
-	}
-	var dns *net.DNSError
-	return errors.As(err, &dns)
-}
-
-// retryAfter reads Retry-After as seconds or as an HTTP date.
+// retryAfter is what the server asked to wait, 0 when it did not say.
 func retryAfter(h http.Header, now time.Time) time.Duration {
-	v := strings.TrimSpace(h.Get("Retry-After"))
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.ParseFloat(v, 64); err == nil && n >= 0 && n < 86400 {
-		return time.Duration(n * float64(time.Second))
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0)
-	}
-	return 0
-}
-
-// backoff is the wait before retry n+1 when the server gave none: 0.5 s, 1 s,
-// 2 s, … at most 30 s.
-func backoff(attempt int) time.Duration {
-	return min(500*time.Millisecond<<min(attempt, 10), 30*time.Second)
-}
-
-func sleepContext(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	d, _ := retry.After(h, now)
+	return d
 }
 
 // redactError removes the credentials from anything the server said: a

@@ -71,7 +71,7 @@ func TestNewRefusesUnsafeBaseURLs(t *testing.T) {
 
 func TestArticlesAndTranslations(t *testing.T) {
 	s := newSetup(t, zendesktest.Config{PageSizeLimit: 2}, zendesk.Options{}, "en-us", "de")
-	ctx := context.Background()
+	ctx := t.Context()
 	locales, err := s.client.Locales(ctx)
 	if err != nil || locales.Default != "en-us" || len(locales.Enabled) != 2 {
 		t.Fatalf("locales: %+v %v", locales, err)
@@ -118,7 +118,7 @@ func TestArticlesAndTranslations(t *testing.T) {
 
 func TestTypedErrors(t *testing.T) {
 	s := newSetup(t, zendesktest.Config{}, zendesk.Options{}, "en-us")
-	ctx := context.Background()
+	ctx := t.Context()
 	bad := newArticle()
 	bad.PermissionGroupID = 0
 	_, err := s.client.CreateArticle(ctx, 360001, bad)
@@ -143,7 +143,7 @@ func TestTypedErrors(t *testing.T) {
 }
 
 func TestAuthSchemes(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	t.Run("bad bearer", func(t *testing.T) {
 		s := newSetup(t, zendesktest.Config{}, zendesk.Options{Credentials: zendesk.BearerToken("wrong-token-5678")})
 		_, err := s.client.Locales(ctx)
@@ -221,7 +221,7 @@ func TestAuthSchemes(t *testing.T) {
 }
 
 func TestRetriesSafeRequests(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	for _, f := range []zendesktest.Fault{
 		{Kind: zendesktest.Fail429, PathPattern: "locales", RetryAfter: 3, Times: 2},
 		{Kind: zendesktest.Fail503, PathPattern: "locales", RetryAfter: 2},
@@ -253,7 +253,7 @@ func TestRetriesSafeRequests(t *testing.T) {
 }
 
 func TestCreatesAreNeverBlindlyRepeated(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	for _, f := range []zendesktest.Fault{
 		{Kind: zendesktest.DropAfterCommit, Method: "POST", PathPattern: "articles$"},
 		{Kind: zendesktest.Fail500, Method: "POST", PathPattern: "articles$"},
@@ -287,7 +287,7 @@ func TestCreatesAreNeverBlindlyRepeated(t *testing.T) {
 }
 
 func TestTimeouts(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	s := newSetup(t, zendesktest.Config{}, zendesk.Options{RequestTimeout: 50 * time.Millisecond})
 	s.srv.Inject(zendesktest.Fault{Kind: zendesktest.Stall, PathPattern: "locales", Delay: time.Second})
 	if _, err := s.client.Locales(ctx); err != nil {
@@ -307,7 +307,7 @@ func TestTimeouts(t *testing.T) {
 func TestRateLimiterFollowsTheServer(t *testing.T) {
 	const limit, calls = 5, 23
 	s := newSetup(t, zendesktest.Config{RateLimit: limit}, zendesk.Options{})
-	ctx := context.Background()
+	ctx := t.Context()
 	var wg sync.WaitGroup
 	var failed atomic.Int64
 	for range calls {
@@ -348,7 +348,7 @@ func TestNoCredentialsAcrossHosts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Locales(context.Background()); err == nil || !strings.Contains(err.Error(), "redirect") {
+	if _, err := c.Locales(t.Context()); err == nil || !strings.Contains(err.Error(), "redirect") {
 		t.Errorf("a redirect to another host was followed: %v", err)
 	}
 	if v := leaked.Load(); v != nil {
@@ -368,7 +368,7 @@ func TestServerCannotEchoSecrets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.Locales(context.Background())
+	_, err = c.Locales(t.Context())
 	if err == nil || strings.Contains(err.Error(), token) {
 		t.Errorf("error shows the token: %v", err)
 	}
@@ -399,7 +399,7 @@ func TestHostileAnswers(t *testing.T) {
 			srv := httptest.NewServer(h)
 			defer srv.Close()
 			c, _ := zendesk.New(zendesk.Options{BaseURL: srv.URL, Credentials: zendesk.BearerToken(token), MaxAttempts: 1})
-			_, err := c.ArticlesByLabels(context.Background(), "en-us", []string{"a"})
+			_, err := c.ArticlesByLabels(t.Context(), "en-us", []string{"a"})
 			if err == nil {
 				t.Fatal("accepted")
 			}
@@ -428,7 +428,7 @@ func TestOffsetPaginatedAnswers(t *testing.T) {
 	}))
 	defer srv.Close()
 	c, _ := zendesk.New(zendesk.Options{BaseURL: srv.URL, Credentials: zendesk.BearerToken(token)})
-	arts, err := c.ArticlesByLabels(context.Background(), "en-us", []string{"a"})
+	arts, err := c.ArticlesByLabels(t.Context(), "en-us", []string{"a"})
 	if err != nil || len(arts) != 2 || strings.Join(pages, ",") != ",2" {
 		t.Errorf("%d articles, pages %q: %v", len(arts), pages, err)
 	}

@@ -9,41 +9,35 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/atlas-release/atlas-release/internal/retry"
 )
 
-// Kind classifies an API failure by what the caller can do about it.
-type Kind int
+// Kind classifies an API failure by what the caller can do about it: the kinds
+// of internal/retry, shared with the GitHub client. Here KindAuth means the
+// credentials were refused (401): fix them; KindPermission that they may not
+// do this (403); KindNotFound that the resource does not exist or is not
+// visible (404); KindInvalid that the request was refused as invalid (400,
+// 409, 413, 422); KindRateLimited that the rate limit was still exceeded after
+// the allowed retries (429); KindTransient a server error or a network failure
+// on a request that is safe to repeat, after the allowed retries; and
+// KindAmbiguous that a request that is not safe to repeat (a create) failed in
+// a way that does not say whether the server carried it out: look before
+// trying again.
+type Kind = retry.Kind
 
-// The kinds of failure.
+// The kinds of failure, re-exported so that callers need not know
+// internal/retry: see Kind.
 const (
-	// KindOther is a failure that fits no other kind.
-	KindOther Kind = iota
-	// KindAuth means the credentials were refused (401): fix them.
-	KindAuth
-	// KindPermission means the credentials are valid but may not do this (403).
-	KindPermission
-	// KindNotFound means the resource does not exist or is not visible (404).
-	KindNotFound
-	// KindInvalid means the request was refused as invalid (400, 409, 413, 422).
-	KindInvalid
-	// KindRateLimited means the rate limit was still exceeded after the allowed
-	// retries (429).
-	KindRateLimited
-	// KindTransient means a server error or a network failure on a request that
-	// is safe to repeat, after the allowed retries.
-	KindTransient
-	// KindAmbiguous means a request that is not safe to repeat (a create) failed
-	// in a way that does not say whether the server carried it out: look before
-	// trying again.
-	KindAmbiguous
+	KindOther       = retry.KindOther
+	KindAuth        = retry.KindAuth
+	KindPermission  = retry.KindPermission
+	KindNotFound    = retry.KindNotFound
+	KindInvalid     = retry.KindInvalid
+	KindRateLimited = retry.KindRateLimited
+	KindTransient   = retry.KindTransient
+	KindAmbiguous   = retry.KindAmbiguous
 )
-
-var kindNames = map[Kind]string{
-	KindOther: "other", KindAuth: "authentication", KindPermission: "permission", KindNotFound: "not found",
-	KindInvalid: "invalid request", KindRateLimited: "rate limited", KindTransient: "transient", KindAmbiguous: "ambiguous",
-}
-
-func (k Kind) String() string { return kindNames[k] }
 
 // FieldError is one field's validation error from a 4xx response.
 type FieldError struct {
@@ -114,25 +108,6 @@ func KindOf(err error) Kind {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Kind
-	}
-	return KindOther
-}
-
-// kindForStatus classifies a status code.
-func kindForStatus(status int) Kind {
-	switch {
-	case status == 401:
-		return KindAuth
-	case status == 403:
-		return KindPermission
-	case status == 404:
-		return KindNotFound
-	case status == 429:
-		return KindRateLimited
-	case status == 400 || status == 409 || status == 413 || status == 422:
-		return KindInvalid
-	case status >= 500:
-		return KindTransient
 	}
 	return KindOther
 }

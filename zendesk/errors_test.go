@@ -44,15 +44,6 @@ func TestParseErrorBodyEnvelopes(t *testing.T) {
 	}
 }
 
-func TestKindForStatus(t *testing.T) {
-	for status, want := range map[int]Kind{401: KindAuth, 403: KindPermission, 404: KindNotFound, 400: KindInvalid,
-		422: KindInvalid, 429: KindRateLimited, 500: KindTransient, 503: KindTransient, 418: KindOther} {
-		if got := kindForStatus(status); got != want {
-			t.Errorf("%d: %v, want %v", status, got, want)
-		}
-	}
-}
-
 // FuzzParseErrorBody feeds hostile error bodies: parsing must not panic, and
 // what it keeps must be short and free of control characters.
 func FuzzParseErrorBody(f *testing.F) {

@@ -18,7 +18,7 @@ type CalendarOptions struct {
 }
 
 // NewCmdCalendar builds `calendar`.
-func NewCmdCalendar(f *Factory, runF func(*CalendarOptions) error) *cobra.Command {
+func NewCmdCalendar(f *Factory) *cobra.Command {
 	opts := &CalendarOptions{F: f}
 	cmd := &cobra.Command{
 		Use:   "calendar [year]",
@@ -39,9 +39,6 @@ quarters with no release or with several.`,
 					return usageErrorf("%q is not a year", args[0])
 				}
 				opts.Year = y
-			}
-			if runF != nil {
-				return runF(opts)
 			}
 			return calendarRun(opts)
 		},

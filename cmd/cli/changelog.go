@@ -15,7 +15,7 @@ type ChangelogOptions struct {
 }
 
 // NewCmdChangelog builds `changelog`.
-func NewCmdChangelog(f *Factory, runF func(*ChangelogOptions) error) *cobra.Command {
+func NewCmdChangelog(f *Factory) *cobra.Command {
 	opts := &ChangelogOptions{F: f}
 	cmd := &cobra.Command{
 		Use:   "changelog",
@@ -27,9 +27,6 @@ Deprecated, Removed, Fixed and Security.`,
 		Example: `  atlas-release changelog --out CHANGELOG.md`,
 		Args:    rangeArgs(0, 0),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(opts)
-			}
 			return changelogRun(opts)
 		},
 	}

@@ -34,13 +34,14 @@ type CutOptions struct {
 }
 
 // NewCmdCut builds `cut`.
-func NewCmdCut(f *Factory, runF func(*CutOptions) error) *cobra.Command {
+func NewCmdCut(f *Factory) *cobra.Command {
 	opts := &CutOptions{F: f}
 	cmd := &cobra.Command{
 		Use:   "cut <version>",
 		Short: "Produce everything customers get for a release",
 		Long: `Cut a release: validate the workspace, render the release notes and the upgrade
-guide, build one runbook bundle per supported source version (policy.bundleSources,
+guide (in every locale that translates the release: release-notes.de.html, …;
+the HTML is what publish zendesk publishes), build one runbook bundle per supported source version (policy.bundleSources,
 newest first), write SHA256SUMS over every file, sign every bundle and SHA256SUMS
 (minisign, prehashed), and write metadata.json — into dist/<version>/.
 
@@ -64,9 +65,6 @@ the same bytes.`,
 		ValidArgsFunction: completeVersions(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Version = args[0]
-			if runF != nil {
-				return runF(opts)
-			}
 			return cutRun(cmd, opts)
 		},
 	}

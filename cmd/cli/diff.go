@@ -20,7 +20,7 @@ type DiffOptions struct {
 }
 
 // NewCmdDiff builds `diff`.
-func NewCmdDiff(f *Factory, runF func(*DiffOptions) error) *cobra.Command {
+func NewCmdDiff(f *Factory) *cobra.Command {
 	opts := &DiffOptions{F: f}
 	cmd := &cobra.Command{
 		Use:   "diff <a> <b>",
@@ -34,9 +34,6 @@ runs them). Colours on a terminal. Exits 0 whether or not they differ.`,
 		ValidArgsFunction: completeVersions(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.A, opts.B = args[0], args[1]
-			if runF != nil {
-				return runF(opts)
-			}
 			return diffRun(opts)
 		},
 	}
@@ -60,6 +57,11 @@ func diffRun(opts *DiffOptions) error {
 	ws, err := opts.F.ValidWorkspace()
 	if err != nil {
 		return err
+	}
+	for _, v := range []*semver.Version{a, b} {
+		if _, err := ws.Release(v); err != nil {
+			return err
+		}
 	}
 	set, err := opts.F.Templates()
 	if err != nil {

@@ -164,6 +164,9 @@ func (f *Factory) Templates() (*templates.Set, error) {
 	return t, nil
 }
 
+// PublicKeyEnv names the environment variable that can hold the public key.
+const PublicKeyEnv = "ATLAS_PUBLIC_KEY"
+
 // PublicKey finds the public key customers verify with: the flag's value, else
 // ATLAS_PUBLIC_KEY, else the workspace's signing.publicKey. A value may be the
 // key itself or a file that holds it (atlas-release.pub). ok is false when none

@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/atlas-release/atlas-release/schemas"
 )
 
 // writeFileAtomic writes a file through a temporary file in the same folder and a
@@ -74,4 +76,18 @@ func bareError(err error) error {
 		return linkErr.Err
 	}
 	return err
+}
+
+// writeSchemas writes every schema into dir.
+func writeSchemas(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, n := range schemas.Names() {
+		b, _ := schemas.Get(n)
+		if err := writeFileAtomic(filepath.Join(dir, n+schemas.Suffix), b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }

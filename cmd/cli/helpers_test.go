@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -18,4 +21,23 @@ func runCLI(t *testing.T, env map[string]string, args ...string) (code int, stdo
 	}
 	code = run(f, args)
 	return code, out.String(), errOut.String()
+}
+
+// otherOrigin is a server on another origin than the one asked; it counts
+// the requests that reach it, which must be none.
+func otherOrigin(t *testing.T) (*httptest.Server, *atomic.Int32) {
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { n.Add(1) }))
+	t.Cleanup(srv.Close)
+	return srv, &n
+}
+
+// redirecting answers every request with status to the same path on to.
+func redirecting(t *testing.T, status int, to string) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Location", to+r.URL.Path)
+		w.WriteHeader(status)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
 }

@@ -21,7 +21,7 @@ type InitOptions struct {
 }
 
 // NewCmdInit builds `init`.
-func NewCmdInit(f *Factory, runF func(*InitOptions) error) *cobra.Command {
+func NewCmdInit(f *Factory) *cobra.Command {
 	opts := &InitOptions{F: f}
 	cmd := &cobra.Command{
 		Use:   "init [dir]",
@@ -41,9 +41,6 @@ overwritten.`,
 			opts.Dir = "."
 			if len(args) == 1 {
 				opts.Dir = args[0]
-			}
-			if runF != nil {
-				return runF(opts)
 			}
 			return initRun(opts)
 		},

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/atlas-release/atlas-release/internal/example"
 )
 
 // hangDeadline is how long a child may take before it counts as hung: a hang
@@ -84,7 +86,7 @@ func TestSpecialFilesNeverBlock(t *testing.T) {
 		{"public key", "$KEYS/fifo.pub", []string{"verify", "--key", "$KEYS/fifo.pub", "$KEYS/atlas-release.pub"}, "fifo.pub: a named pipe (FIFO), not a regular file"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ws := exampleWorkspace(t)
+			ws := example.Copy(t)
 			kdir := t.TempDir()
 			for _, name := range []string{"atlas-release.key", "atlas-release.pub"} {
 				b, err := os.ReadFile(filepath.Join(keys, name))

@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/atlas-release/atlas-release/internal/example"
 	"github.com/atlas-release/atlas-release/signing"
 )
 
@@ -23,7 +24,7 @@ import (
 // nothing behind.
 func TestCtrlCEndsABlockedRead(t *testing.T) {
 	bin := cliBinary(t)
-	ws := exampleWorkspace(t)
+	ws := example.Copy(t)
 	keys := t.TempDir()
 	if code, _, stderr := runCLI(t, nil, "keygen", "--out-dir", keys, "--unencrypted"); code != 0 {
 		t.Fatal(stderr)

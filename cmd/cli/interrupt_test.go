@@ -11,16 +11,15 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/atlas-release/atlas-release/internal/example"
 )
 
 // TestInterruptedCut interrupts a real cut with SIGINT, as Ctrl-C does: it stops,
 // exits non-zero, and leaves neither dist/<version>/ nor its temporary folder.
 func TestInterruptedCut(t *testing.T) {
 	work := t.TempDir()
-	ws := filepath.Join(work, "atlas")
-	if err := copyTree(filepath.Join("..", "..", "examples", "atlas"), ws); err != nil {
-		t.Fatal(err)
-	}
+	ws := example.Copy(t)
 	f, err := os.OpenFile(filepath.Join(ws, "scripts", "Deploy-AtlasBackend.ps1"), os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"os"
 	"slices"
 	"sync"
@@ -90,7 +89,7 @@ func TestSecondInterruptEndsAtOnce(t *testing.T) {
 	} {
 		f, e := watchedFactory(t)
 		sigs := make(chan os.Signal, 2)
-		_, _, stop := f.watchInterrupts(context.Background(), sigs, time.Hour)
+		_, _, stop := f.watchInterrupts(t.Context(), sigs, time.Hour)
 		for _, s := range tc.sigs {
 			sigs <- s
 		}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"os"
 
@@ -41,13 +40,6 @@ func SystemIO(getenv func(string) string) *IOStreams {
 func TestIO() (*IOStreams, *bytes.Buffer, *bytes.Buffer, *bytes.Buffer) {
 	in, out, errOut := &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
 	return &IOStreams{In: in, Out: out, ErrOut: errOut}, in, out, errOut
-}
-
-// Progress writes a progress line to ErrOut, only on a terminal.
-func (s *IOStreams) Progress(format string, args ...any) {
-	if s.StderrTTY {
-		fmt.Fprintf(s.ErrOut, format+"\n", args...)
-	}
 }
 
 func (s *IOStreams) paint(code, text string) string {

@@ -19,7 +19,7 @@ type KeygenOptions struct {
 }
 
 // NewCmdKeygen builds `keygen`.
-func NewCmdKeygen(f *Factory, runF func(*KeygenOptions) error) *cobra.Command {
+func NewCmdKeygen(f *Factory) *cobra.Command {
 	opts := &KeygenOptions{F: f}
 	cmd := &cobra.Command{
 		Use:   "keygen",
@@ -37,9 +37,6 @@ is never overwritten without --force.`,
   ATLAS_SIGNING_PASSPHRASE=… atlas-release keygen --out-dir keys`,
 		Args: rangeArgs(0, 0),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(opts)
-			}
 			return keygenRun(opts)
 		},
 	}

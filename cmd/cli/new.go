@@ -21,7 +21,7 @@ type NewOptions struct {
 }
 
 // NewCmdNew builds `new`.
-func NewCmdNew(f *Factory, runF func(*NewOptions) error) *cobra.Command {
+func NewCmdNew(f *Factory) *cobra.Command {
 	opts := &NewOptions{F: f}
 	cmd := &cobra.Command{
 		Use:   "new [version]",
@@ -43,9 +43,6 @@ points at each one that is left.`,
 			if len(args) == 1 {
 				opts.Version = args[0]
 			}
-			if runF != nil {
-				return runF(opts)
-			}
 			return newRun(opts)
 		},
 	}
@@ -64,8 +61,8 @@ func newRun(opts *NewOptions) error {
 	}
 	var v *semver.Version
 	if opts.Version != "" {
-		if v, err = releases.ParseVersionArg(opts.Version); err != nil {
-			return usageErrorf("%v", err)
+		if v, err = versionArg("", opts.Version); err != nil {
+			return err
 		}
 	}
 	p, err := ws.Propose(v, releases.DateOf(opts.F.Now()))

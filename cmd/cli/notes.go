@@ -17,7 +17,7 @@ type NotesOptions struct {
 }
 
 // NewCmdNotes builds `notes`.
-func NewCmdNotes(f *Factory, runF func(*NotesOptions) error) *cobra.Command {
+func NewCmdNotes(f *Factory) *cobra.Command {
 	opts := &NotesOptions{F: f}
 	cmd := &cobra.Command{
 		Use:   "notes <version>",
@@ -35,9 +35,6 @@ ZenDesk Help Center keeps: the Markdown converted), json.`,
 		ValidArgsFunction: completeVersions(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Version = args[0]
-			if runF != nil {
-				return runF(opts)
-			}
 			return notesRun(opts)
 		},
 	}
@@ -57,6 +54,9 @@ func notesRun(opts *NotesOptions) error {
 	}
 	ws, err := opts.F.ValidWorkspace()
 	if err != nil {
+		return err
+	}
+	if _, err := ws.Release(v); err != nil {
 		return err
 	}
 	notes, err := templates.NewNotes(ws, v, opts.F.Generator())

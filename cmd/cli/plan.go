@@ -19,7 +19,7 @@ type PlanOptions struct {
 }
 
 // NewCmdPlan builds `plan`.
-func NewCmdPlan(f *Factory, runF func(*PlanOptions) error) *cobra.Command {
+func NewCmdPlan(f *Factory) *cobra.Command {
 	opts := &PlanOptions{F: f}
 	cmd := &cobra.Command{
 		Use:   "plan --from VERSION [--to VERSION]",
@@ -37,9 +37,6 @@ release.`,
   atlas-release plan --from 4.0 --json | jq .total.window`,
 		Args: rangeArgs(0, 0),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(opts)
-			}
 			return planRun(opts)
 		},
 	}

@@ -3,344 +3,178 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
-	"text/tabwriter"
+	"path/filepath"
 
 	"github.com/Masterminds/semver/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/atlas-release/atlas-release/cut"
 	"github.com/atlas-release/atlas-release/publish"
-	"github.com/atlas-release/atlas-release/signing"
-	"github.com/atlas-release/atlas-release/templates"
+	"github.com/atlas-release/atlas-release/releases"
 )
 
-// PublishZendeskOptions are the inputs of `publish zendesk`.
-type PublishZendeskOptions struct {
-	F         *Factory
-	Versions  []string
-	All       bool
-	URL       string
-	PublicKey string
-	Draft     bool
-	Force     bool
-	DryRun    bool
-	JSON      bool
+// PublishOptions are the inputs of `publish <version>` and `publish github`.
+type PublishOptions struct {
+	F       *Factory
+	Version string
+	Dist    string
+	Replace bool
+	Force   bool
+	Draft   bool
+	DryRun  bool
+	Recheck bool
+	JSON    bool
 }
 
-// NewCmdPublishZendesk builds `publish zendesk`.
-func NewCmdPublishZendesk(f *Factory, runF func(*PublishZendeskOptions) error) *cobra.Command {
-	opts := &PublishZendeskOptions{F: f}
+// NewCmdPublish builds `publish` and its subcommands.
+func NewCmdPublish(f *Factory) *cobra.Command {
+	opts := &PublishOptions{F: f}
 	cmd := &cobra.Command{
-		Use:   "zendesk <version>... | --all",
-		Short: "Publish release notes and upgrade guides as ZenDesk Help Center articles",
-		Long: `Publish two Help Center articles per release — the release notes and the upgrade
-guide — in every locale the workspace translates the release into, in the section,
-permission group and user segment of zendesk: in atlas-release.yaml.
+		Use:   "publish <version>",
+		Short: "Publish a cut release: the GitHub release, then the ZenDesk articles",
+		Long: `Publish a release that cut wrote into dist/<version>/, to every target configured in
+atlas-release.yaml, in order: the GitHub release (the signed bundles, their
+signatures, SHA256SUMS and the documents), then the ZenDesk Help Center articles,
+whose upgrade guide links to those downloads. Only a signed cut is published, and
+only after checking it as a customer would: signatures, bundles, checksums.
 
-Articles are found by their labels, so any machine can publish without local
-state. A run reads first, plans, then writes only what changed: an unchanged
-release makes no write at all, a changed one rewrites only the translations that
-changed. New articles are created as drafts and published once every translation
-is in place (--draft leaves them as drafts).
+Every completed write is recorded in dist/<version>/publish.json. After a failure,
+run the same command again: targets already done are skipped (--recheck checks
+them again), and the failed one resumes — each target looks at what exists before
+it writes, so nothing is duplicated and nothing is missing.
 
-An article edited by hand in ZenDesk since the last publish is never overwritten
-silently: the publish stops before writing anything and shows the difference
-between ZenDesk's text and the workspace's. Copy the edit into the workspace, or
-publish with --force to overwrite it. --dry-run shows the plan, with diffs.
+Each target can also be published alone: publish github <version>, publish zendesk
+<version>.
 
-A create whose answer is lost is looked for (for about 30 s) before it is made
-again. If the first create still lands later, the copy nobody finished (a draft
-without the tool's fingerprint labels) is archived by the same run or the next;
-two articles that were published or finished are refused for a person to settle.
-When a publish stops, each line says whether its writes were done, partly done,
-failed or not attempted, and why.
-
-The upgrade guide tells customers how to check their downloads, so the public key
-is required: --public-key (a key or a .pub file), else $ATLAS_PUBLIC_KEY, else
-signing.publicKey of atlas-release.yaml.
+` + githubEnvHelp + `
 
 ` + zendeskEnvHelp,
-		Example: `  ZENDESK_OAUTH_TOKEN=… atlas-release publish zendesk 4.3 --dry-run
-  atlas-release publish zendesk 4.3
-  atlas-release publish zendesk --all --json
-  ZENDESK_URL=http://127.0.0.1:8080 atlas-release publish zendesk 4.3   # a zendesk-sandbox`,
+		Example: `  GITHUB_TOKEN=… ZENDESK_OAUTH_TOKEN=… atlas-release publish 4.3
+  atlas-release publish 4.3 --dry-run
+  atlas-release publish 4.3 --json`,
+		Args:              rangeArgs(1, 1),
 		ValidArgsFunction: completeVersions(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Versions = args
-			if len(args) == 0 && !opts.All {
-				return usageErrorf("name the versions to publish, or pass --all")
-			}
-			if len(args) > 0 && opts.All {
-				return usageErrorf("--all publishes every release; do not name versions too")
-			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return publishZendeskRun(cmd, opts)
+			opts.Version = args[0]
+			return publishRun(cmd, opts)
 		},
 	}
-	cmd.Flags().BoolVar(&opts.All, "all", false, "publish every release of the workspace")
-	cmd.Flags().StringVar(&opts.URL, "url", "", "the ZenDesk instance `URL` (default: $ZENDESK_URL, $ZENDESK_SUBDOMAIN, zendesk.url)")
-	cmd.Flags().StringVar(&opts.PublicKey, "public-key", "", "the public `KEY` (or .pub file) the upgrade guide gives customers")
-	cmd.Flags().BoolVar(&opts.Draft, "draft", false, "leave new articles and translations as drafts")
-	cmd.Flags().BoolVar(&opts.Force, "force", false, "overwrite articles edited by hand in ZenDesk")
-	cmd.Flags().BoolVarP(&opts.DryRun, "dry-run", "n", false, "show the plan, with diffs, and write nothing")
+	cmd.Flags().StringVar(&opts.Dist, "dist", "", "the cut is in `DIR`/<version>/ (default: the workspace's dist/)")
+	cmd.Flags().BoolVar(&opts.Replace, "replace", false, "replace GitHub assets whose content differs (never on an immutable release)")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "overwrite ZenDesk articles edited by hand")
+	cmd.Flags().BoolVar(&opts.Draft, "draft", false, "leave new ZenDesk articles as drafts")
+	cmd.Flags().BoolVarP(&opts.DryRun, "dry-run", "n", false, "plan every target and write nothing")
+	cmd.Flags().BoolVar(&opts.Recheck, "recheck", false, "run targets publish.json records as done")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the result as JSON")
+	cmd.AddCommand(NewCmdPublishGitHub(f), NewCmdPublishZendesk(f))
 	return cmd
 }
 
-func publishZendeskRun(cmd *cobra.Command, opts *PublishZendeskOptions) error {
+// openCut finds and checks the cut of the version, in the valid workspace it
+// returns too.
+func (opts *PublishOptions) openCut() (*releases.Workspace, *semver.Version, *cut.Folder, error) {
 	f := opts.F
-	ios := f.IO
 	ws, err := f.ValidWorkspace()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	v, err := versionArg("", opts.Version)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if _, err := ws.Release(v); err != nil {
+		return nil, nil, nil, err
+	}
+	dist, err := distDir(f, opts.Dist)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	c, err := cut.Open(filepath.Join(dist, v.String()), ws, v)
+	return ws, v, c, err
+}
+
+// distDir is the folder that holds the cuts: --dist, or the workspace's dist/.
+func distDir(f *Factory, flag string) (string, error) {
+	if flag != "" {
+		return flag, nil
+	}
+	root, err := f.WorkspaceRoot()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(root, "dist"), nil
+}
+
+func (opts *PublishOptions) githubOptions(ws *releases.Workspace, c *cut.Folder) (*publish.GitHubOptions, error) {
+	client, err := opts.F.GitHubClient(ws.Config)
+	if err != nil {
+		return nil, err
+	}
+	return &publish.GitHubOptions{Workspace: ws, Cut: c, Client: client, Replace: opts.Replace, DryRun: opts.DryRun}, nil
+}
+
+func publishRun(cmd *cobra.Command, opts *PublishOptions) error {
+	f := opts.F
+	ws, v, c, err := opts.openCut()
 	if err != nil {
 		return err
 	}
-	var versions []*semver.Version
-	if opts.All {
-		for _, m := range ws.Manifests {
-			versions = append(versions, m.SemVer())
+	ios := f.IO
+	bar := newProgressBar(ios)
+	ro := publish.ReleaseOptions{Cut: c, Recheck: opts.Recheck, DryRun: opts.DryRun}
+	if ws.Config.GitHub != nil {
+		if ro.GitHub, err = opts.githubOptions(ws, c); err != nil {
+			return err
 		}
+		ro.GitHub.Progress = bar.update
 	}
-	for _, arg := range opts.Versions {
-		v, err := versionArg("", arg)
+	if ws.Config.Zendesk != nil {
+		set, err := f.Templates()
 		if err != nil {
 			return err
 		}
-		if _, ok := ws.Find(v); !ok {
-			return fmt.Errorf("no release %s in the workspace (releases/%s.yaml)", v, v)
+		client, err := f.ZendeskClient("", ws.Config)
+		if err != nil {
+			return err
 		}
-		if !slices.ContainsFunc(versions, v.Equal) {
-			versions = append(versions, v)
-		}
+		// The articles are the cut's text: Release gives the target the cut.
+		ro.Zendesk = &publish.ZendeskOptions{Workspace: ws, Templates: set, Client: client, Versions: []*semver.Version{v},
+			Generator: f.Generator(), Draft: opts.Draft, Force: opts.Force, Progress: bar.update}
 	}
-	slices.SortFunc(versions, func(a, b *semver.Version) int { return a.Compare(b) })
-	if ws.Config.Zendesk == nil {
-		return usageErrorf("atlas-release.yaml has no zendesk: settings (sectionId, permissionGroupId)")
-	}
-	pub, ok, err := f.PublicKey("--public-key", opts.PublicKey)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return usageErrorf("the upgrade guide tells customers how to check their downloads: pass --public-key, set %s, or set signing.publicKey in atlas-release.yaml", PublicKeyEnv)
-	}
-	set, err := f.Templates()
-	if err != nil {
-		return err
-	}
-	client, err := f.ZendeskClient(opts.URL, ws.Config)
-	if err != nil {
-		return err
-	}
-	bar := newProgressBar(ios)
-	res, err := publish.Zendesk(cmd.Context(), publish.ZendeskOptions{
-		Workspace: ws, Templates: set, Client: client, Versions: versions, Generator: f.Generator(),
-		Signing: templates.Signing{PublicKey: pub.String(), KeyID: signing.KeyID(pub.ID())},
-		Draft:   opts.Draft, Force: opts.Force, DryRun: opts.DryRun,
-		Progress: bar.update,
-	})
+	res, err := publish.Release(cmd.Context(), ro)
 	bar.done()
-	if res != nil {
-		if opts.JSON {
-			if werr := writeJSON(ios.Out, res); werr != nil {
-				return werr
-			}
-		} else {
-			printPublishResult(ios, res)
+	if res == nil {
+		return err
+	}
+	if opts.JSON {
+		if werr := writeJSON(ios.Out, res); werr != nil {
+			return werr
+		}
+		return err
+	}
+	if res.StaleJournal {
+		fmt.Fprintf(ios.ErrOut, "%s %s was written for another cut of %s; it was started afresh\n", ios.Yellow("note:"), res.Journal, res.Version)
+	}
+	for i, t := range res.Targets {
+		if i > 0 {
+			fmt.Fprintln(ios.Out)
+		}
+		fmt.Fprintf(ios.Out, "%s %s\n", ios.Bold("== "+t.Name+":"), t.State)
+		switch {
+		case t.State == "skipped":
+			fmt.Fprintf(ios.Out, "done in an earlier run (see %s); --recheck checks it again\n", res.Journal)
+		case t.GitHub != nil:
+			printGitHubResult(ios, t.GitHub)
+		case t.Zendesk != nil:
+			printPublishResult(ios, t.Zendesk)
 		}
 	}
 	var drift *publish.DriftError
-	if errors.As(err, &drift) && !opts.JSON {
-		fmt.Fprintln(ios.ErrOut, ios.Red("refused:")+" the diffs above show ZenDesk's text (-) against the workspace's (+).")
+	if errors.As(err, &drift) {
+		fmt.Fprintln(ios.ErrOut, driftRefused(ios))
+	}
+	if err != nil && !opts.DryRun {
+		fmt.Fprintf(ios.ErrOut, "%s fix the cause and run the same command again: it resumes where it stopped (%s)\n", ios.Yellow("resume:"), res.Journal)
 	}
 	return err
-}
-
-// printPublishResult prints one line per article and locale, the diffs of
-// updates and drift, and a summary. It says only what was done: when a run
-// stopped, each line says whether its writes were done, failed or not
-// attempted, and why, and the summary counts only what was done.
-func printPublishResult(ios *IOStreams, res *publish.ZendeskResult) {
-	stopped, did := false, false
-	for _, a := range res.Articles {
-		stopped = stopped || (!res.DryRun && a.Outcome != publish.OutcomeDone)
-		for _, t := range a.Translations {
-			stopped = stopped || (!res.DryRun && t.Outcome != publish.OutcomeDone)
-			did = did || (t.Action != publish.Unchanged && (t.Outcome == publish.OutcomeDone || t.Outcome == publish.OutcomePartial))
-		}
-		for _, d := range a.Duplicates {
-			did = did || d.Outcome == publish.OutcomeDone
-		}
-	}
-	switch {
-	case res.DryRun:
-		fmt.Fprintf(ios.Out, "Plan for %s\n\n", res.Instance)
-	case stopped && !did:
-		fmt.Fprintf(ios.Out, "Nothing was published to %s\n\n", res.Instance)
-	case stopped:
-		fmt.Fprintf(ios.Out, "Publishing to %s stopped part-way; each line says what was done\n\n", res.Instance)
-	default:
-		fmt.Fprintf(ios.Out, "Published to %s\n\n", res.Instance)
-	}
-	tw := tabwriter.NewWriter(ios.Out, 0, 0, 2, ' ', 0)
-	if stopped {
-		fmt.Fprintln(tw, "VERSION\tARTICLE\tLOCALE\tACTION\tRESULT\tSTATE\tURL")
-	} else {
-		fmt.Fprintln(tw, "VERSION\tARTICLE\tLOCALE\tACTION\tSTATE\tURL")
-	}
-	var failures []string
-	for _, a := range res.Articles {
-		for _, t := range a.Translations {
-			state := "published"
-			if t.Draft {
-				state = "draft"
-			}
-			url := t.URL
-			if url == "" {
-				url = "-"
-			}
-			if !stopped {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", a.Version, a.Kind, t.Locale, paintAction(ios, t.Action), state, url)
-				continue
-			}
-			if t.Action == publish.Create && t.Outcome == publish.OutcomeNotAttempted || t.Outcome == publish.OutcomeFailed && t.URL == "" {
-				state = "-" // it does not exist
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", a.Version, a.Kind, t.Locale, paintAction(ios, t.Action), paintOutcome(ios, t.Outcome), state, url)
-			if t.Error != "" {
-				failures = append(failures, fmt.Sprintf("%s %s (%s): %s", a.Version, a.Kind, t.Locale, t.Error))
-			}
-		}
-		if len(a.Changes) > 0 {
-			if stopped {
-				fmt.Fprintf(tw, "%s\t%s\t\t%s\t%s\t%s\t\n", a.Version, a.Kind, paintAction(ios, publish.Relabel), paintOutcome(ios, a.Outcome), strings.Join(a.Changes, ", "))
-			} else {
-				fmt.Fprintf(tw, "%s\t%s\t\t%s\t%s\t\n", a.Version, a.Kind, paintAction(ios, publish.Relabel), strings.Join(a.Changes, ", "))
-			}
-		}
-		for _, d := range a.Duplicates {
-			if stopped {
-				fmt.Fprintf(tw, "%s\t%s\t\t%s\t%s\tarticle %d\t\n", a.Version, a.Kind, "archive duplicate", paintOutcome(ios, d.Outcome), d.ID)
-			} else {
-				fmt.Fprintf(tw, "%s\t%s\t\t%s\tarticle %d\t\n", a.Version, a.Kind, "archive duplicate", d.ID)
-			}
-			if d.Error != "" {
-				failures = append(failures, fmt.Sprintf("%s %s, archiving duplicate article %d: %s", a.Version, a.Kind, d.ID, d.Error))
-			}
-		}
-		if a.Outcome == publish.OutcomeFailed && !slices.ContainsFunc(a.Translations, func(t publish.TranslationResult) bool { return t.Error == a.Error }) &&
-			!slices.ContainsFunc(a.Duplicates, func(d publish.DuplicateResult) bool { return d.Error != "" }) {
-			failures = append(failures, fmt.Sprintf("%s %s: %s", a.Version, a.Kind, a.Error))
-		}
-	}
-	tw.Flush()
-	for _, a := range res.Articles {
-		for _, t := range a.Translations {
-			if t.Diff != "" && (res.DryRun || t.Action == publish.Drift) {
-				fmt.Fprintf(ios.Out, "\n%s %s (%s), %s:\n", a.Version, a.Kind, t.Locale, t.Action)
-				for _, line := range strings.SplitAfter(t.Diff, "\n") {
-					switch {
-					case strings.HasPrefix(line, "+") && !strings.HasPrefix(line, "+++"):
-						line = ios.Green(strings.TrimSuffix(line, "\n")) + "\n"
-					case strings.HasPrefix(line, "-") && !strings.HasPrefix(line, "---"):
-						line = ios.Red(strings.TrimSuffix(line, "\n")) + "\n"
-					}
-					fmt.Fprint(ios.Out, line)
-				}
-			}
-		}
-	}
-	if len(failures) > 0 {
-		fmt.Fprintf(ios.Out, "\n%s\n", ios.Red("Failed:"))
-		for _, f := range failures {
-			fmt.Fprintf(ios.Out, "  %s\n", f)
-		}
-	}
-	// A dry run counts the plan; a run, only what it did.
-	counts := res.Counts()
-	if !res.DryRun {
-		counts = res.Done()
-		for _, a := range res.Articles {
-			for _, t := range a.Translations {
-				if t.Action == publish.Drift {
-					counts[publish.Drift]++
-				}
-			}
-		}
-	}
-	var parts []string
-	for _, a := range []publish.Action{publish.Create, publish.Update, publish.Publish, publish.Adopt, publish.Overwrite, publish.Drift, publish.Unchanged} {
-		if counts[a] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", counts[a], a))
-		}
-	}
-	if stopped {
-		outcomes := res.Outcomes()
-		for _, o := range []publish.Outcome{publish.OutcomePartial, publish.OutcomeFailed, publish.OutcomeNotAttempted} {
-			if outcomes[o] > 0 {
-				parts = append(parts, fmt.Sprintf("%d %s", outcomes[o], o))
-			}
-		}
-	}
-	if len(parts) == 0 {
-		parts = append(parts, "nothing done")
-	}
-	fmt.Fprintf(ios.Out, "\n%s · %d request%s, %d write%s\n", strings.Join(parts, ", "), res.Requests, plural(int(res.Requests)), res.Writes, plural(int(res.Writes)))
-}
-
-// paintOutcome colours what became of an item's writes.
-func paintOutcome(ios *IOStreams, o publish.Outcome) string {
-	switch o {
-	case publish.OutcomeDone:
-		return ios.Green(string(o))
-	case publish.OutcomeFailed:
-		return ios.Red(string(o))
-	case publish.OutcomePartial, publish.OutcomeNotAttempted:
-		return ios.Yellow(string(o))
-	}
-	return string(o)
-}
-
-func paintAction(ios *IOStreams, a publish.Action) string {
-	switch a {
-	case publish.Drift:
-		return ios.Red(string(a))
-	case publish.Unchanged:
-		return ios.Dim(string(a))
-	case publish.Conflict:
-		return ios.Red(string(a))
-	case publish.Create, publish.Update, publish.Publish, publish.Overwrite, "upload", "replace", publish.Reupload:
-		return ios.Green(string(a))
-	}
-	return string(a)
-}
-
-// progressBar draws the writes of a publish on a terminal's standard error.
-type progressBar struct {
-	ios   *IOStreams
-	drawn bool
-}
-
-func newProgressBar(ios *IOStreams) *progressBar { return &progressBar{ios: ios} }
-
-func (b *progressBar) update(p publish.Progress) {
-	if !b.ios.StderrTTY {
-		return
-	}
-	const width = 24
-	filled := width * p.Done / max(p.Total, 1)
-	what := p.What
-	if len(what) > 48 {
-		what = what[:47] + "…"
-	}
-	fmt.Fprintf(b.ios.ErrOut, "\r\x1b[K[%s%s] %d/%d %s", strings.Repeat("#", filled), strings.Repeat("-", width-filled), p.Done, p.Total, what)
-	b.drawn = true
-}
-
-func (b *progressBar) done() {
-	if b.drawn {
-		fmt.Fprint(b.ios.ErrOut, "\r\x1b[K")
-	}
 }

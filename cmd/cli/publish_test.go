@@ -11,20 +11,11 @@ import (
 	"testing"
 
 	"github.com/atlas-release/atlas-release/ghrelease/ghreleasetest"
+	"github.com/atlas-release/atlas-release/internal/example"
 	"github.com/atlas-release/atlas-release/zendesk/zendesktest"
 )
 
 const testPublicKey = "RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3"
-
-// exampleWorkspace copies the example workspace into a temporary folder.
-func exampleWorkspace(t *testing.T) string {
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), "atlas")
-	if err := copyTree(filepath.Join("..", "..", "examples", "atlas"), dir); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
 
 // TestPublishNeverShowsSecrets publishes with every kind of credentials, against
 // the emulator and against a hostile server that quotes the credentials it
@@ -57,7 +48,7 @@ func TestPublishNeverShowsSecrets(t *testing.T) {
 	}))
 	defer echo.Close()
 
-	dir := exampleWorkspace(t)
+	dir := example.Copy(t)
 	credentials := map[string]map[string]string{
 		"oauth":  {"ZENDESK_OAUTH_TOKEN": oauthToken},
 		"client": {"ZENDESK_CLIENT_ID": "ci", "ZENDESK_CLIENT_SECRET": clientSecret},
@@ -71,7 +62,7 @@ func TestPublishNeverShowsSecrets(t *testing.T) {
 				for k, v := range creds {
 					env[k] = v
 				}
-				args := append([]string{"-C", dir, "publish", "zendesk", "4.3"}, extra...)
+				args := append([]string{"-C", dir, "publish", "zendesk", "4.3", "--unsigned-from-workspace"}, extra...)
 				code, stdout, stderr := runCLI(t, env, args...)
 				if server == emu.URL && code != 0 {
 					t.Errorf("%s %v: exit %d: %s", name, extra, code, stderr)
@@ -96,19 +87,22 @@ func TestPublishNeverShowsSecrets(t *testing.T) {
 }
 
 func TestPublishRefusesUnusableSettings(t *testing.T) {
-	dir := exampleWorkspace(t)
+	dir := example.Copy(t)
+	const unsigned = "--unsigned-from-workspace"
 	for _, c := range []struct {
 		env  map[string]string
 		args []string
 		code int
 		want string
 	}{
-		{map[string]string{"ZENDESK_OAUTH_TOKEN": "t"}, []string{"4.3"}, ExitUsage, "how to check their downloads"},
-		{map[string]string{"ZENDESK_OAUTH_TOKEN": "t", "ATLAS_PUBLIC_KEY": testPublicKey, "ZENDESK_URL": "http://acme.zendesk.com"}, []string{"4.3"}, ExitUsage, "plain HTTP"},
-		{map[string]string{"ZENDESK_OAUTH_TOKEN": "t", "ATLAS_PUBLIC_KEY": testPublicKey, "ZENDESK_URL": "", "ZENDESK_SUBDOMAIN": "acme.evil.com/"}, []string{"4.3"}, ExitUsage, "not a ZenDesk subdomain"},
-		{map[string]string{"ZENDESK_CLIENT_ID": "ci", "ATLAS_PUBLIC_KEY": testPublicKey}, []string{"4.3"}, ExitAuth, "go together"},
-		{map[string]string{"ZENDESK_OAUTH_TOKEN": "t", "ATLAS_PUBLIC_KEY": testPublicKey}, []string{"9.9"}, ExitError, "no release 9.9.0"},
-		{map[string]string{"ZENDESK_OAUTH_TOKEN": "t", "ATLAS_PUBLIC_KEY": testPublicKey}, []string{"4.3", "--all"}, ExitUsage, "do not name versions"},
+		{map[string]string{"ZENDESK_OAUTH_TOKEN": "t"}, []string{"4.3", unsigned}, ExitUsage, "how to check their downloads"},
+		{map[string]string{"ZENDESK_OAUTH_TOKEN": "t", "ATLAS_PUBLIC_KEY": testPublicKey, "ZENDESK_URL": "http://acme.zendesk.com"}, []string{"4.3", unsigned}, ExitUsage, "plain HTTP"},
+		{map[string]string{"ZENDESK_OAUTH_TOKEN": "t", "ATLAS_PUBLIC_KEY": testPublicKey, "ZENDESK_URL": "", "ZENDESK_SUBDOMAIN": "acme.evil.com/"}, []string{"4.3", unsigned}, ExitUsage, "not a ZenDesk subdomain"},
+		{map[string]string{"ZENDESK_CLIENT_ID": "ci", "ATLAS_PUBLIC_KEY": testPublicKey}, []string{"4.3", unsigned}, ExitAuth, "go together"},
+		{map[string]string{"ZENDESK_OAUTH_TOKEN": "t", "ATLAS_PUBLIC_KEY": testPublicKey}, []string{"9.9", unsigned}, ExitError, "no release 9.9.0"},
+		{map[string]string{"ZENDESK_OAUTH_TOKEN": "t", "ATLAS_PUBLIC_KEY": testPublicKey}, []string{"4.3", "--all", unsigned}, ExitUsage, "do not name versions"},
+		// Only a signed cut is published, unless the flag says otherwise.
+		{map[string]string{"ZENDESK_OAUTH_TOKEN": "t", "ATLAS_PUBLIC_KEY": testPublicKey}, []string{"4.3"}, ExitError, "no signed cut of 4.3.0"},
 	} {
 		code, _, stderr := runCLI(t, c.env, append([]string{"-C", dir, "publish", "zendesk"}, c.args...)...)
 		if code != c.code || !strings.Contains(stderr, c.want) {
@@ -121,7 +115,7 @@ func TestPublishRefusesUnusableSettings(t *testing.T) {
 // Authorization header it receives in every error.
 func TestPublishGitHubNeverShowsTheToken(t *testing.T) {
 	const secret = "ghp_SECRET_never_printed_42"
-	dir := exampleWorkspace(t)
+	dir := example.Copy(t)
 	keys := t.TempDir()
 	if code, _, stderr := runCLI(t, nil, "keygen", "--out-dir", keys, "--unencrypted"); code != 0 {
 		t.Fatal(stderr)
@@ -189,8 +183,8 @@ func TestFailedPublishSummariesSayWhatWasDone(t *testing.T) {
 		srv := refusing(t, emu, func() string { return "http://zendesk.local" }, func(r *http.Request) bool {
 			return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/translations")
 		})
-		dir := exampleWorkspace(t)
-		for _, args := range [][]string{{"publish", "zendesk", "4.2", "4.3"}, {"publish", "zendesk", "4.2", "4.3", "--json"}} {
+		dir := example.Copy(t)
+		for _, args := range [][]string{{"publish", "zendesk", "4.2", "4.3", "--unsigned-from-workspace"}, {"publish", "zendesk", "4.2", "4.3", "--unsigned-from-workspace", "--json"}} {
 			env := map[string]string{"ZENDESK_URL": srv.URL, "ZENDESK_OAUTH_TOKEN": "tok", "ATLAS_PUBLIC_KEY": testPublicKey}
 			code, stdout, stderr := runCLI(t, env, append([]string{"-C", dir}, args...)...)
 			if code != ExitError || !strings.Contains(stderr, "422") {
@@ -211,7 +205,7 @@ func TestFailedPublishSummariesSayWhatWasDone(t *testing.T) {
 				}
 			}
 			for _, re := range []string{`(?m)^Publishing to .* stopped part-way`, `(?m)^4\.2\.0 +release-notes +en-us +create +done +published +http`,
-				`(?m)^4\.3\.0 +release-notes +en-us +create +partly done +draft +http`, `(?m)^4\.3\.0 +upgrade-guide +de +create +failed +- +-$`,
+				`(?m)^4\.3\.0 +release-notes +en-us +create +partly done +draft +http`, `(?m)^4\.3\.0 +upgrade-guide +de +create +failed +- +- +workspace \(unsigned\)$`,
 				`(?m)^Failed:$`, `(?m)^  4\.3\.0 release-notes \(en-us\): its text was written as a draft, but it was not published`,
 				`(?m)^  4\.3\.0 upgrade-guide \(de\): .*422`, `(?m)^2 create, 2 partly done, 2 failed · `} {
 				if !regexp.MustCompile(re).MatchString(stdout) {
@@ -227,7 +221,7 @@ func TestFailedPublishSummariesSayWhatWasDone(t *testing.T) {
 		srv := refusing(t, fake, func() string { return fake.URL }, func(r *http.Request) bool {
 			return r.Method == http.MethodPost && r.URL.Query().Get("name") == "release-notes.md"
 		})
-		dir := exampleWorkspace(t)
+		dir := example.Copy(t)
 		keys := t.TempDir()
 		if code, _, stderr := runCLI(t, nil, "keygen", "--out-dir", keys, "--unencrypted"); code != 0 {
 			t.Fatal(stderr)
@@ -242,7 +236,7 @@ func TestFailedPublishSummariesSayWhatWasDone(t *testing.T) {
 			if code != ExitError {
 				t.Fatalf("%v: exit %d: %s", args, code, stderr)
 			}
-			for _, bad := range []string{"Published", "12 uploaded"} {
+			for _, bad := range []string{"Published", "16 uploaded"} {
 				if strings.Contains(stdout, bad) {
 					t.Errorf("%v: the summary says %q:\n%s", args, bad, stdout)
 				}

@@ -17,7 +17,7 @@ type RunbookOptions struct {
 }
 
 // NewCmdRunbook builds `runbook`.
-func NewCmdRunbook(f *Factory, runF func(*RunbookOptions) error) *cobra.Command {
+func NewCmdRunbook(f *Factory) *cobra.Command {
 	opts := &RunbookOptions{F: f}
 	cmd := &cobra.Command{
 		Use:   "runbook --from VERSION [--to VERSION]",
@@ -38,9 +38,6 @@ Formats:
   atlas-release runbook --from 4.1 --format html --out runbook.html`,
 		Args: rangeArgs(0, 0),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(opts)
-			}
 			return runbookRun(opts)
 		},
 	}

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -19,7 +17,7 @@ type SchemaOptions struct {
 }
 
 // NewCmdSchema builds `schema`.
-func NewCmdSchema(f *Factory, runF func(*SchemaOptions) error) *cobra.Command {
+func NewCmdSchema(f *Factory) *cobra.Command {
 	opts := &SchemaOptions{F: f}
 	cmd := &cobra.Command{
 		Use:   "schema [name]",
@@ -40,9 +38,6 @@ Schemas: ` + strings.Join(schemas.Names(), ", ") + `.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Name = args[0]
-			}
-			if runF != nil {
-				return runF(opts)
 			}
 			return schemaRun(opts)
 		},
@@ -72,18 +67,4 @@ func schemaRun(opts *SchemaOptions) error {
 	}
 	_, err := ios.Out.Write(b)
 	return err
-}
-
-// writeSchemas writes every schema into dir.
-func writeSchemas(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	for _, n := range schemas.Names() {
-		b, _ := schemas.Get(n)
-		if err := writeFileAtomic(filepath.Join(dir, n+schemas.Suffix), b, 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
 }

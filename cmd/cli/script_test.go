@@ -2,7 +2,6 @@ package cli
 
 import (
 	"errors"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/atlas-release/atlas-release/internal/example"
 )
 
 func TestMain(m *testing.M) {
@@ -27,7 +28,7 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("NO_COLOR", "1")
-			return copyTree(filepath.Join("..", "..", "examples", "atlas"), filepath.Join(env.WorkDir, "atlas"))
+			return example.CopyTo(filepath.Join(env.WorkDir, "atlas"))
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"status":  cmdStatus,
@@ -74,22 +75,4 @@ func cmdReplace(ts *testscript.TestScript, neg bool, args []string) {
 	if err := os.WriteFile(file, []byte(strings.ReplaceAll(data, args[0], args[1])), 0o644); err != nil {
 		ts.Fatalf("replace: %v", err)
 	}
-}
-
-func copyTree(src, dst string) error {
-	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
-	})
 }

@@ -18,8 +18,8 @@ type ValidateOptions struct {
 	Explain  string
 }
 
-// NewCmdValidate builds `validate`. runF replaces the run function in tests.
-func NewCmdValidate(f *Factory, runF func(*ValidateOptions) error) *cobra.Command {
+// NewCmdValidate builds `validate`.
+func NewCmdValidate(f *Factory) *cobra.Command {
 	opts := &ValidateOptions{F: f}
 	cmd := &cobra.Command{
 		Use:   "validate [version...]",
@@ -46,9 +46,6 @@ Warnings do not fail validation unless --strict is given. Explain a rule with
 		ValidArgsFunction: completeVersions(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Versions = args
-			if runF != nil {
-				return runF(opts)
-			}
 			return validateRun(opts)
 		},
 	}
@@ -85,13 +82,19 @@ func validateRun(opts *ValidateOptions) error {
 	if len(opts.Versions) > 0 {
 		files := map[string]bool{releases.ConfigFile: true}
 		for _, arg := range opts.Versions {
-			v, err := releases.ParseVersionArg(arg)
+			v, err := versionArg("", arg)
 			if err != nil {
-				return usageErrorf("%v", err)
+				return err
 			}
+			// A manifest that did not load is still reported on by its file:
+			// its diagnostics say why it did not.
+			m, err := ws.Release(v)
 			file := path.Join(releases.ReleasesDir, v.String()+".yaml")
-			if !releases.FileExists(ws.FS, file) {
-				return fmt.Errorf("no manifest for %s (looked for %s)", v, file)
+			switch {
+			case err == nil:
+				file = m.File()
+			case !releases.FileExists(ws.FS, file):
+				return err
 			}
 			files[file] = true
 		}

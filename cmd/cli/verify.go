@@ -9,12 +9,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/atlas-release/atlas-release/bundle"
+	"github.com/atlas-release/atlas-release/internal/download"
 	"github.com/atlas-release/atlas-release/internal/wsfs"
 	"github.com/atlas-release/atlas-release/signing"
 )
-
-// PublicKeyEnv names the environment variable that can hold the public key.
-const PublicKeyEnv = "ATLAS_PUBLIC_KEY"
 
 // VerifyOptions are the inputs of `verify`.
 type VerifyOptions struct {
@@ -32,7 +30,7 @@ type VerifyOptions struct {
 }
 
 // NewCmdVerify builds `verify`.
-func NewCmdVerify(f *Factory, runF func(*VerifyOptions) error) *cobra.Command {
+func NewCmdVerify(f *Factory) *cobra.Command {
 	opts := &VerifyOptions{F: f}
 	cmd := &cobra.Command{
 		Use:   "verify <file>",
@@ -75,9 +73,6 @@ else signing.publicKey of the workspace you are in.`,
 			case len(args) == 1:
 				opts.File = args[0]
 			}
-			if runF != nil {
-				return runF(opts)
-			}
 			return verifyRun(cmd, opts)
 		},
 	}
@@ -99,12 +94,17 @@ func verifyRun(cmd *cobra.Command, opts *VerifyOptions) error {
 	}
 	var keep func() (string, error)
 	if opts.URL != "" {
-		file, k, cleanup, err := download(cmd.Context(), opts.URL, opts.DownloadDir)
-		if err != nil {
+		d, err := download.Signed(cmd.Context(), opts.URL, opts.DownloadDir)
+		switch {
+		case errors.Is(err, download.ErrInvalidURL):
+			return usageErrorf("--url: %w", err)
+		case errors.Is(err, fs.ErrExist):
+			return fmt.Errorf("%w: remove it, or download into another folder with --download-dir", err)
+		case err != nil:
 			return err
 		}
-		defer cleanup()
-		opts.File, keep = file, k
+		defer d.Remove()
+		opts.File, keep = d.File, d.Keep
 	}
 	expect := bundle.Expect{Product: opts.ExpectProduct}
 	if opts.ExpectVersion != "" {
@@ -120,7 +120,7 @@ func verifyRun(cmd *cobra.Command, opts *VerifyOptions) error {
 	}
 	// A signature is a few hundred bytes: read at most what --url downloads,
 	// and only from a regular file, never waiting on a pipe or device.
-	sig, err := wsfs.ReadFile(sigPath, maxSignatureBytes)
+	sig, err := wsfs.ReadFile(sigPath, download.MaxSignatureBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &verificationError{fmt.Errorf("%s: no signature (%s): download it next to the file, or name it with --sig", opts.File, sigPath)}
 	}
@@ -152,7 +152,7 @@ func verifyRun(cmd *cobra.Command, opts *VerifyOptions) error {
 	if rep.Downloaded != "" {
 		fmt.Fprintf(ios.Out, "  downloaded to %s (and its .minisig)\n", rep.Downloaded)
 	}
-	fmt.Fprintf(ios.Out, "  trusted comment: %s\n", rep.Comment)
+	fmt.Fprintf(ios.Out, "  trusted comment: %s\n", printable(rep.Comment))
 	if m := rep.Bundle; m != nil {
 		fmt.Fprintf(ios.Out, "  runbook bundle: %s %s → %s, %d files checked against manifest.json and SHA256SUMS\n", m.Product, m.From, m.To, len(m.Files)+2)
 	}
@@ -177,9 +177,3 @@ func (opts *VerifyOptions) publicKey() (minisign.PublicKey, error) {
 	}
 	return pub, nil
 }
-
-// verificationError makes a failed check exit with code 3.
-type verificationError struct{ err error }
-
-func (e *verificationError) Error() string { return e.err.Error() }
-func (e *verificationError) Unwrap() error { return e.err }

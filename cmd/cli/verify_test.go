@@ -2,6 +2,7 @@ package cli
 
 import (
 	"crypto/rand"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 
 	"aead.dev/minisign"
 
+	"github.com/atlas-release/atlas-release/internal/download"
+	"github.com/atlas-release/atlas-release/internal/example"
 	"github.com/atlas-release/atlas-release/internal/tamper"
 	"github.com/atlas-release/atlas-release/signing"
 )
@@ -74,10 +77,7 @@ func runTool(t *testing.T, dir, name string, args ...string) string {
 func TestInteroperability(t *testing.T) {
 	minisignBin, sha256sum := tool(t, "minisign"), tool(t, "sha256sum")
 	work := t.TempDir()
-	ws := filepath.Join(work, "atlas")
-	if err := copyTree(filepath.Join("..", "..", "examples", "atlas"), ws); err != nil {
-		t.Fatal(err)
-	}
+	ws := example.Copy(t)
 	keys := filepath.Join(work, "keys")
 	if code, _, stderr := runCLI(t, nil, "keygen", "--out-dir", keys, "--unencrypted"); code != 0 {
 		t.Fatalf("keygen: %s", stderr)
@@ -171,7 +171,7 @@ func TestVerifySignatureFile(t *testing.T) {
 			}
 		}, "larger than 65536 bytes"},
 		{"a signature just over the limit", func(t *testing.T, path string) {
-			if err := os.WriteFile(path, make([]byte, maxSignatureBytes+1), 0o644); err != nil {
+			if err := os.WriteFile(path, make([]byte, download.MaxSignatureBytes+1), 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}, "larger than 65536 bytes"},
@@ -241,5 +241,46 @@ func runWithin(t *testing.T, limit time.Duration, args ...string) (int, string, 
 	case <-time.After(limit):
 		t.Fatalf("%s did not end within %s", strings.Join(args, " "), limit)
 		return 0, "", ""
+	}
+}
+
+// TestVerifyURL: a --url that carries credentials is not followed to another
+// origin — verify exits 1 saying why, without the password, and the other
+// origin receives nothing; a URL that cannot be downloaded from is a usage
+// error (exit 2) naming --url; a download that would overwrite a file exits 1
+// with the way out.
+func TestVerifyURL(t *testing.T) {
+	other, received := otherOrigin(t)
+	_, key, _ := minisign.GenerateKey(rand.Reader)
+	pub := signing.PublicKeyOf(key).String()
+	home := redirecting(t, http.StatusFound, other.URL)
+	withUser := strings.Replace(home.URL, "http://", "http://customer:s3cret-pass@", 1) + "/atlas-4.3.0.tar.gz"
+	code, _, stderr := runCLI(t, nil, "verify", "--url", withUser, "--key", pub, "--download-dir", t.TempDir())
+	if code != ExitError || !strings.Contains(stderr, "refusing to follow a redirect") || strings.Contains(stderr, "s3cret-pass") {
+		t.Errorf("with credentials: exit %d: %s", code, stderr)
+	}
+	if n := received.Load(); n > 0 {
+		t.Errorf("with credentials: the other origin received %d requests", n)
+	}
+	for raw, want := range map[string]string{
+		"http://downloads.example/x.tar.gz": "--url: download over HTTPS: ",
+		"not a url":                         `--url: "not a url" is not a URL`,
+		"https://downloads.example/":        "--url: https://downloads.example/ does not end with a file name",
+	} {
+		code, _, stderr := runCLI(t, nil, "verify", "--url", raw, "--key", pub, "--download-dir", t.TempDir())
+		if code != ExitUsage || !strings.Contains(stderr, want) {
+			t.Errorf("%s: exit %d: %s", raw, code, stderr)
+		}
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "x.tar.gz.minisig"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = runCLI(t, nil, "verify", "--url", other.URL+"/x.tar.gz", "--key", pub, "--download-dir", dir)
+	if code != ExitError || !strings.Contains(stderr, "x.tar.gz.minisig already exists: remove it, or download into another folder with --download-dir") {
+		t.Errorf("over a file: exit %d: %s", code, stderr)
+	}
+	if n := received.Load(); n > 0 {
+		t.Errorf("over a file: the server was asked %d times", n)
 	}
 }

@@ -89,9 +89,3 @@ func (f *Factory) zendeskCredentials() (zendesk.Credentials, error) {
 	}
 	return nil, &authError{errNoCredentials}
 }
-
-// authError is a failure to authenticate with a remote service: exit status 4.
-type authError struct{ err error }
-
-func (e *authError) Error() string { return e.err.Error() }
-func (e *authError) Unwrap() error { return e.err }

@@ -61,7 +61,7 @@ func run(nVersions int, latency time.Duration, limit int) error {
 		}
 		start := time.Now()
 		res, err := publish.Zendesk(context.Background(), publish.ZendeskOptions{Workspace: ws, Templates: set, Client: client, Versions: versions,
-			Generator: "publishbench", Signing: templates.Signing{PublicKey: "RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3", KeyID: "E7620F1842B4E81F"}})
+			Generator: "publishbench", FromWorkspace: true, Signing: templates.Signing{PublicKey: "RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3", KeyID: "E7620F1842B4E81F"}})
 		return res, client.Stats(), time.Since(start), err
 	}
 

@@ -1,7 +1,6 @@
 package publish_test
 
 import (
-	"context"
 	"errors"
 	"slices"
 	"strings"
@@ -78,13 +77,15 @@ func (e *env) options(versions ...string) publish.ZendeskOptions {
 	for _, v := range versions {
 		vs = append(vs, semver.MustParse(v))
 	}
+	// These tests are about the help center, not about where the text comes
+	// from: they publish the workspace's text (see TestPublishesTheCutsText).
 	return publish.ZendeskOptions{Workspace: ws, Templates: set, Client: client, Versions: vs, Generator: "atlas-release test",
-		Signing: templates.Signing{PublicKey: publicKey, KeyID: "E7620F1842B4E81F"}}
+		Signing: templates.Signing{PublicKey: publicKey, KeyID: "E7620F1842B4E81F"}, FromWorkspace: true}
 }
 
 func (e *env) publish(o publish.ZendeskOptions) (*publish.ZendeskResult, error) {
 	e.t.Helper()
-	return publish.Zendesk(context.Background(), o)
+	return publish.Zendesk(e.t.Context(), o)
 }
 
 func (e *env) mustPublish(versions ...string) *publish.ZendeskResult {

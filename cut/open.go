@@ -1,4 +1,4 @@
-package publish
+package cut
 
 import (
 	"crypto/sha256"
@@ -10,53 +10,66 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"aead.dev/minisign"
 	"github.com/Masterminds/semver/v3"
 
 	"github.com/atlas-release/atlas-release/bundle"
-	"github.com/atlas-release/atlas-release/cut"
 	"github.com/atlas-release/atlas-release/internal/wsfs"
 	"github.com/atlas-release/atlas-release/releases"
 	"github.com/atlas-release/atlas-release/signing"
+	"github.com/atlas-release/atlas-release/templates"
 )
 
-// Cut is a release folder, dist/<version>/, checked for publishing.
-type Cut struct {
+// Folder is a cut's output folder, dist/<version>/, opened and checked by
+// Open: the one reader of a cut, for publishing and for anyone else.
+type Folder struct {
 	Dir       string
-	Meta      *cut.Metadata
+	Meta      *Metadata
 	PublicKey minisign.PublicKey
 	// Files are the files to publish, in metadata.json's order: everything the
 	// cut wrote but metadata.json.
-	Files []cut.Artifact
+	Files []Artifact
 	// Checksums is the SHA-256 of SHA256SUMS: it identifies the cut.
 	Checksums string
+	// DefaultLocale is the workspace's default locale: that of the documents
+	// without a locale suffix (and of every document of a cut made before
+	// documents named their locale).
+	DefaultLocale string
 }
+
+// JournalFile is the journal that publishing keeps in the cut's folder
+// (package publish): never a file of the cut itself.
+const JournalFile = "publish.json"
+
+// ErrNoCut is wrapped by Open's error when the folder holds no cut at all.
+var ErrNoCut = errors.New("no cut")
 
 // maxMetadataBytes bounds metadata.json.
 const maxMetadataBytes = 4 << 20
 
-// OpenCut checks that dir holds a real, signed cut of version v of the
+// Open checks that dir holds a real, signed cut of version v of the
 // workspace's product before anything is published from it: not a snapshot;
 // signed with the workspace's public key when one is set; SHA256SUMS signed and
 // matching every file; every bundle verified as a customer would (signature,
 // entries, manifest); every file the size and digest metadata.json says. A
 // failed check wraps signing.ErrVerification or bundle.ErrInvalid.
-func OpenCut(dir string, ws *releases.Workspace, v *semver.Version) (*Cut, error) {
-	metaPath := filepath.Join(dir, cut.MetadataFile)
+func Open(dir string, ws *releases.Workspace, v *semver.Version) (*Folder, error) {
+	metaPath := filepath.Join(dir, MetadataFile)
 	b, err := readCapped(metaPath, maxMetadataBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		hint := ""
 		if st, err := os.Stat(dir + "-snapshot"); err == nil && st.IsDir() {
 			hint = " (there is only a snapshot, which is never published)"
 		}
-		return nil, fmt.Errorf("no cut of %s in %s%s: run `atlas-release cut %s` first", v, dir, hint, v)
+		return nil, fmt.Errorf("%w of %s in %s%s: run `atlas-release cut %s` first", ErrNoCut, v, dir, hint, v)
 	}
 	if err != nil {
 		return nil, err
 	}
-	var meta cut.Metadata
+	var meta Metadata
 	if err := json.Unmarshal(b, &meta); err != nil {
 		return nil, fmt.Errorf("%s: %w: %w", metaPath, bundle.ErrInvalid, err)
 	}
@@ -73,21 +86,19 @@ func OpenCut(dir string, ws *releases.Workspace, v *semver.Version) (*Cut, error
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: %w", metaPath, bundle.ErrInvalid, err)
 	}
-	if s := ws.Config.Signing; s != nil && s.PublicKey != "" {
-		want, err := signing.ParsePublicKey(s.PublicKey)
-		if err != nil {
-			return nil, fmt.Errorf("signing.publicKey in %s: %w", releases.ConfigFile, err)
-		}
-		if !want.Equal(pub) {
-			return nil, fmt.Errorf("%s: %w: signed with key %s, but signing.publicKey in %s is key %s", dir, signing.ErrVerification,
-				signing.KeyID(pub.ID()), releases.ConfigFile, signing.KeyID(want.ID()))
-		}
+	want, configured, err := ConfiguredKey(ws)
+	if err != nil {
+		return nil, err
 	}
-	c := &Cut{Dir: dir, Meta: &meta, PublicKey: pub}
+	if configured && !want.Equal(pub) {
+		return nil, fmt.Errorf("%s: %w: signed with key %s, but signing.publicKey in %s is key %s", dir, signing.ErrVerification,
+			signing.KeyID(pub.ID()), releases.ConfigFile, signing.KeyID(want.ID()))
+	}
+	c := &Folder{Dir: dir, Meta: &meta, PublicKey: pub, DefaultLocale: ws.Config.DefaultLocale()}
 	expect := bundle.Expect{Product: product, Version: v.String()}
 	sums := map[string]string{}
 	for _, a := range meta.Files {
-		if a.Name != filepath.Base(a.Name) || a.Name == cut.MetadataFile || a.Name == JournalFile || strings.HasPrefix(a.Name, ".") {
+		if a.Name != filepath.Base(a.Name) || a.Name == MetadataFile || a.Name == JournalFile || strings.HasPrefix(a.Name, ".") {
 			return nil, fmt.Errorf("%s: %w: it lists the file %q", metaPath, bundle.ErrInvalid, a.Name)
 		}
 		path := filepath.Join(dir, a.Name)
@@ -98,7 +109,7 @@ func OpenCut(dir string, ws *releases.Workspace, v *semver.Version) (*Cut, error
 		if size != a.Size || sum != a.SHA256 {
 			return nil, fmt.Errorf("%s: %w: it is not the file metadata.json describes (size %d, SHA-256 %.16s…)", path, bundle.ErrInvalid, a.Size, a.SHA256)
 		}
-		if a.Kind == cut.KindChecksums {
+		if a.Kind == KindChecksums {
 			c.Checksums = a.SHA256
 			data, err := readCapped(path, 1<<20)
 			if err != nil {
@@ -118,7 +129,7 @@ func OpenCut(dir string, ws *releases.Workspace, v *semver.Version) (*Cut, error
 		return nil, fmt.Errorf("%s: %w: the cut has no SHA256SUMS", dir, bundle.ErrInvalid)
 	}
 	for _, a := range c.Files {
-		if a.Kind == cut.KindChecksums || a.Name == "SHA256SUMS.minisig" {
+		if a.Kind == KindChecksums || a.Name == ChecksumsFile+SignatureExt {
 			continue
 		}
 		if sums[a.Name] != a.SHA256 {
@@ -131,14 +142,14 @@ func OpenCut(dir string, ws *releases.Workspace, v *semver.Version) (*Cut, error
 // digestOf reads a file of the cut once for its size and SHA-256; a signed
 // file (a bundle, SHA256SUMS) is verified as customers would in the same read.
 func digestOf(path, kind string, pub minisign.PublicKey, expect bundle.Expect) (int64, string, error) {
-	if kind != cut.KindBundle && kind != cut.KindChecksums {
+	if kind != KindBundle && kind != KindChecksums {
 		size, sum, err := hashFile(path)
 		if err != nil {
 			return 0, "", fmt.Errorf("%s: %w", filepath.Dir(path), err)
 		}
 		return size, sum, nil
 	}
-	sig, err := readCapped(path+cut.SignatureExt, 64<<10)
+	sig, err := readCapped(path+SignatureExt, 64<<10)
 	if err != nil {
 		return 0, "", fmt.Errorf("%s: %w: no signature: %w", path, signing.ErrVerification, err)
 	}
@@ -171,4 +182,72 @@ func hashFile(path string) (int64, string, error) {
 		return 0, "", err
 	}
 	return n, hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// Document reads a document of the cut in a locale: its Markdown form (for the
+// title) and its HTML form, each checked again against the SHA-256 that
+// metadata.json gives and SHA256SUMS vouched for when the cut was opened, so
+// that what is published is what was signed even if the folder changed since.
+// ok is false when the cut has no such document (a locale translated after the
+// cut, or a cut made with --skip render).
+func (c *Folder) Document(kind, locale string) (doc *Document, ok bool, err error) {
+	doc = &Document{Kind: kind, Locale: locale}
+	found := 0
+	for _, a := range c.Files {
+		if a.Kind != kind || c.locale(a) != locale {
+			continue
+		}
+		var into *[]byte
+		switch filepath.Ext(a.Name) {
+		case ".md":
+			into = &doc.Markdown
+		case ".html":
+			into = &doc.HTML
+		default:
+			continue
+		}
+		path := filepath.Join(c.Dir, a.Name)
+		data, err := readCapped(path, a.Size)
+		if err != nil {
+			return nil, false, err
+		}
+		if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != a.SHA256 {
+			return nil, false, fmt.Errorf("%s: %w: it changed since the cut was checked", path, signing.ErrVerification)
+		}
+		*into = data
+		found++
+	}
+	if found == 0 {
+		return nil, false, nil
+	}
+	if doc.Markdown == nil || doc.HTML == nil {
+		return nil, false, fmt.Errorf("%s: %w: the cut has only one form of the %s in %s", c.Dir, bundle.ErrInvalid, kind, locale)
+	}
+	doc.Title, _, _ = templates.SplitTitle(doc.Markdown)
+	return doc, true, nil
+}
+
+// Locales lists the locales the cut holds documents in, the default first.
+func (c *Folder) Locales() []string {
+	var out []string
+	for _, a := range c.Files {
+		if a.Kind != KindNotes && a.Kind != KindGuide {
+			continue
+		}
+		if l := c.locale(a); !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	if i := slices.Index(out, c.DefaultLocale); i > 0 {
+		out = slices.Insert(slices.Delete(out, i, i+1), 0, c.DefaultLocale)
+	}
+	return out
+}
+
+// locale is the locale of a document of the cut.
+func (c *Folder) locale(a Artifact) string {
+	if a.Locale == "" {
+		return c.DefaultLocale // a cut made before documents named their locale
+	}
+	return a.Locale
 }

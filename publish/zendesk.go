@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/Masterminds/semver/v3"
 
+	"github.com/atlas-release/atlas-release/cut"
 	"github.com/atlas-release/atlas-release/releases"
 	"github.com/atlas-release/atlas-release/templates"
 	"github.com/atlas-release/atlas-release/zendesk"
@@ -25,8 +27,20 @@ type ZendeskOptions struct {
 	Client    *zendesk.Client
 	// Versions are the releases to publish.
 	Versions []*semver.Version
-	// Signing tells the upgrade guide how downloads are signed. It must carry
-	// the public key: customers need it to check what they download.
+	// Cuts are the signed cuts of the versions, by version ("4.3.0"), opened
+	// with cut.Open: an article's text is its cut's, byte for byte. The
+	// workspace's rendering is compared with it, and a difference (a manifest
+	// edited after the cut) is reported, never published.
+	Cuts map[string]*cut.Folder
+	// FromWorkspace publishes the articles that no cut holds (a version
+	// without a cut, a locale translated after its cut) as the workspace
+	// renders them: text that no signed release holds. Without it, such an
+	// article is refused.
+	FromWorkspace bool
+	// Signing tells an upgrade guide rendered from the workspace how downloads
+	// are signed. It must carry the public key when any article comes from the
+	// workspace: customers need it to check what they download. The guides of
+	// a cut name the key the cut was signed with.
 	Signing   templates.Signing
 	Generator string
 	// Draft leaves new articles and translations as drafts.
@@ -132,6 +146,9 @@ type ArticleResult struct {
 	// says why it failed.
 	Outcome Outcome `json:"outcome"`
 	Error   string  `json:"error,omitempty"`
+	// Cut is the SHA-256 of the SHA256SUMS of the cut the article's text comes
+	// from, when it comes from one.
+	Cut string `json:"cut,omitempty"`
 	// Duplicates are younger copies of the article that no run finished (drafts
 	// without fingerprints, left by a create that landed after its client gave
 	// up): archived, or to archive in a dry run.
@@ -152,8 +169,15 @@ type TranslationResult struct {
 	Action Action `json:"action"`
 	URL    string `json:"url,omitempty"`
 	Draft  bool   `json:"draft"`
-	// Diff is the unified diff of the help center's text and the workspace's,
-	// for updates and drift.
+	// Source says where the text comes from: SourceCut, or SourceWorkspace
+	// (not from a signed release).
+	Source string `json:"source"`
+	// WorkspaceDiffers reports text taken from the cut that the workspace now
+	// renders otherwise (a manifest or template changed after the cut): the
+	// cut's text is published all the same.
+	WorkspaceDiffers bool `json:"workspaceDiffers,omitempty"`
+	// Diff is the unified diff of the help center's text and the text to
+	// publish, for updates and drift.
 	Diff string `json:"diff,omitempty"`
 	// Outcome is what became of the translation's writes (its text, then
 	// publishing it); Error says why it failed or what was left undone.
@@ -208,11 +232,21 @@ func (e *DriftError) Error() string {
 		"Copy the edits into the workspace, or publish with --force to overwrite them", n)
 }
 
-// document is an article's text in one locale, as the workspace renders it.
+// Where the text of an article comes from.
+const (
+	// SourceCut is the signed cut of the release.
+	SourceCut = "cut"
+	// SourceWorkspace is the workspace, rendered now: not a signed release.
+	SourceWorkspace = "workspace"
+)
+
+// document is an article's text in one locale, as it is published.
 type document struct {
 	locale      string
 	title, body string
 	fp          string
+	// source is SourceCut or SourceWorkspace.
+	source string
 }
 
 // plan is everything a run will do to one article.
@@ -253,10 +287,6 @@ func Zendesk(ctx context.Context, o ZendeskOptions) (*ZendeskResult, error) {
 	cfg := ws.Config
 	if cfg.Zendesk == nil {
 		return nil, fmt.Errorf("%s has no zendesk: settings (sectionId, permissionGroupId)", releases.ConfigFile)
-	}
-	if o.Signing.PublicKey == "" && !o.Signing.Snapshot {
-		return nil, errors.New("the upgrade guide tells customers how to check their downloads, so it needs the public key: " +
-			"set signing.publicKey in " + releases.ConfigFile + " or pass --public-key")
 	}
 	if len(o.Versions) == 0 {
 		return nil, errors.New("no version to publish")
@@ -318,112 +348,99 @@ func Zendesk(ctx context.Context, o ZendeskOptions) (*ZendeskResult, error) {
 	return res, err
 }
 
-// edition is what renders the documents of one locale.
-type edition struct {
-	locale string
-	ws     *releases.Workspace
-	set    *templates.Set
-	// translation is nil for the default locale.
-	translation *releases.Translation
-}
-
-// editions lists the default locale's edition, then one per other listed locale
-// that translates a version to publish.
-func editions(o ZendeskOptions) ([]*edition, error) {
-	ws := o.Workspace
-	def := ws.Config.DefaultLocale()
-	out := []*edition{{locale: def, ws: ws, set: o.Templates}}
-	for _, l := range ws.Config.Locales {
-		if l == def {
-			continue
-		}
-		t := ws.Translation(l)
-		if t == nil || !slices.ContainsFunc(o.Versions, func(v *semver.Version) bool { return t.Release(v) != nil }) {
-			continue // nothing to publish in this locale
-		}
-		set, err := templates.LoadLocale(ws.FS, t)
-		if err != nil {
-			return nil, err
-		}
-		lws, err := ws.Localized(l)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, &edition{locale: l, ws: lws, set: set, translation: t})
-	}
-	return out, nil
-}
-
-// render renders every article in every locale it is published in, and lists
-// those locales, the default first.
+// render takes every article in every locale it is published in from its
+// version's cut (or, with FromWorkspace, from the workspace when no cut holds
+// it), and lists those locales, the default first.
 func render(o ZendeskOptions) ([]*plan, []string, error) {
-	eds, err := editions(o)
-	if err != nil {
-		return nil, nil, err
-	}
+	ws := o.Workspace
 	var locales []string
 	var plans []*plan
 	for _, v := range o.Versions {
-		if _, ok := o.Workspace.Find(v); !ok {
-			return nil, nil, fmt.Errorf("no release %s in the workspace (releases/%s.yaml)", v, v)
+		docs, c, err := documents(o, v)
+		if err != nil {
+			return nil, nil, err
 		}
-		notes := &plan{version: v.String(), kind: KindNotes, result: &ArticleResult{Version: v.String(), Kind: KindNotes}}
-		guide := &plan{version: v.String(), kind: KindGuide, result: &ArticleResult{Version: v.String(), Kind: KindGuide}}
-		for _, e := range eds {
-			if e.translation != nil && e.translation.Release(v) == nil {
-				continue
+		byKind := map[string]*plan{}
+		for _, kind := range Kinds {
+			p := &plan{version: v.String(), kind: kind, result: &ArticleResult{Version: v.String(), Kind: kind}}
+			if c != nil {
+				p.result.Cut = c.Checksums
 			}
-			docs, err := e.render(o, v)
-			if err != nil {
-				return nil, nil, fmt.Errorf("%s in %s: %w", v, e.locale, err)
-			}
-			for i, p := range []*plan{notes, guide} {
-				p.trans = append(p.trans, &transPlan{doc: docs[i], result: &TranslationResult{Locale: e.locale, Title: docs[i].title}})
-			}
-			if !slices.Contains(locales, e.locale) {
-				locales = append(locales, e.locale)
+			byKind[kind] = p
+			plans = append(plans, p)
+		}
+		for _, d := range docs {
+			p := byKind[d.doc.Kind]
+			p.trans = append(p.trans, &transPlan{doc: d.published, result: &TranslationResult{Locale: d.doc.Locale, Title: d.published.title,
+				Source: d.published.source, WorkspaceDiffers: d.differs}})
+			if !slices.Contains(locales, d.doc.Locale) {
+				locales = append(locales, d.doc.Locale)
 			}
 		}
-		plans = append(plans, notes, guide)
 	}
 	// The default locale first, then the workspace's order.
 	slices.SortStableFunc(locales, func(a, b string) int {
-		return cmp.Compare(slices.Index(o.Workspace.Config.Locales, a), slices.Index(o.Workspace.Config.Locales, b))
+		return cmp.Compare(slices.Index(ws.Config.Locales, a), slices.Index(ws.Config.Locales, b))
 	})
 	return plans, locales, nil
 }
 
-// render renders the two documents of a version in the edition's locale.
-func (e *edition) render(o ZendeskOptions, v *semver.Version) ([2]*document, error) {
-	var docs [2]*document
-	notes, err := templates.NewNotes(e.ws, v, o.Generator)
+// sourced is a document as the workspace renders it, and the text that is
+// published for it.
+type sourced struct {
+	doc       cut.Document
+	published *document
+	// differs: the published text is the cut's, and the workspace's differs.
+	differs bool
+}
+
+// documents renders the articles of v from the workspace in every locale it
+// is published in, and takes the text of each from v's cut. The workspace's
+// rendering uses the key the cut was signed with, so that it differs from the
+// cut's only when the release did.
+func documents(o ZendeskOptions, v *semver.Version) ([]sourced, *cut.Folder, error) {
+	c := o.Cuts[v.String()]
+	if c == nil && !o.FromWorkspace {
+		return nil, nil, fmt.Errorf("%s has no signed cut to publish: cut it first, or publish the workspace's text, which no signed release holds, with --unsigned-from-workspace", v)
+	}
+	s := o.Signing
+	if c != nil {
+		s = templates.Signing{PublicKey: c.Meta.PublicKey, KeyID: c.Meta.KeyID}
+	}
+	rendered, err := cut.Documents(o.Workspace, o.Templates, v, s, o.Generator)
 	if err != nil {
-		return docs, err
+		return nil, nil, err
 	}
-	paths, err := e.ws.BundlePaths(v)
-	if err != nil {
-		return docs, err
-	}
-	downloadURL := func(string) string { return "" }
-	if gh := e.ws.Config.GitHub; gh != nil && !o.Signing.Snapshot {
-		downloadURL = func(file string) string { return gh.DownloadURL(v.String(), file) }
-	}
-	guide, err := templates.NewGuide(e.ws, v, paths, o.Signing, o.Generator, downloadURL)
-	if err != nil {
-		return docs, err
-	}
-	for i, render := range []func() (templates.Article, error){
-		func() (templates.Article, error) { return e.set.NotesArticle(notes) },
-		func() (templates.Article, error) { return e.set.GuideArticle(guide) },
-	} {
-		a, err := render()
-		if err != nil {
-			return docs, err
+	var out []sourced
+	for _, d := range rendered {
+		sd := sourced{doc: d}
+		from, source := &d, SourceWorkspace
+		if c != nil {
+			signed, ok, err := c.Document(d.Kind, d.Locale)
+			switch {
+			case err != nil:
+				return nil, nil, err
+			case ok:
+				from, source = signed, SourceCut
+				sd.differs = signed.Title != d.Title || !bytes.Equal(signed.HTML, d.HTML)
+			case !o.FromWorkspace:
+				return nil, nil, fmt.Errorf("the cut of %s in %s has no %s in %s (the locale was translated after the cut, or the cut skipped render): "+
+					"cut again with --clean, or publish the workspace's text, which no signed release holds, with --unsigned-from-workspace", v, c.Dir, d.Kind, d.Locale)
+			}
 		}
-		if len(a.Body) > zendesk.MaxBodyBytes {
-			return docs, fmt.Errorf("the %s article is %d bytes; the help center accepts about %d", Kinds[i], len(a.Body), zendesk.MaxBodyBytes)
+		if source == SourceWorkspace && s.PublicKey == "" && !s.Snapshot {
+			return nil, nil, errors.New("the upgrade guide tells customers how to check their downloads, so it needs the public key: " +
+				"set signing.publicKey in " + releases.ConfigFile + " or pass --public-key")
 		}
-		docs[i] = &document{locale: e.locale, title: a.Title, body: a.Body, fp: Fingerprint(a.Title, a.Body)}
+		if from.Title == "" {
+			return nil, nil, fmt.Errorf("%s in %s: the %s must start with a \"# Title\" heading: it is the article's title", v, d.Locale, d.Kind)
+		}
+		if len(from.HTML) > zendesk.MaxBodyBytes {
+			return nil, nil, fmt.Errorf("%s in %s: the %s article is %d bytes; the help center accepts about %d", v, d.Locale, d.Kind, len(from.HTML), zendesk.MaxBodyBytes)
+		}
+		body := string(from.HTML)
+		sd.published = &document{locale: d.Locale, title: from.Title, body: body, fp: Fingerprint(from.Title, body), source: source}
+		out = append(out, sd)
 	}
-	return docs, nil
+	return out, c, nil
 }

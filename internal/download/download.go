@@ -155,16 +155,18 @@ func Signed(ctx context.Context, raw, dir string) (*Files, error) {
 	// and not at all for a URL that carries some (user info); never away
 	// from HTTPS (internal/safehttp).
 	client := safehttp.NewClient(&http.Client{Timeout: 30 * time.Minute}, safehttp.Options{Origins: []*url.URL{u}})
-	if err := fetch(ctx, client, u.String(), d.File, MaxFileBytes); err != nil {
-		d.Remove()
-		return nil, err
-	}
+	// The signature first: it is small and capped, so a missing one fails
+	// before gigabytes of an unsigned file are fetched.
 	sig := *u
 	sig.Path += ".minisig"
 	sig.RawPath = ""
 	if err := fetch(ctx, client, sig.String(), d.File+".minisig", MaxSignatureBytes); err != nil {
 		d.Remove()
 		return nil, fmt.Errorf("%w (every download has its signature next to it)", err)
+	}
+	if err := fetch(ctx, client, u.String(), d.File, MaxFileBytes); err != nil {
+		d.Remove()
+		return nil, err
 	}
 	return d, nil
 }

@@ -145,7 +145,7 @@ func TestKeepAndRemove(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := srv.take(); len(got) != 2 || !strings.HasPrefix(got[1], "GET /atlas-4.3.0.tar.gz.minisig ") {
+	if got := srv.take(); len(got) != 2 || !strings.HasPrefix(got[0], "GET /atlas-4.3.0.tar.gz.minisig ") {
 		t.Fatalf("requests %q", got)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "atlas-4.3.0.tar.gz")); !errors.Is(err, fs.ErrNotExist) {
@@ -166,5 +166,38 @@ func TestKeepAndRemove(t *testing.T) {
 	}
 	if got := srv.take(); len(got) > 0 {
 		t.Errorf("the server was asked %q", got)
+	}
+}
+
+// TestSignatureFirst: the small, capped signature is fetched before the file,
+// so a download without one fails before any of a large (or endless) file is
+// fetched.
+func TestSignatureFirst(t *testing.T) {
+	var asked []string
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		asked = append(asked, r.URL.Path)
+		mu.Unlock()
+		if strings.HasSuffix(r.URL.Path, ".minisig") {
+			http.NotFound(w, r)
+			return
+		}
+		// An endless file: the test would hang if it were fetched.
+		for {
+			if _, err := w.Write(make([]byte, 1<<16)); err != nil {
+				return
+			}
+		}
+	}))
+	t.Cleanup(srv.Close)
+	_, err := Signed(t.Context(), srv.URL+"/atlas-4.3.0.tar.gz", t.TempDir())
+	if err == nil || !strings.Contains(err.Error(), "signature") {
+		t.Fatalf("a download without a signature: %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(asked) != 1 || asked[0] != "/atlas-4.3.0.tar.gz.minisig" {
+		t.Errorf("asked for %q, want only the signature", asked)
 	}
 }

@@ -32,7 +32,7 @@ for f in "$out"/dist/4.3.0/*.tar.gz "$out/dist/4.3.0/SHA256SUMS"; do
 	"$bin" verify "$f" --key "$pub" --expect-version 4.3
 done
 if command -v minisign >/dev/null; then
-	(cd "$out/dist/4.3.0" && for f in *.tar.gz SHA256SUMS; do minisign -H -Vm "$f" -P "$pub" | head -n 1; done)
+	(cd "$out/dist/4.3.0" && for f in *.tar.gz SHA256SUMS; do minisign -H -Vm "$f" -P "$pub" | sed -n "1,1p"; done)
 fi
 (cd "$out/dist/4.3.0" && sha256sum -c --strict SHA256SUMS)
 "$bin" verify "$out/dist/4.3.0/atlas-4.3.0-from-4.1.0.tar.gz" --key "$pub" --extract "$out/runbook-4.1-to-4.3" >/dev/null
@@ -63,7 +63,7 @@ step "Which customers need which upgrade to 4.3 (customers.yaml)"
 step "Schedule Contoso's upgrade: the change ticket in the sandbox, and their communications"
 # As on 20 November 2026: Contoso's change board needs 14 days' notice.
 "$bin" -C "$ws" upgrades schedule contoso --to 4.3 --today 2026-11-20 --date 2026-12-05 --out "$out/contoso"
-"$bin" -C "$ws" upgrades schedule contoso --to 4.3 --today 2026-11-20 --date 2026-12-05 | head -n 1
+"$bin" -C "$ws" upgrades schedule contoso --to 4.3 --today 2026-11-20 --date 2026-12-05 | sed -n "1,1p"
 
 step "Roll 4.3 out across the fleet: ring by ring, against the standby roster (dry run, with rosters)"
 # The plan is made as on 30 November 2026, so that the demo shows the same
@@ -71,7 +71,7 @@ step "Roll 4.3 out across the fleet: ring by ring, against the standby roster (d
 "$bin" -C "$ws" upgrades rollout --to 4.3 --today 2026-11-30 --out "$out/rosters"
 
 step "Apply the rollout to the sandbox: ring 0's change tickets, assigned to the standby engineer"
-"$bin" -C "$ws" upgrades rollout --to 4.3 --today 2026-11-30 --apply | head -n 6
+"$bin" -C "$ws" upgrades rollout --to 4.3 --today 2026-11-30 --apply | sed -n "1,6p"
 echo
 echo "Applying again writes nothing:"
 "$bin" -C "$ws" upgrades rollout --to 4.3 --today 2026-11-30 --apply | sed -n '4,6p'
@@ -79,8 +79,9 @@ echo "Applying again writes nothing:"
 step "When could Contoso upgrade, and why not sooner?"
 "$bin" -C "$ws" upgrades propose contoso --to 4.3 --today 2026-11-30
 
-step "After the townhall: a message to each customer's owner (dry run; the owners are not agents of the sandbox)"
+step "After the townhall: a message to each customer's owner, written out and posted as a ticket"
 "$bin" -C "$ws" upgrades announce --to 4.3 --today 2026-11-30 --read-tickets --out "$out/announce"
+"$bin" -C "$ws" upgrades announce --to 4.3 --today 2026-11-30 --apply | tail -n 4
 
 step "The release calendar of 2023"
 "$bin" -C "$ws" calendar 2023

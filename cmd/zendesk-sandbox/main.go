@@ -157,6 +157,22 @@ func newState(workspace, locales string) (*zendesktest.State, error) {
 			st.AddAgent(e.Name, e.Email)
 		}
 	}
+	// So are the customers' vendor-side owners, so that a rehearsed
+	// `upgrades announce --apply` can give each the message for their customer.
+	if ws.Customers != nil {
+		seen := map[string]bool{}
+		if cfg.Standby != nil {
+			for _, e := range cfg.Standby.Engineers {
+				seen[strings.ToLower(e.Email)] = true
+			}
+		}
+		for _, c := range ws.Customers.Customers {
+			if key := strings.ToLower(c.Contact.Email); c.Contact.Email != "" && !seen[key] {
+				seen[key] = true
+				st.AddAgent(c.Contact.Name, c.Contact.Email)
+			}
+		}
+	}
 	return st, nil
 }
 

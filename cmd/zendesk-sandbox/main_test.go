@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/atlas-release/atlas-release/releases"
 	"github.com/atlas-release/atlas-release/zendesk"
 )
 
@@ -94,4 +95,39 @@ func get(t *testing.T, url string) string {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return string(b)
+}
+
+// TestSandboxAgents: the standby engineers and the customers' vendor-side
+// owners are agents, once each, so that a rehearsed rollout and announcement
+// can assign them tickets.
+func TestSandboxAgents(t *testing.T) {
+	st, err := newState("../../examples/atlas", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	agents := map[string]int{}
+	for _, u := range st.Users {
+		if u.Role == "agent" {
+			agents[strings.ToLower(u.Email)]++
+		}
+	}
+	ws, err := releases.Load(os.DirFS("../../examples/atlas"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, e := range ws.Config.Standby.Engineers {
+		want = append(want, e.Email)
+	}
+	for _, c := range ws.Customers.Customers {
+		want = append(want, c.Contact.Email)
+	}
+	if len(ws.Config.Standby.Engineers) == 0 || len(ws.Customers.Customers) == 0 {
+		t.Fatal("the example has no standby roster or no customers")
+	}
+	for _, email := range want {
+		if agents[strings.ToLower(email)] != 1 {
+			t.Errorf("%s: %d agents, want 1", email, agents[strings.ToLower(email)])
+		}
+	}
 }

@@ -63,13 +63,43 @@ func (d Date) AddMonths(n int) Date {
 // DaysUntil is the number of days from d to e (negative when e is earlier).
 func (d Date) DaysUntil(e Date) int { return int(e.t.Sub(d.t).Hours() / 24) }
 
+// Every date a workspace file holds is between MinDate and MaxDate. The tool
+// plans releases, windows and blackouts of this century: a date far outside
+// it is a typo (9999-12-31, 0001-01-01), and would saturate the durations the
+// calendar computes in nanoseconds, or read as the zero date that prints empty.
+var (
+	MinDate = NewDate(2000, time.January, 1)
+	MaxDate = NewDate(2099, time.December, 31)
+)
+
+// DateRangeError is the error of a date outside MinDate to MaxDate.
+type DateRangeError struct{ Date Date }
+
+func (e *DateRangeError) Error() string {
+	// Formatted in full: String leaves the zero date, 0001-01-01, empty.
+	return fmt.Sprintf("%s is out of range: dates must be between %s and %s", e.Date.t.Format(dateLayout), MinDate, MaxDate)
+}
+
+// CheckRange returns a *DateRangeError when d is not between MinDate and
+// MaxDate.
+func (d Date) CheckRange() error {
+	if d.Before(MinDate) || MaxDate.Before(d) {
+		return &DateRangeError{d}
+	}
+	return nil
+}
+
 // MarshalText writes YYYY-MM-DD.
 func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 
-// UnmarshalText reads YYYY-MM-DD.
+// UnmarshalText reads YYYY-MM-DD, between MinDate and MaxDate: it is how every
+// date of every workspace file is decoded.
 func (d *Date) UnmarshalText(b []byte) error {
 	v, err := ParseDate(string(b))
 	if err != nil {
+		return err
+	}
+	if err := v.CheckRange(); err != nil {
 		return err
 	}
 	*d = v

@@ -67,8 +67,8 @@ func parseYAML(r reporter, src []byte) (*yaml.Node, bool) {
 		r.report(p, "AR0101", "file is not UTF-8 text: %s", what)
 		return nil, false
 	}
-	if p, c, bad := findRawSpoofing(src); bad {
-		r.report(p, "AR0112", "the file holds %s; remove it or write it visibly", runeName(c))
+	if p, what, bad := FindUnsafeText(src); bad {
+		r.report(p, "AR0112", "the file holds %s; remove it or write it visibly", what)
 		return nil, false
 	}
 	// The budget is checked before any parser builds anything.
@@ -308,7 +308,11 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, loc *Loc, k
 			return false
 		}
 		if err := v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(n.Value)); err != nil {
-			d.fail(nodePos(n), "AR0105", "%s: %v", name(path), err)
+			code := "AR0105"
+			if _, outOfRange := errors.AsType[*DateRangeError](err); outOfRange {
+				code = "AR0107" // a date, but not one the tool plans for
+			}
+			d.fail(nodePos(n), code, "%s: %v", name(path), err)
 			return false
 		}
 		return true

@@ -10,7 +10,8 @@ import "fmt"
 // above any real workspace and far below what costs memory.
 const (
 	// MaxYAMLDepth is the deepest nesting of mappings and lists (block and flow
-	// together) a YAML file may have.
+	// together, with the one-pair mapping that "[a: b]" or "[? a]" makes of an
+	// entry of a flow list) a YAML file may have.
 	MaxYAMLDepth = 64
 	// MaxYAMLNodes is the most YAML values (scalars, mappings, lists, aliases and
 	// the empty values that indicators imply) a file may hold; 100 000 nodes cost
@@ -46,11 +47,15 @@ type yamlScan struct {
 	nodes      int
 	maxDepth   int
 	maxNodes   int
-	// simpleKeyAllowed and keys follow libyaml's simple keys, one possible key
-	// for each flow level: a key written "key:" opens a block mapping at the
-	// key's column.
+	// deepest is the deepest nesting seen, for tests to compare with what the
+	// parser builds.
+	deepest int
+	// simpleKeyAllowed and levels follow libyaml's simple keys, one possible
+	// key for each flow level (levels[0] is the block context): a key written
+	// "key:" opens a block mapping at the key's column, and inside a flow
+	// list a one-pair mapping around the key.
 	simpleKeyAllowed bool
-	keys             []simpleKey
+	levels           []level
 	// bareTags are the positions of the non-specific tag "!", which the parser
 	// resolves away without a trace in its nodes.
 	bareTags []Pos
@@ -63,13 +68,32 @@ type simpleKey struct {
 	line, col int
 }
 
+// level is the state of one flow level (or of the block context).
+type level struct {
+	key simpleKey
+	// keyDeepest is the deepest nesting inside the possible key: a key turns
+	// out to be one only at its ":", and the mapping it opens then holds what
+	// the key holds, one level deeper than it was counted.
+	keyDeepest int
+	// deepest is the deepest nesting inside this flow collection.
+	deepest int
+	// list marks a flow list; pair marks the implicit one-pair mapping open in
+	// it, which "[a: b]" and "[? a]" make of an entry (libyaml's
+	// FLOW_SEQUENCE_ENTRY_MAPPING): one level and one node more.
+	list, pair bool
+}
+
 // scanYAMLBudget checks src against a depth and a node budget (MaxYAMLDepth
 // and MaxYAMLNodes for workspace files). It returns the first violation, if
 // any, and the positions of non-specific "!" tags.
 func scanYAMLBudget(src []byte, maxDepth, maxNodes int) (*budgetViolation, []Pos) {
-	s := &yamlScan{src: src, line: 1, simpleKeyAllowed: true, keys: make([]simpleKey, 1, 8), maxDepth: maxDepth, maxNodes: maxNodes}
+	s := newYAMLScan(src, maxDepth, maxNodes)
 	s.run()
 	return s.bad, s.bareTags
+}
+
+func newYAMLScan(src []byte, maxDepth, maxNodes int) *yamlScan {
+	return &yamlScan{src: src, line: 1, simpleKeyAllowed: true, levels: make([]level, 1, 8), maxDepth: maxDepth, maxNodes: maxNodes}
 }
 
 func (s *yamlScan) run() {
@@ -104,6 +128,7 @@ func (s *yamlScan) token() {
 	case s.col == 0 && (s.hasPrefix("---") || s.hasPrefix("...")) && s.blankz(s.i+3):
 		s.unroll(-1)
 		s.removeKey()
+		s.node() // a document may be empty: one empty value
 		s.simpleKeyAllowed = false
 		s.i += 3
 		s.col += 3
@@ -112,20 +137,31 @@ func (s *yamlScan) token() {
 		s.node()
 		s.flow++
 		s.depth++
-		s.keys = append(s.keys, simpleKey{})
-		s.checkDepth(s.pos())
+		s.levels = append(s.levels, level{list: c == '[', deepest: s.depth})
+		s.checkDepth(s.depth, s.pos())
 		s.adv()
 		s.simpleKeyAllowed = true
 	case c == ']' || c == '}':
 		if s.flow > 0 {
+			s.closePair()
+			child := s.levels[s.flow]
+			s.levels = s.levels[:s.flow]
 			s.flow--
 			s.depth--
-			s.keys = s.keys[:len(s.keys)-1]
+			parent := &s.levels[s.flow]
+			parent.deepest = max(parent.deepest, child.deepest)
+			if parent.key.possible {
+				parent.keyDeepest = max(parent.keyDeepest, child.deepest)
+			}
+		}
+		if c == '}' {
+			s.node() // "{a}" implies an empty value
 		}
 		s.adv()
 		s.simpleKeyAllowed = false
 	case c == ',':
 		s.removeKey()
+		s.closePair()
 		s.node() // "[a,,b]" and "{a,b}" imply empty values
 		s.adv()
 		s.simpleKeyAllowed = true
@@ -133,24 +169,27 @@ func (s *yamlScan) token() {
 		if s.flow == 0 && s.col == s.top() && !s.indentless[len(s.indentless)-1] {
 			s.indentless[len(s.indentless)-1] = true
 			s.depth++
-			s.checkDepth(s.pos())
+			s.checkDepth(s.depth, s.pos())
 		}
-		s.roll(s.col)
+		s.roll(s.col, 0)
 		s.removeKey()
 		s.node()
 		s.adv()
 		s.simpleKeyAllowed = true
 	case c == '?' && (s.flow > 0 || s.blankz(s.i+1)):
-		s.roll(s.col)
+		s.roll(s.col, 0)
 		s.removeKey()
+		s.openPair(s.depth+1, s.pos())
 		s.node()
+		s.node() // "?" implies an empty key and an empty value
 		s.adv()
 		s.simpleKeyAllowed = s.flow == 0
 	case c == ':' && (s.flow > 0 || s.blankz(s.i+1)):
-		if k := s.keys[s.flow]; k.possible && k.line == s.line {
-			s.roll(k.col)
+		if l := s.levels[s.flow]; l.key.possible && l.key.line == s.line {
+			s.roll(l.key.col, l.keyDeepest+1)
+			s.openPair(max(s.depth+1, l.keyDeepest+1), Pos{Line: l.key.line, Col: l.key.col + 1})
 		} else {
-			s.roll(s.col)
+			s.roll(s.col, 0)
 		}
 		s.removeKey()
 		s.node() // "key:" implies an empty value
@@ -164,6 +203,7 @@ func (s *yamlScan) token() {
 		s.simpleKeyAllowed = false
 	case c == '!':
 		s.saveKey()
+		s.node() // a tag may stand for an empty value: "key: !!str"
 		s.tag()
 		s.simpleKeyAllowed = false
 	case (c == '|' || c == '>') && s.flow == 0:
@@ -367,15 +407,39 @@ func (s *yamlScan) name() {
 
 func (s *yamlScan) saveKey() {
 	if s.simpleKeyAllowed {
-		s.keys[s.flow] = simpleKey{true, s.line, s.col}
+		l := &s.levels[s.flow]
+		l.key = simpleKey{true, s.line, s.col}
+		l.keyDeepest = s.depth
 	}
 }
 
-func (s *yamlScan) removeKey() { s.keys[s.flow].possible = false }
+func (s *yamlScan) removeKey() { s.levels[s.flow].key.possible = false }
+
+// openPair opens the implicit one-pair mapping a key makes of an entry of a
+// flow list; the deepest nesting it makes is deepest, at p.
+func (s *yamlScan) openPair(deepest int, p Pos) {
+	l := &s.levels[s.flow]
+	if s.flow == 0 || !l.list || l.pair {
+		return
+	}
+	l.pair = true
+	s.depth++
+	s.node()
+	s.checkDepth(deepest, p)
+}
+
+// closePair closes the implicit mapping at the end of a flow list's entry.
+func (s *yamlScan) closePair() {
+	if l := &s.levels[s.flow]; l.pair {
+		l.pair = false
+		s.depth--
+	}
+}
 
 // roll opens a block collection at col when it is indented more than the
-// current one (roll_indent).
-func (s *yamlScan) roll(col int) {
+// current one (roll_indent). A key before it may nest keyDeepest levels once
+// inside it.
+func (s *yamlScan) roll(col, keyDeepest int) {
 	if s.flow > 0 || s.top() >= col {
 		return
 	}
@@ -383,7 +447,7 @@ func (s *yamlScan) roll(col int) {
 	s.indentless = append(s.indentless, false)
 	s.depth++
 	s.node()
-	s.checkDepth(Pos{Line: s.line, Col: col + 1}) // keys are on one line
+	s.checkDepth(max(s.depth, keyDeepest), Pos{Line: s.line, Col: col + 1}) // keys are on one line
 }
 
 // unroll closes the block collections indented more than col (unroll_indent).
@@ -412,8 +476,12 @@ func (s *yamlScan) node() {
 	}
 }
 
-func (s *yamlScan) checkDepth(p Pos) {
-	if s.depth > s.maxDepth && s.bad == nil {
+// checkDepth notes a nesting depth reached at p.
+func (s *yamlScan) checkDepth(depth int, p Pos) {
+	s.deepest = max(s.deepest, depth)
+	l := &s.levels[s.flow]
+	l.deepest = max(l.deepest, depth)
+	if depth > s.maxDepth && s.bad == nil {
 		s.bad = &budgetViolation{p, fmt.Sprintf("mappings and lists are nested more than %d levels deep here", s.maxDepth)}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -30,29 +31,40 @@ func treeSize(n *yaml.Node) (depth, nodes int) {
 	return depth, nodes
 }
 
-// checkBudgetHolds is the budget's promise, checked against the parser itself:
-// whatever the pre-scan lets through, the parser builds no deeper a tree than
-// the depth budget, and no more than twice the node budget (indicators imply
-// empty values the scan counts once).
-func checkBudgetHolds(t *testing.T, src []byte, maxDepth, maxNodes int) {
-	t.Helper()
-	if bad, _ := scanYAMLBudget(src, maxDepth, maxNodes); bad != nil {
-		if bad.pos.Line < 1 || bad.pos.Col < 1 || bad.msg == "" {
-			t.Fatalf("malformed violation %+v", bad)
-		}
-		return
-	}
+// parsedSize is what the parser builds of src: the deepest nesting of the
+// documents it parses before any error, and their nodes (documents aside).
+func parsedSize(src []byte) (depth, nodes int) {
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	for {
 		var doc yaml.Node
 		if err := safeDecode(dec, &doc); err != nil {
-			return
+			return depth, nodes
 		}
-		depth, nodes := treeSize(&doc)
-		if depth > maxDepth || nodes-1 > 2*maxNodes+1 {
-			t.Fatalf("the pre-scan accepted %q (budget %d levels, %d nodes), but the parser built %d levels and %d nodes",
-				src, maxDepth, maxNodes, depth, nodes-1)
-		}
+		d, n := treeSize(&doc)
+		depth, nodes = max(depth, d), nodes+n-1
+	}
+}
+
+// checkBudgetHolds is the budget's promise, checked against the parser itself:
+// the pre-scan counts at least the levels and the nodes the parser builds, so
+// whatever it lets through, the parser builds no deeper a tree than the depth
+// budget and no more nodes than the node budget.
+func checkBudgetHolds(t *testing.T, src []byte, maxDepth, maxNodes int) {
+	t.Helper()
+	depth, nodes := parsedSize(src)
+	s := newYAMLScan(src, math.MaxInt, math.MaxInt)
+	s.run()
+	if s.deepest < depth || s.nodes < nodes {
+		t.Fatalf("the pre-scan counted %d levels and %d nodes in %q, but the parser built %d levels and %d nodes",
+			s.deepest, s.nodes, src, depth, nodes)
+	}
+	bad, _ := scanYAMLBudget(src, maxDepth, maxNodes)
+	if bad == nil && (depth > maxDepth || nodes > maxNodes) {
+		t.Fatalf("the pre-scan accepted %q (budget %d levels, %d nodes), but the parser built %d levels and %d nodes",
+			src, maxDepth, maxNodes, depth, nodes)
+	}
+	if bad != nil && (bad.pos.Line < 1 || bad.pos.Col < 1 || bad.msg == "") {
+		t.Fatalf("malformed violation %+v", bad)
 	}
 }
 
@@ -93,6 +105,15 @@ func budgetBombs(size int) []bomb {
 		{"flow-mappings", "summary: " + rep("{a: ", size/4-3)},
 		{"flow-mixed", "summary: " + rep("[{a: ", size/5-2)},
 		{"flow-keys", "summary: " + rep("{[", size/2-5)},
+		// Inside a flow list, "a: " and "? " make a one-pair mapping of the
+		// entry: a level and a node more than the brackets show.
+		{"flow-pairs", "summary: " + rep("[a: ", size/4-3)},
+		{"flow-pairs-closed", "summary: " + rep("[a: ", size/8-3) + "x" + rep("]", size/8-3)},
+		{"flow-explicit-pairs", "summary: " + rep("[? ", size/3-3)},
+		{"flow-explicit-pairs-tight", "summary: " + rep("[?", size/2-5)},
+		{"flow-pairs-in-mappings", "summary: " + rep("[a: {b: ", size/8-2)},
+		{"flow-explicit-pairs-in-mappings", "summary: " + rep("{a: [? ", size/7-2)},
+		{"flow-list-keys", "summary: " + rep("[", size/8) + "a" + rep("]: x", size/8)},
 		{"flow-at-root", rep("[", size)},
 		{"block-mappings", indented(func(int) string { return "a:" })},
 		{"block-lists", indented(func(int) string { return "-" })},
@@ -105,6 +126,8 @@ func budgetBombs(size int) []bomb {
 		{"wide-flow", "summary: [" + rep("a,", size/2-10) + "]"},
 		{"wide-empty-flow", "summary: [" + rep("[],", size/3-5) + "]"},
 		{"wide-implied-nulls", "summary: {" + rep("a,", size/2-10) + "}"},
+		{"wide-explicit-pairs", "summary: [" + rep("?,", size/2-10) + "]"},
+		{"wide-pairs", "summary: [" + rep("a: ,", size/4-10) + "]"},
 		{"wide-block", "summary:\n" + rep("- a\n", size/4-5)},
 		{"wide-empty-items", "summary:\n" + rep("-\n", size/2-5)},
 		{"aliases", "summary: &a x\nsteps: [" + rep("*a,", size/3-10) + "]"},
@@ -184,6 +207,57 @@ func TestYAMLBudgetPositions(t *testing.T) {
 		}
 		if bad, _ := scanYAMLBudget([]byte(tt.src), tt.depth, 100); bad != nil {
 			t.Errorf("%q: refused with a budget of %d levels: %+v", tt.src, tt.depth, bad)
+		}
+	}
+}
+
+// TestYAMLBudgetCountsImplicitPairs is the hostile review's finding: inside a
+// flow list each "a: " or "? " opens a one-pair mapping, so "[a: [a: x]]" is
+// four levels deep, not two; the file is refused one level past the budget,
+// not twice as deep.
+func TestYAMLBudgetCountsImplicitPairs(t *testing.T) {
+	rep := strings.Repeat
+	for _, tt := range []struct {
+		name  string
+		src   func(n int) string
+		depth func(n int) int // what the parser builds
+	}{
+		{"pairs", func(n int) string { return "schemaVersion: 1\nsteps: " + rep("[a: ", n) + "x" + rep("]", n) + "\n" }, func(n int) int { return 1 + 2*n }},
+		{"explicit pairs", func(n int) string { return "schemaVersion: 1\nsteps: " + rep("[? ", n) + "x" + rep("]", n) + "\n" }, func(n int) int { return 1 + 2*n }},
+		{"pairs in mappings", func(n int) string {
+			return "schemaVersion: 1\nsteps: " + rep("[a: {b: ", n) + "x" + rep("}]", n) + "\n"
+		}, func(n int) int { return 1 + 3*n }},
+		{"list keys", func(n int) string { return "schemaVersion: 1\nsteps: [" + rep("[", n) + "a" + rep("]: x", n) + "]\n" }, func(n int) int { return 2 + 2*n }},
+	} {
+		for n := 1; n < 70; n++ {
+			src := []byte(tt.src(n))
+			depth, _ := parsedSize(src)
+			if depth != tt.depth(n) {
+				t.Fatalf("%s × %d: the parser built %d levels, the test expects %d", tt.name, n, depth, tt.depth(n))
+			}
+			bad, _ := scanYAMLBudget(src, MaxYAMLDepth, MaxYAMLNodes)
+			if (bad != nil) != (depth > MaxYAMLDepth) {
+				t.Fatalf("%s × %d (%d levels): violation %+v", tt.name, n, depth, bad)
+			}
+		}
+	}
+	// The reviewer's file, through the loader.
+	src := "schemaVersion: 1\nsteps: " + rep("[a: ", 63) + "x" + rep("]", 63)
+	ds := diagsOf(t, "releases/4.3.0.yaml", src)
+	if len(ds) != 1 || ds[0].Code != "AR0111" || ds[0].Line != 2 || ds[0].Col < 8 {
+		t.Fatalf("want one AR0111 on line 2; got:\n%s", diagLines(ds))
+	}
+}
+
+// TestYAMLBudgetCountsNodes compares the node count with what the parser
+// builds where entries imply empty keys and values.
+func TestYAMLBudgetCountsNodes(t *testing.T) {
+	for _, src := range []string{"[?,?,?]", "[? ]", "{a, b}", "{a}", "{?}", "[a: , b: ]", "? a\n? b\n", "[[a]: b, [c]: ]", "{[a]: b}", "!", "---", "--- !!str\n--- &a\n---\n...\n", "[!, !!str , &a]"} {
+		_, nodes := parsedSize([]byte(src))
+		s := newYAMLScan([]byte(src), math.MaxInt, math.MaxInt)
+		s.run()
+		if s.nodes < nodes {
+			t.Errorf("%q: counted %d nodes, the parser built %d", src, s.nodes, nodes)
 		}
 	}
 }

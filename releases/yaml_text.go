@@ -3,6 +3,7 @@ package releases
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -15,73 +16,168 @@ import (
 // are refused wherever they come from: written raw, or written as YAML escapes
 // ("\e", "\x1b", "\u202E", "\N") that the parser turns into them.
 
-// spoofingRune reports whether r, at index i of s, is a character text must not
-// hold: a control character (tab and line feed are allowed in values: block
-// scalars hold them), a format character (bidirectional controls, zero-width
-// characters, the byte order mark, tag characters), a line or paragraph
-// separator, or another invisible filler. The zero-width joiner and non-joiner
-// are allowed between two non-ASCII characters, where emoji sequences and
-// scripts such as Persian or Devanagari need them.
-func spoofingRune(s string, i int, r rune, key bool) bool {
-	switch {
-	case r == '\t' || r == '\n':
-		return key
-	case r == 0x200C || r == 0x200D:
-		return !joins(s, i, r)
-	case unicode.Is(unicode.Cc, r), unicode.Is(unicode.Cf, r), unicode.Is(unicode.Zl, r), unicode.Is(unicode.Zp, r):
-		return true
-	case r == 0x115F || r == 0x1160 || r == 0x3164 || r == 0xFFA0: // Hangul fillers, blank yet letters
-		return true
-	case r >= 0xE0100 && r <= 0xE01EF: // variation selectors that hide data in text
-		return true
+// layout says which of tab, line feed and carriage return a text may hold:
+// they lay text out, but where text is one line (a key, a name, a title) a
+// tab hides how far apart words are and a line break forges lines.
+type layout uint8
+
+const (
+	oneLine   layout = iota // keys, tags, names: none of them
+	multiLine               // block scalars and values of several lines: tab and line feed
+	fileText                // the text of a file: tab, line feed and carriage return
+)
+
+// allows reports whether text of this layout may hold r.
+func (l layout) allows(r rune) bool {
+	switch r {
+	case '\t', '\n':
+		return l != oneLine
+	case '\r':
+		return l == fileText
 	}
 	return false
 }
 
-// joins reports whether the joiner r at index i of s stands between two
-// visible non-ASCII characters.
-func joins(s string, i int, r rune) bool {
-	before, _ := utf8.DecodeLastRuneInString(s[:i])
-	after, _ := utf8.DecodeRuneInString(s[i+utf8.RuneLen(r):])
-	visible := func(c rune) bool {
-		return c > utf8.RuneSelf && c != utf8.RuneError && !unicode.IsSpace(c) &&
-			!unicode.Is(unicode.Cf, c) && !unicode.Is(unicode.Cc, c)
+// UnsafeRune reports whether r, written between prev and next (0 at either end
+// of the text), is a character text must not hold (rule AR0112): a control
+// character, a format character (bidirectional controls, zero-width
+// characters, the byte order mark, tag characters), a line or paragraph
+// separator, any other Default_Ignorable_Code_Point of Unicode (fillers,
+// variation selectors, reserved invisible code points), a private-use
+// character, a noncharacter, a blank braille pattern or an object replacement
+// character. Two exceptions keep real text: the zero-width joiner and
+// non-joiner between two visible non-ASCII characters, where emoji sequences
+// and scripts such as Persian or Devanagari need them; and the text and emoji
+// presentation selectors U+FE0E and U+FE0F right after a symbol, a punctuation
+// mark or a keycap base (#, *, 0-9) — every character with a standardized
+// emoji variation sequence is one of those, so after anything else they only
+// hide data. Tab, line feed and carriage return are layout, which the caller
+// judges. It is the one definition of the characters refused in workspace text,
+// in templates and in what templates produce.
+func UnsafeRune(prev, r, next rune) bool {
+	switch {
+	case r == '\t' || r == '\n' || r == '\r':
+		return false
+	case r >= 0x20 && r < 0x7f:
+		return false
+	case r == zwnj || r == zwj:
+		return !visible(prev) || !visible(next)
+	case r == 0xFE0E || r == 0xFE0F:
+		return !takesPresentation(prev)
 	}
-	return visible(before) && visible(after)
+	return unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp, unicode.Co, unicode.Cs,
+		defaultIgnorable, unicode.Noncharacter_Code_Point) ||
+		r == 0x2800 || r == 0xFFFC
 }
 
-// findSpoofing returns the index and the first character of s that text must
-// not hold.
-func findSpoofing(s string, key bool) (int, rune, bool) {
-	for i, r := range s {
-		if r >= 0x20 && r < 0x7f {
-			continue
+const (
+	zwnj = 0x200C
+	zwj  = 0x200D
+)
+
+// defaultIgnorable is Unicode's Default_Ignorable_Code_Point, as
+// DerivedCoreProperties.txt (Unicode 16.0) lists it: characters a renderer
+// shows as nothing, assigned or reserved for that.
+var defaultIgnorable = &unicode.RangeTable{
+	R16: []unicode.Range16{
+		{Lo: 0x00AD, Hi: 0x00AD, Stride: 1},
+		{Lo: 0x034F, Hi: 0x034F, Stride: 1},
+		{Lo: 0x061C, Hi: 0x061C, Stride: 1},
+		{Lo: 0x115F, Hi: 0x1160, Stride: 1},
+		{Lo: 0x17B4, Hi: 0x17B5, Stride: 1},
+		{Lo: 0x180B, Hi: 0x180F, Stride: 1},
+		{Lo: 0x200B, Hi: 0x200F, Stride: 1},
+		{Lo: 0x202A, Hi: 0x202E, Stride: 1},
+		{Lo: 0x2060, Hi: 0x206F, Stride: 1},
+		{Lo: 0x3164, Hi: 0x3164, Stride: 1},
+		{Lo: 0xFE00, Hi: 0xFE0F, Stride: 1},
+		{Lo: 0xFEFF, Hi: 0xFEFF, Stride: 1},
+		{Lo: 0xFFA0, Hi: 0xFFA0, Stride: 1},
+		{Lo: 0xFFF0, Hi: 0xFFF8, Stride: 1},
+	},
+	R32: []unicode.Range32{
+		{Lo: 0x1BCA0, Hi: 0x1BCA3, Stride: 1},
+		{Lo: 0x1D173, Hi: 0x1D17A, Stride: 1},
+		{Lo: 0xE0000, Hi: 0xE0FFF, Stride: 1},
+	},
+	LatinOffset: 1,
+}
+
+// visible reports whether c is a visible non-ASCII character a joiner may
+// stand next to.
+func visible(c rune) bool {
+	if c == 0xFE0F {
+		return true // an emoji's presentation selector, judged on its own: "❤️‍🔥"
+	}
+	return c > utf8.RuneSelf && c != utf8.RuneError && !unicode.IsSpace(c) &&
+		!unicode.In(c, unicode.Cf, unicode.Cc, defaultIgnorable)
+}
+
+// takesPresentation reports whether a presentation selector may follow c.
+func takesPresentation(c rune) bool {
+	switch {
+	case c == '#' || c == '*' || (c >= '0' && c <= '9'):
+		return true
+	case c < utf8.RuneSelf:
+		return false
+	}
+	return unicode.In(c, unicode.S, unicode.P)
+}
+
+// findUnsafe returns the index and the first character of s that text of the
+// layout must not hold.
+func findUnsafe(s string, l layout) (int, rune, bool) {
+	prev := rune(0)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r < 0x20 || r >= 0x7f) && !l.allows(r) {
+			next, _ := utf8.DecodeRuneInString(s[i+size:])
+			if r < 0x20 || UnsafeRune(prev, r, next) {
+				return i, r, true
+			}
 		}
-		if spoofingRune(s, i, r, key) {
-			return i, r, true
-		}
+		prev = r
+		i += size
 	}
 	return 0, 0, false
 }
 
-// findRawSpoofing finds, in the raw bytes of a file that findNonText accepted,
-// the first character that findSpoofing refuses, with its position. Tab, line
+// findSpoofing returns the index and the first character of s that text must
+// not hold: s is a key or a name when key is set, else a value of several lines.
+func findSpoofing(s string, key bool) (int, rune, bool) {
+	if key {
+		return findUnsafe(s, oneLine)
+	}
+	return findUnsafe(s, multiLine)
+}
+
+// FindUnsafeText finds, in the text of a file (a YAML file, a template), the
+// first place that is not UTF-8 or holds a character UnsafeRune refuses, with
+// its position and what it is ("U+202E RIGHT-TO-LEFT OVERRIDE"). Tab, line
 // feed and carriage return are the file's own layout.
-func findRawSpoofing(src []byte) (Pos, rune, bool) {
-	s := string(src)
+func FindUnsafeText(src []byte) (Pos, string, bool) {
 	line, col := 1, 1
-	for i, r := range s {
+	prev := rune(0)
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRune(src[i:])
 		switch {
+		case r == utf8.RuneError && size <= 1:
+			return Pos{line, col}, fmt.Sprintf("invalid UTF-8 byte 0x%02x", src[i]), true
 		case r == '\n':
-			line, col = line+1, 1
-			continue
-		case r >= 0x20 && r < 0x7f, r == '\t', r == '\r':
-		case spoofingRune(s, i, r, false):
-			return Pos{line, col}, r, true
+			line, col = line+1, 0
+		case r < 0x20 && !fileText.allows(r):
+			return Pos{line, col}, runeName(r), true
+		case r >= 0x7f:
+			next, _ := utf8.DecodeRune(src[i+size:])
+			if UnsafeRune(prev, r, next) {
+				return Pos{line, col}, runeName(r), true
+			}
 		}
+		prev = r
+		i += size
 		col++
 	}
-	return Pos{}, 0, false
+	return Pos{}, "", false
 }
 
 // checkText reports every key, value and tag of a parsed file that holds a
@@ -94,23 +190,23 @@ func checkText(r reporter, root *yaml.Node) {
 		if found >= maxDecodeErrors {
 			return
 		}
-		report := func(s, what string) {
-			if i, c, bad := findSpoofing(s, key); bad {
+		report := func(s, what string, l layout) {
+			if i, c, bad := findUnsafe(s, l); bad {
 				found++
 				r.report(nodePos(n), "AR0112", "%s holds %s%s; remove it or write it visibly",
 					what, runeName(c), position(s, i))
 			}
 		}
 		if n.Style&yaml.TaggedStyle != 0 {
-			report(n.Tag, "the tag of "+name(path))
+			report(n.Tag, "the tag of "+name(path), oneLine)
 		}
 		switch n.Kind {
 		case yaml.ScalarNode:
-			what := name(path)
+			what, l := name(path), valueLayout(n)
 			if key {
-				what = "a key in " + where(path)
+				what, l = "a key in "+where(path), oneLine
 			}
-			report(n.Value, what)
+			report(n.Value, what, l)
 		case yaml.MappingNode:
 			for i := 0; i+1 < len(n.Content); i += 2 {
 				k := n.Content[i]
@@ -124,6 +220,17 @@ func checkText(r reporter, root *yaml.Node) {
 		}
 	}
 	walk(root, "", false)
+}
+
+// valueLayout is the layout a value may have: a tab or a line break only in
+// text of several lines (a block scalar, or a value that holds a line break).
+// The loader does not know which fields are Markdown; a name, a title or an id
+// is one line, and a one-line value has no use for a tab.
+func valueLayout(n *yaml.Node) layout {
+	if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 || strings.Contains(n.Value, "\n") {
+		return multiLine
+	}
+	return oneLine
 }
 
 // keyName is a key as messages show it.
@@ -151,7 +258,9 @@ func position(s string, i int) string {
 	return fmt.Sprintf(" (character %d of the text)", utf8.RuneCountInString(s[:i])+1)
 }
 
-// runeName names a character for messages: "U+202E RIGHT-TO-LEFT OVERRIDE".
+// RuneName names a character for messages: "U+202E RIGHT-TO-LEFT OVERRIDE".
+func RuneName(r rune) string { return runeName(r) }
+
 func runeName(r rune) string {
 	code := fmt.Sprintf("U+%04X", r)
 	if n, ok := runeNames[r]; ok {
@@ -164,8 +273,14 @@ func runeName(r rune) string {
 		return code + " (a C1 control character)"
 	case r >= 0xE0000 && r <= 0xE007F:
 		return code + " (an invisible tag character)"
-	case r >= 0xE0100 && r <= 0xE01EF:
+	case unicode.Is(unicode.Variation_Selector, r):
 		return code + " (an invisible variation selector)"
+	case unicode.Is(unicode.Co, r):
+		return code + " (a private-use character)"
+	case unicode.Is(unicode.Noncharacter_Code_Point, r):
+		return code + " (a noncharacter)"
+	case unicode.Is(defaultIgnorable, r) && !unicode.Is(unicode.Cf, r):
+		return code + " (an invisible character)"
 	}
 	return code + " (an invisible formatting character)"
 }
@@ -187,8 +302,11 @@ var runeNames = map[rune]string{
 	0x9D:    "OPERATING SYSTEM COMMAND",
 	0xAD:    "SOFT HYPHEN",
 	0x061C:  "ARABIC LETTER MARK",
+	0x034F:  "COMBINING GRAPHEME JOINER",
 	0x115F:  "HANGUL CHOSEONG FILLER",
 	0x1160:  "HANGUL JUNGSEONG FILLER",
+	0x17B4:  "KHMER VOWEL INHERENT AQ",
+	0x17B5:  "KHMER VOWEL INHERENT AA",
 	0x180E:  "MONGOLIAN VOWEL SEPARATOR",
 	0x200B:  "ZERO WIDTH SPACE",
 	0x200C:  "ZERO WIDTH NON-JOINER",
@@ -211,12 +329,14 @@ var runeNames = map[rune]string{
 	0x2067:  "RIGHT-TO-LEFT ISOLATE",
 	0x2068:  "FIRST STRONG ISOLATE",
 	0x2069:  "POP DIRECTIONAL ISOLATE",
+	0x2800:  "BRAILLE PATTERN BLANK",
 	0x3164:  "HANGUL FILLER",
 	0xFEFF:  "ZERO WIDTH NO-BREAK SPACE (byte order mark)",
 	0xFFA0:  "HALFWIDTH HANGUL FILLER",
 	0xFFF9:  "INTERLINEAR ANNOTATION ANCHOR",
 	0xFFFA:  "INTERLINEAR ANNOTATION SEPARATOR",
 	0xFFFB:  "INTERLINEAR ANNOTATION TERMINATOR",
+	0xFFFC:  "OBJECT REPLACEMENT CHARACTER",
 	0xE0001: "LANGUAGE TAG",
 	0xE007F: "CANCEL TAG",
 }

@@ -1,9 +1,11 @@
 package releases
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"unicode"
 )
 
 // withLine inserts line after the first line of the file that starts with
@@ -188,6 +190,172 @@ func TestRuneNames(t *testing.T) {
 	} {
 		if got := runeName(r); got != want {
 			t.Errorf("runeName(%U) = %q, want %q", r, got, want)
+		}
+	}
+}
+
+// TestEveryDefaultIgnorableIsRefused checks the table of Default_Ignorable_Code_Point
+// against its derivation from the standard library's tables (Other_DI, Cf and
+// the variation selectors, less white space, the interlinear annotation
+// characters, the Egyptian hieroglyph format controls and the prepended
+// concatenation marks), and that every such character, private-use character
+// and noncharacter is refused where nothing around it excuses it.
+func TestEveryDefaultIgnorableIsRefused(t *testing.T) {
+	derived := func(r rune) bool {
+		return unicode.In(r, unicode.Other_Default_Ignorable_Code_Point, unicode.Cf, unicode.Variation_Selector) &&
+			!unicode.In(r, unicode.White_Space, unicode.Prepended_Concatenation_Mark) &&
+			(r < 0xFFF9 || r > 0xFFFB) && (r < 0x13430 || r > 0x1343F)
+	}
+	n := 0
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if unicode.Is(defaultIgnorable, r) != derived(r) {
+			t.Errorf("%U: in the table %v, derived %v", r, unicode.Is(defaultIgnorable, r), derived(r))
+		}
+		if unicode.In(r, defaultIgnorable, unicode.Co, unicode.Noncharacter_Code_Point, unicode.Cc) && r != '\t' && r != '\n' && r != '\r' {
+			n++
+			if !UnsafeRune(0, r, 0) || !UnsafeRune('a', r, 'b') {
+				t.Errorf("%U is not refused", r)
+			}
+		}
+	}
+	if n < 4000+137000 {
+		t.Fatalf("only %d characters checked", n)
+	}
+}
+
+// invisibles are characters that show as nothing, each with how messages name it.
+var invisibles = []struct {
+	r    rune
+	name string
+}{
+	{0x034F, "U+034F COMBINING GRAPHEME JOINER"},
+	{0x17B4, "U+17B4 KHMER VOWEL INHERENT AQ"},
+	{0x180B, "U+180B (an invisible variation selector)"},
+	{0x180F, "U+180F (an invisible variation selector)"},
+	{0x2065, "U+2065 (an invisible character)"},
+	{0x2800, "U+2800 BRAILLE PATTERN BLANK"},
+	{0xFE00, "U+FE00 (an invisible variation selector)"},
+	{0xFE0F, "U+FE0F (an invisible variation selector)"}, // after a letter
+	{0xFE0E, "U+FE0E (an invisible variation selector)"},
+	{0xFDD0, "U+FDD0 (a noncharacter)"},
+	{0xFFF0, "U+FFF0 (an invisible character)"},
+	{0xFFFC, "U+FFFC OBJECT REPLACEMENT CHARACTER"},
+	{0xFFFF, "U+FFFF (a noncharacter)"},
+	{0xE000, "U+E000 (a private-use character)"},
+	{0xF8FF, "U+F8FF (a private-use character)"},
+	{0x1BCA0, "U+1BCA0 (an invisible formatting character)"},
+	{0x1FFFE, "U+1FFFE (a noncharacter)"},
+	{0xE0080, "U+E0080 (an invisible character)"},
+	{0xE0F00, "U+E0F00 (an invisible character)"},
+	{0xF0000, "U+F0000 (a private-use character)"},
+	{0x10FFFD, "U+10FFFD (a private-use character)"},
+	{0x10FFFF, "U+10FFFF (a noncharacter)"},
+}
+
+// TestInvisibleCharactersInEveryFile writes each invisible character, as an
+// escape and raw, into a text field of each of the five kinds of YAML file.
+func TestInvisibleCharactersInEveryFile(t *testing.T) {
+	fields := []struct{ file, after, key string }{
+		{"releases/4.3.0.yaml", "version:", "codename"},
+		{ConfigFile, "  name: Atlas", "  vendor"},
+		{"locales/de/releases/4.3.0.yaml", "version:", "summary"},
+		{"locales/de/language.yaml", "locale:", "dateFormat"},
+		{CustomersFile, "  - id: contoso", "    name"},
+	}
+	for _, f := range fields {
+		base := string(mustRead(t, "../examples/atlas/"+f.file))
+		for _, c := range invisibles {
+			for _, v := range []string{fmt.Sprintf(`"ab\U%08X{day}"`, c.r), `"ab` + string(c.r) + `{day}"`} {
+				t.Run(fmt.Sprintf("%s/%q", f.file, v), func(t *testing.T) {
+					src, line := withLine(t, base, f.after, f.key+": "+v, false)
+					if f.key == "summary" || f.key == "dateFormat" || strings.HasSuffix(f.key, "name") {
+						src = dropKey(src, f.key, line)
+					}
+					ds := diagsOf(t, f.file, src)
+					for _, d := range ds {
+						if d.Code == "AR0112" && d.Line == line && d.Col >= 1 && strings.Contains(d.Message, c.name) {
+							return
+						}
+					}
+					t.Fatalf("want AR0112 at line %d naming %s; got:\n%s", line, c.name, diagLines(ds))
+				})
+			}
+		}
+	}
+}
+
+// TestTabsOnlyInTextOfSeveralLines refuses a tab in a one-line value, where it
+// hides how far apart words are, and keeps it in text of several lines.
+func TestTabsOnlyInTextOfSeveralLines(t *testing.T) {
+	base := string(mustRead(t, "../examples/atlas/releases/4.3.0.yaml"))
+	for _, tt := range []struct {
+		value string
+		bad   bool
+	}{
+		{`"Big\tBear"`, true},
+		{"Big\tBear", true},
+		{"'Big\tBear'", true},
+		{"\"Big Bear\t\"", true},
+		{"|-\n  Big\tBear", false},
+		{">-\n  Big\tBear", false},
+		{"|\n  Big\tBear\n  Second line", false},
+		{`"Big\tBear\nSecond line"`, false},
+		{"\"Big\tBear\n\n  Second line\"", false},
+	} {
+		src, line := withLine(t, base, "version:", "codename: "+tt.value, false)
+		ds := diagsOf(t, "releases/4.3.0.yaml", src)
+		switch {
+		case tt.bad && (len(ds) != 1 || ds[0].Code != "AR0112" || ds[0].Line != line || !strings.Contains(ds[0].Message, "U+0009 CHARACTER TABULATION")):
+			t.Errorf("%q: want one AR0112 at line %d naming the tab; got:\n%s", tt.value, line, diagLines(ds))
+		case !tt.bad && len(ds) > 0:
+			t.Errorf("%q: got:\n%s", tt.value, diagLines(ds))
+		}
+	}
+}
+
+// TestPresentationSelectors keeps emoji and text presentation where a
+// character takes it, and refuses the selectors elsewhere.
+func TestPresentationSelectors(t *testing.T) {
+	for _, tt := range []struct {
+		s  string
+		ok bool
+	}{
+		{"sunny ☀\uFE0F", true},
+		{"keycap 1\uFE0F\u20E3 and #\uFE0F\u20E3", true},
+		{"heart on fire ❤\uFE0F\u200D🔥", true},
+		{"trademark ™\uFE0E", true},
+		{"arrow ↔\uFE0F", true},
+		{"letter a\uFE0F", false},
+		{"\uFE0F at the start", false},
+		{"space \uFE0F", false},
+		{"twice ☀\uFE0F\uFE0F", false},
+		{"accent é\uFE0E", false},
+		{"selector FE00 ☀\uFE00", false},
+	} {
+		if _, _, bad := findUnsafe(tt.s, oneLine); bad == tt.ok {
+			t.Errorf("%q: refused %v, want %v", tt.s, bad, !tt.ok)
+		}
+	}
+}
+
+func TestFindUnsafeText(t *testing.T) {
+	for _, tt := range []struct {
+		src  string
+		want Pos
+		what string
+	}{
+		{"line one\r\n\tline two\n", Pos{}, ""},
+		{"ab\x1b[31m", Pos{1, 3}, "U+001B ESCAPE"},
+		{"a\nbé\u202e", Pos{2, 3}, "U+202E RIGHT-TO-LEFT OVERRIDE"},
+		{"a\n\xff", Pos{2, 1}, "invalid UTF-8 byte 0xff"},
+		{"x\x00", Pos{1, 2}, "U+0000 NULL"},
+		{"emoji 👩\u200d💻", Pos{}, ""},
+		{"bell \a", Pos{1, 6}, "U+0007 BELL"},
+		{"\U000E0F00", Pos{1, 1}, "U+E0F00"},
+	} {
+		p, what, bad := FindUnsafeText([]byte(tt.src))
+		if bad != (tt.what != "") || p != tt.want || !strings.HasPrefix(what, tt.what) {
+			t.Errorf("%q: %v %q %v; want %v %q", tt.src, p, what, bad, tt.want, tt.what)
 		}
 	}
 }

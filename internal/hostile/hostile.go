@@ -62,6 +62,12 @@ func Inputs() []Input {
 		{"flow-lists-1mib", []byte("summary: " + strings.Repeat("[", limit-10)), "AR0111"},
 		{"flow-mappings-1mib", []byte("summary: " + strings.Repeat("{a: ", limit/4-3)), "AR0111"},
 		{"flow-mixed-1mib", []byte("summary: " + strings.Repeat("[{a: ", limit/5-2) + "\n\tbroken"), "AR0111"},
+		// In a flow list, "a: " and "? " open a one-pair mapping each: 127
+		// levels where the brackets show 63.
+		{"flow-pairs-63", []byte("schemaVersion: 1\nsteps: " + strings.Repeat("[a: ", 63) + "x" + strings.Repeat("]", 63) + "\n"), "AR0111"},
+		{"flow-explicit-pairs-63", []byte("schemaVersion: 1\nsteps: " + strings.Repeat("[? ", 63) + "x" + strings.Repeat("]", 63) + "\n"), "AR0111"},
+		{"flow-pairs-1mib", []byte("summary: " + strings.Repeat("[a: ", limit/4-3)), "AR0111"},
+		{"wide-explicit-pairs-1mib", []byte("summary: [" + strings.Repeat("?,", limit/2-10) + "]\n\tbroken"), "AR0111"},
 		{"block-nested-1mib", []byte(block.String()), "AR0111"},
 		{"compact-lists-1mib", []byte("summary:\n  " + strings.Repeat("- ", limit/2-10) + "x\n"), "AR0111"},
 		{"wide-flow-1mib", []byte("summary: [" + strings.Repeat("a,", limit/2-10) + "]\n\tbroken"), "AR0111"},

@@ -1,6 +1,10 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/atlas-release/atlas-release/releases"
+)
 
 // rangeArgs is a cobra argument check that reports a usage error.
 func rangeArgs(minArgs, maxArgs int) cobra.PositionalArgs {
@@ -17,4 +21,18 @@ func rangeArgs(minArgs, maxArgs int) cobra.PositionalArgs {
 		}
 		return nil
 	}
+}
+
+// dateArg parses a day given on the command line (YYYY-MM-DD) within the
+// range a workspace accepts, so that a flag never writes or plans a date that
+// validation would then refuse.
+func dateArg(flag, s string) (releases.Date, error) {
+	d, err := releases.ParseDate(s)
+	if err == nil {
+		err = d.CheckRange()
+	}
+	if err != nil {
+		return d, usageErrorf("%s: %v", flag, err)
+	}
+	return d, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/atlas-release/atlas-release/internal/wsfs"
 	"github.com/atlas-release/atlas-release/releases"
 	"github.com/atlas-release/atlas-release/signing"
+	"github.com/atlas-release/atlas-release/templates"
 	"github.com/atlas-release/atlas-release/upgrades"
 	"github.com/atlas-release/atlas-release/zendesk"
 )
@@ -75,7 +76,7 @@ func exitCode(err error) int {
 // link or a named pipe in the workspace, a device given as a key).
 func isVerificationFailure(err error) bool {
 	return errors.Is(err, signing.ErrVerification) || errors.Is(err, bundle.ErrInvalid) ||
-		errors.Is(err, wsfs.ErrRefused) || errors.Is(err, releases.ErrNotRegular)
+		errors.Is(err, wsfs.ErrRefused) || errors.Is(err, releases.ErrNotRegular) || errors.Is(err, templates.ErrUnsafeText)
 }
 
 // exitCodeOfSignal is the exit code of a process ended by sig, as shells

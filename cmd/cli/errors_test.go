@@ -14,6 +14,8 @@ import (
 	"github.com/atlas-release/atlas-release/internal/wsfs"
 	"github.com/atlas-release/atlas-release/releases"
 	"github.com/atlas-release/atlas-release/signing"
+	"github.com/atlas-release/atlas-release/templates"
+	"github.com/atlas-release/atlas-release/upgrades"
 	"github.com/atlas-release/atlas-release/zendesk"
 )
 
@@ -36,6 +38,8 @@ func TestExitCodes(t *testing.T) {
 		{"a bad bundle", fmt.Errorf("x: %w", bundle.ErrInvalid), ExitValidation},
 		{"a refused file", fmt.Errorf("x: %w", wsfs.ErrRefused), ExitValidation},
 		{"auth", &authError{errors.New("no token")}, ExitAuth},
+		{"a template writing control characters", fmt.Errorf("render: %w", templates.ErrUnsafeText), ExitValidation},
+		{"input a fleet plan cannot take", &upgrades.InputError{Err: errors.New("no slot")}, ExitValidation},
 		// A release the workspace does not have: a failure, not usage.
 		{"no such release", fmt.Errorf("notes: %w", releases.ErrNoRelease), ExitError},
 		{"no release, as usage", usageErrorf("x: %w", releases.ErrNoRelease), ExitUsage},

@@ -70,8 +70,8 @@ func newRun(opts *NewOptions) error {
 		return err
 	}
 	if opts.Date != "" {
-		if p.ReleaseDate, err = releases.ParseDate(opts.Date); err != nil {
-			return usageErrorf("--date: %v", err)
+		if p.ReleaseDate, err = dateArg("--date", opts.Date); err != nil {
+			return err
 		}
 		p.Reason = "given with --date"
 	}

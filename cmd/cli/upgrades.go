@@ -50,7 +50,7 @@ release: what is new, what their upgrade takes, the dates proposed.`,
 		RunE: func(*cobra.Command, []string) error { return nil },
 	}
 	cmd.AddCommand(newCmdUpgradesPlan(f), newCmdUpgradesSchedule(f), newCmdUpgradesPropose(f), newCmdUpgradesRollout(f),
-		newCmdUpgradesApprove(f), newCmdUpgradesAnnounce(f))
+		newCmdUpgradesApprove(f), newCmdUpgradesAnnounce(f), newCmdUpgradesComplete(f), newCmdUpgradesReport(f))
 	return cmd
 }
 
@@ -211,9 +211,9 @@ func upgradesScheduleRun(cmd *cobra.Command, opts *UpgradesOptions) error {
 	if opts.Date == "" {
 		return usageErrorf("--date is required: the day of the window, YYYY-MM-DD")
 	}
-	date, err := releases.ParseDate(opts.Date)
+	date, err := dateArg("--date", opts.Date)
 	if err != nil {
-		return usageErrorf("--date: %v", err)
+		return err
 	}
 	if opts.At != "" && (len(opts.At) != 5 || opts.At[2] != ':') {
 		return usageErrorf("--at %q is not a time like 08:00", opts.At)

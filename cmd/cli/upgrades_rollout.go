@@ -66,7 +66,7 @@ days before them were skipped: one line per reason.
 		Args: rangeArgs(1, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Customer = args[0]
-			return upgradesProposeRun(opts)
+			return upgradesProposeRun(cmd, opts)
 		},
 	}
 	opts.rolloutFlags(cmd)
@@ -147,11 +147,7 @@ func (opts *RolloutOptions) rolloutFlags(cmd *cobra.Command) {
 // today is --today, or the local date of the factory's clock.
 func (opts *RolloutOptions) today() (releases.Date, error) {
 	if opts.Today != "" {
-		d, err := releases.ParseDate(opts.Today)
-		if err != nil {
-			return d, usageErrorf("--today: %v", err)
-		}
-		return d, nil
+		return dateArg("--today", opts.Today)
 	}
 	now := opts.F.Now()
 	return releases.NewDate(now.Year(), now.Month(), now.Day()), nil
@@ -161,8 +157,8 @@ func (opts *RolloutOptions) today() (releases.Date, error) {
 func (opts *RolloutOptions) rolloutInputs() (upgrades.RolloutOptions, error) {
 	f := opts.F
 	var ro upgrades.RolloutOptions
-	if opts.Weeks < 1 || opts.Weeks > 520 {
-		return ro, usageErrorf("--weeks %d: give 1 to 520", opts.Weeks)
+	if opts.Weeks < 1 || opts.Weeks > upgrades.MaxWeeks {
+		return ro, usageErrorf("--weeks %d: give 1 to %d", opts.Weeks, upgrades.MaxWeeks)
 	}
 	if opts.Count < 0 || opts.Count > 100 {
 		return ro, usageErrorf("--count %d: give 1 to 100", opts.Count)
@@ -173,9 +169,9 @@ func (opts *RolloutOptions) rolloutInputs() (upgrades.RolloutOptions, error) {
 	}
 	from := today.AddDays(1)
 	if opts.FromDate != "" {
-		d, err := releases.ParseDate(opts.FromDate)
+		d, err := dateArg("--from-date", opts.FromDate)
 		if err != nil {
-			return ro, usageErrorf("--from-date: %v", err)
+			return ro, err
 		}
 		from = d
 	}
@@ -185,8 +181,8 @@ func (opts *RolloutOptions) rolloutInputs() (upgrades.RolloutOptions, error) {
 		d := from
 		if hasDay {
 			var err error
-			if d, err = releases.ParseDate(day); err != nil {
-				return ro, usageErrorf("--assume-complete %s: %v", a, err)
+			if d, err = dateArg("--assume-complete "+a, day); err != nil {
+				return ro, err
 			}
 		}
 		completed[id] = d.Time()
@@ -243,12 +239,12 @@ func readTickets(ctx context.Context, client *zendesk.Client, ro *upgrades.Rollo
 	return nil
 }
 
-func upgradesProposeRun(opts *RolloutOptions) error {
+func upgradesProposeRun(cmd *cobra.Command, opts *RolloutOptions) error {
 	ro, err := opts.rolloutInputs()
 	if err != nil {
 		return err
 	}
-	p, err := upgrades.Propose(ro, opts.Customer, opts.Count)
+	p, err := upgrades.Propose(cmd.Context(), ro, opts.Customer, opts.Count)
 	if err != nil {
 		return err
 	}
@@ -320,7 +316,7 @@ func upgradesRolloutRun(cmd *cobra.Command, opts *RolloutOptions) error {
 	} else {
 		notReadNote(f)
 	}
-	r, err := upgrades.PlanRollout(ro)
+	r, err := upgrades.PlanRollout(cmd.Context(), ro)
 	if err != nil {
 		return err
 	}

@@ -106,7 +106,7 @@ func Announce(ctx context.Context, o AnnounceOptions) (*AnnounceResult, error) {
 	if res.NotesURL == "" && cfg.GitHub != nil {
 		res.NotesURL = cfg.GitHub.ReleaseURL(target.SemVer().String())
 	}
-	slots, noSlots, err := proposals(ro, max(o.Count, 1))
+	slots, noSlots, err := proposals(ctx, ro, max(o.Count, 1))
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +170,7 @@ func Announce(ctx context.Context, o AnnounceOptions) (*AnnounceResult, error) {
 // proposals are the slots each customer's message proposes: its next count
 // slots against the rest of the fleet's plan, as propose finds them, or why
 // there are none.
-func proposals(o RolloutOptions, count int) (map[string][]templates.ProposedSlot, map[string]string, error) {
+func proposals(ctx context.Context, o RolloutOptions, count int) (map[string][]templates.ProposedSlot, map[string]string, error) {
 	slots, none := map[string][]templates.ProposedSlot{}, map[string]string{}
 	ws := o.Workspace
 	if ws.Config.Standby == nil {
@@ -183,8 +183,14 @@ func proposals(o RolloutOptions, count int) (map[string][]templates.ProposedSlot
 	if err != nil {
 		return nil, nil, err
 	}
-	p := f.in.schedule()
+	p, err := f.in.schedule(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
 	for _, fe := range f.in.entries {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
 		if fe.cu.Internal || !fe.done.IsZero() {
 			continue
 		}

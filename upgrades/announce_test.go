@@ -53,7 +53,7 @@ func TestAnnounceGolden(t *testing.T) {
 		t.Errorf("contoso: %+v", c)
 	}
 	// The proposed slots are propose's.
-	p, err := upgrades.Propose(rolloutOptions(ws), "contoso", 3)
+	p, err := upgrades.Propose(context.Background(), rolloutOptions(ws), "contoso", 3)
 	if err != nil {
 		t.Fatal(err)
 	}

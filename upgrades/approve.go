@@ -78,7 +78,7 @@ func Approve(ctx context.Context, o ApproveOptions) (*ApproveResult, error) {
 	if o.Window.IsZero() && o.Rollout != nil {
 		ro := *o.Rollout
 		ro.History = o.History
-		w, err := ApprovedWindow(ro, c.ID)
+		w, err := ApprovedWindow(ctx, ro, c.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -138,8 +138,8 @@ func Approve(ctx context.Context, o ApproveOptions) (*ApproveResult, error) {
 
 // ApprovedWindow is the day of a customer's first window in the rollout's
 // plan: what its change board approves.
-func ApprovedWindow(o RolloutOptions, customer string) (releases.Date, error) {
-	r, err := PlanRollout(o)
+func ApprovedWindow(ctx context.Context, o RolloutOptions, customer string) (releases.Date, error) {
+	r, err := PlanRollout(ctx, o)
 	if err != nil {
 		return releases.Date{}, err
 	}

@@ -1,6 +1,7 @@
 package upgrades
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -77,7 +78,7 @@ func TestScheduleProperties(t *testing.T) {
 	for seed := range uint64(120) {
 		r := rand.New(rand.NewPCG(seed, 13))
 		in := randomFleet(t, r)
-		p := in.schedule()
+		p := mustSchedule(t, in)
 		for _, e := range in.entries {
 			a, ok := p.assigned[e.cu.ID]
 			why, unplaced := p.unplaced[e.cu.ID]
@@ -104,13 +105,23 @@ func TestScheduleProperties(t *testing.T) {
 		shuffled := *in
 		shuffled.entries = slices.Clone(in.entries)
 		r.Shuffle(len(shuffled.entries), func(i, j int) { shuffled.entries[i], shuffled.entries[j] = shuffled.entries[j], shuffled.entries[i] })
-		if got, want := describePlan(shuffled.schedule()), describePlan(p); got != want {
+		if got, want := describePlan(mustSchedule(t, &shuffled)), describePlan(p); got != want {
 			t.Fatalf("seed %d: not deterministic:\n%s\nvs\n%s", seed, got, want)
 		}
 	}
 	if placed < 120 {
 		t.Fatalf("only %d entries placed over all seeds: the generator is too harsh to test much", placed)
 	}
+}
+
+// mustSchedule is the fleet's plan.
+func mustSchedule(t *testing.T, in *fleetInput) *fleetPlan {
+	t.Helper()
+	p, err := in.schedule(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 func checkAssignment(t *testing.T, seed uint64, in *fleetInput, a *assignment) {

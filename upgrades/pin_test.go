@@ -20,7 +20,7 @@ func TestOpenTicketsKeepTheirSlots(t *testing.T) {
 	for seed := range uint64(200) {
 		r := rand.New(rand.NewPCG(seed, 29))
 		in := randomFleet(t, r)
-		before := in.schedule()
+		before := mustSchedule(t, in)
 		for _, e := range in.entries {
 			if a := before.assigned[e.cu.ID]; a != nil {
 				start := a.windows[0].start.In(e.loc)
@@ -35,7 +35,7 @@ func TestOpenTicketsKeepTheirSlots(t *testing.T) {
 		}
 		cu.Window.Start = fmt.Sprintf("%02d:%02d", (h+1+r.IntN(3))%24, m)
 		changed.cu = &cu
-		after := in.schedule()
+		after := mustSchedule(t, in)
 		for _, e := range in.entries {
 			a, b := before.assigned[e.cu.ID], after.assigned[e.cu.ID]
 			if e == changed || a == nil {
@@ -100,7 +100,7 @@ func TestPinsHoldOnlyWhatStillHolds(t *testing.T) {
 			in := base()
 			p := c.pin
 			in.entries[0].pin = &p
-			a := in.schedule().assigned["c"]
+			a := mustSchedule(t, in).assigned["c"]
 			got := releases.DateOf(a.windows[0].start).String() + " " + a.engineer.Name
 			if a.pinned {
 				got += " kept"

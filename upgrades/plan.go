@@ -67,8 +67,9 @@ func Plan(ws *releases.Workspace, to *semver.Version) ([]Entry, error) {
 		return nil, err
 	}
 	var out []Entry
+	memo := &pathMemo{}
 	for i := range ws.Customers.Customers {
-		e, _, err := planOne(ws, &ws.Customers.Customers[i], to)
+		e, _, err := memo.planOne(ws, &ws.Customers.Customers[i], to)
 		if err != nil {
 			return nil, err
 		}
@@ -79,6 +80,51 @@ func Plan(ws *releases.Workspace, to *semver.Version) ([]Entry, error) {
 
 // planOne plans a customer's upgrade; the path is nil when there is none to do.
 func planOne(ws *releases.Workspace, c *releases.Customer, to *semver.Version) (*Entry, *releases.Path, error) {
+	return (*pathMemo)(nil).planOne(ws, c, to)
+}
+
+// pathMemo remembers the paths and bundle sources planned for one workspace
+// and target, for a fleet whose customers run a few versions: planning a
+// path composes it from the manifests. Its paths are shared: they are read,
+// never changed. A nil memo plans every time.
+type pathMemo struct {
+	paths   map[string]memoPath
+	sources []*releases.Manifest
+	sourced bool
+}
+
+type memoPath struct {
+	path *releases.Path
+	err  error
+}
+
+func (m *pathMemo) plan(ws *releases.Workspace, from, to *semver.Version) (*releases.Path, error) {
+	if m == nil {
+		return ws.Plan(from, to)
+	}
+	if mp, ok := m.paths[from.String()]; ok {
+		return mp.path, mp.err
+	}
+	p, err := ws.Plan(from, to)
+	if m.paths == nil {
+		m.paths = map[string]memoPath{}
+	}
+	m.paths[from.String()] = memoPath{p, err}
+	return p, err
+}
+
+func (m *pathMemo) sourcesOf(ws *releases.Workspace, to *semver.Version) []*releases.Manifest {
+	if m == nil {
+		return ws.Sources(to)
+	}
+	if !m.sourced {
+		m.sources, m.sourced = ws.Sources(to), true
+	}
+	return m.sources
+}
+
+// planOne is planOne, planning each path once.
+func (m *pathMemo) planOne(ws *releases.Workspace, c *releases.Customer, to *semver.Version) (*Entry, *releases.Path, error) {
 	cfg := ws.Config
 	e := &Entry{Customer: c.ID, Name: c.Name, From: c.Version, To: to.String(), ChangeProcess: string(c.ChangeProcess),
 		PreferredWindow: fmt.Sprintf("%s %s %s", c.Window.Day, c.Window.Start, c.Window.TimeZone), Locale: c.Locale, GlobalAdminBlocks: 0}
@@ -97,7 +143,7 @@ func planOne(ws *releases.Workspace, c *releases.Customer, to *semver.Version) (
 		e.Status = Ahead
 		return e, nil, nil
 	}
-	p, err := ws.Plan(from, to)
+	p, err := m.plan(ws, from, to)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", c.ID, err)
 	}
@@ -116,7 +162,7 @@ func planOne(ws *releases.Workspace, c *releases.Customer, to *semver.Version) (
 		e.Outages = append(e.Outages, fmt.Sprintf("%s %d–%d min", o.Feature.Name, o.MinMinutes, o.MaxMinutes))
 	}
 	e.ContentFreeze = string(p.Total.Freeze.Decision)
-	sources := ws.Sources(to)
+	sources := m.sourcesOf(ws, to)
 	bundled := slices.ContainsFunc(sources, func(m *releases.Manifest) bool { return m.SemVer().Equal(from) })
 	switch {
 	case bundled:

@@ -2,6 +2,7 @@ package upgrades
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -153,10 +154,12 @@ func buildFleet(o RolloutOptions) (*fleet, error) {
 		}
 	}
 	earliest := target.ReleaseDate.AddDays(target.LeadTimeDays)
+	memo := &pathMemo{}
+	zones := map[string]*time.Location{}
 	for i := range ws.Customers.Customers {
 		c := &ws.Customers.Customers[i]
 		f.ids = append(f.ids, c.ID)
-		e, _, err := planOne(ws, c, o.To)
+		e, _, err := memo.planOne(ws, c, o.To)
 		if err != nil {
 			return nil, &InputError{err}
 		}
@@ -164,9 +167,12 @@ func buildFleet(o RolloutOptions) (*fleet, error) {
 			f.upToDay = append(f.upToDay, c.ID)
 			continue
 		}
-		loc, err := c.Window.Location()
-		if err != nil {
-			return nil, invalidf("%s: window: %w", c.ID, err)
+		loc := zones[c.Window.TimeZone]
+		if loc == nil {
+			if loc, err = c.Window.Location(); err != nil {
+				return nil, invalidf("%s: window: %w", c.ID, err)
+			}
+			zones[c.Window.TimeZone] = loc
 		}
 		fe := &fleetEntry{cu: c, ring: c.RingOf(&cfg.Policy), loc: loc, done: o.Completed[c.ID],
 			bounds: []bound{{earliest, fmt.Sprintf("%s can be installed from %s (released %s, %d days' lead time)", o.To, earliest, target.ReleaseDate, target.LeadTimeDays)}}}
@@ -230,29 +236,75 @@ func approvalOf(h *releases.History, id string) string {
 // the release may be installed, the change board's lead time, or the end of
 // the earlier ring plus its soak. An entry that cannot get a slot is an
 // InputError that says why and what to change.
-func PlanRollout(o RolloutOptions) (*Rollout, error) {
+func PlanRollout(ctx context.Context, o RolloutOptions) (*Rollout, error) {
 	f, err := buildFleet(o)
 	if err != nil {
 		return nil, err
 	}
-	p := f.in.schedule()
+	p, err := f.in.schedule(ctx)
+	if err != nil {
+		return nil, err
+	}
 	if len(p.unplaced) > 0 {
-		return nil, f.unplacedError(p)
+		return nil, f.unplacedError(ctx, p)
 	}
 	return f.rollout(o, p), nil
 }
 
-// unplacedError explains every entry without a slot, first the earliest ring.
-func (f *fleet) unplacedError(p *fleetPlan) error {
-	var parts []string
+// unplacedError explains every entry without a slot, first the earliest ring,
+// the entries passed over for the same reasons together; first of all, when
+// the standby roster is full, how much of it there is and what would give
+// every one of them a slot.
+func (f *fleet) unplacedError(ctx context.Context, p *fleetPlan) error {
+	type group struct {
+		ids []string
+		why []skip
+	}
+	var groups []*group
+	byWhy := map[string]*group{}
+	var ids []string
 	for _, e := range f.in.entries {
 		why, ok := p.unplaced[e.cu.ID]
 		if !ok {
 			continue
 		}
-		parts = append(parts, noSlot(e.cu.ID, f.in, why))
+		ids = append(ids, e.cu.ID)
+		key := fmt.Sprint(e.ring)
+		for _, s := range why {
+			key += fmt.Sprintf("\x00%s\x00%d\x00%s\x00%s\x00%s\x00%s", s.Reason, s.Days, s.First, s.Last, s.Fix, s.span)
+		}
+		g := byWhy[key]
+		if g == nil {
+			g = &group{why: why}
+			byWhy[key] = g
+			groups = append(groups, g)
+		}
+		g.ids = append(g.ids, e.cu.ID)
+	}
+	parts, err := f.in.fullRosters(ctx, p, ids)
+	if err != nil {
+		return err
+	}
+	for _, g := range groups {
+		text := noSlot(idList(g.ids), f.in, g.why)
+		if len(g.ids) > 1 {
+			text = strings.Replace(text, ":", fmt.Sprintf(" (%d entries, passed over for the same reasons):", len(g.ids)), 1)
+		}
+		parts = append(parts, text)
 	}
 	return &InputError{errors.New(strings.Join(parts, "\n"))}
+}
+
+// idList names entries, the first twenty of a longer list and how many more.
+func idList(ids []string) string {
+	const most = 20
+	if len(ids) > most {
+		return fmt.Sprintf("%s and %d more", strings.Join(ids[:most], ", "), len(ids)-most)
+	}
+	if len(ids) > 1 {
+		return strings.Join(ids[:len(ids)-1], ", ") + " and " + ids[len(ids)-1]
+	}
+	return strings.Join(ids, "")
 }
 
 func noSlot(id string, in *fleetInput, why []skip) string {
@@ -360,7 +412,7 @@ func (f *fleet) slot(o RolloutOptions, fe *fleetEntry, a *assignment) Slot {
 			s.Moved = fe.pin.day.String()
 		}
 	}
-	if loc, err := en.Location(); err == nil {
+	if loc := f.in.zoneOf(en); loc != nil {
 		w := a.windows[0]
 		s.EngineerHours = w.start.In(loc).Format("Mon 2006-01-02 ") + localSpan(w, loc)
 	}
@@ -424,7 +476,7 @@ type Proposal struct {
 // satisfy every constraint, against the load of the rest of the fleet's plan
 // (the customer's own slot in it given back), so that a slot it proposes is
 // one the rollout could take.
-func Propose(o RolloutOptions, customer string, count int) (*Proposal, error) {
+func Propose(ctx context.Context, o RolloutOptions, customer string, count int) (*Proposal, error) {
 	ws := o.Workspace
 	if ws.Customers == nil {
 		return nil, &InputError{ErrNoCustomers}
@@ -445,7 +497,10 @@ func Propose(o RolloutOptions, customer string, count int) (*Proposal, error) {
 	if !fe.done.IsZero() {
 		return nil, invalidf("%s completed the upgrade to %s already", customer, o.To)
 	}
-	p := f.in.schedule()
+	p, err := f.in.schedule(ctx)
+	if err != nil {
+		return nil, err
+	}
 	found, why := f.in.alternatives(p, fe, max(count, 1))
 	if len(found) == 0 {
 		return nil, &InputError{errors.New(noSlot(customer, f.in, why))}

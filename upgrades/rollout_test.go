@@ -38,7 +38,7 @@ func TestRolloutGolden(t *testing.T) {
 	ws := workspace(t, nil)
 	var first []byte
 	for range 2 {
-		r, err := upgrades.PlanRollout(rolloutOptions(ws))
+		r, err := upgrades.PlanRollout(context.Background(), rolloutOptions(ws))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,7 +59,7 @@ func TestRolloutGolden(t *testing.T) {
 			golden.Check(t, filepath.Join("testdata", "golden", templates.RosterFile(ro.Email)), ics.Bytes())
 		}
 	}
-	p, err := upgrades.Propose(rolloutOptions(ws), "contoso", 3)
+	p, err := upgrades.Propose(context.Background(), rolloutOptions(ws), "contoso", 3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestRolloutGolden(t *testing.T) {
 // change board's lead time and the tentative status.
 func TestRolloutGates(t *testing.T) {
 	ws := workspace(t, nil)
-	r, err := upgrades.PlanRollout(rolloutOptions(ws, "atlas-dev", "atlas-test", "atlas-prod"))
+	r, err := upgrades.PlanRollout(context.Background(), rolloutOptions(ws, "atlas-dev", "atlas-test", "atlas-prod"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestRolloutGates(t *testing.T) {
 		t.Errorf("fabrikam at %s, inside ring 0's soak", got)
 	}
 	opts := rolloutOptions(ws, "atlas-dev", "atlas-test", "atlas-prod", "fabrikam")
-	r, _ = upgrades.PlanRollout(opts)
+	r, _ = upgrades.PlanRollout(context.Background(), opts)
 	for _, s := range r.Slots {
 		status[s.Customer] = s
 	}
@@ -103,7 +103,7 @@ func TestRolloutGates(t *testing.T) {
 	// Contoso's board needs 14 days from 30 November, northwind's 21.
 	opts.From = releases.NewDate(2026, 12, 1)
 	for id, first := range map[string]string{"contoso": "2026-12-14", "northwind": "2026-12-21"} {
-		p, err := upgrades.Propose(opts, id, 1)
+		p, err := upgrades.Propose(context.Background(), opts, id, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -113,7 +113,7 @@ func TestRolloutGates(t *testing.T) {
 	}
 	opts.History = &releases.History{Version: "4.3.0"}
 	opts.History.Approve("contoso", releases.Approval{Ref: "CAB-1", Date: releases.NewDate(2026, 11, 30)})
-	p, err := upgrades.Propose(opts, "contoso", 1)
+	p, err := upgrades.Propose(context.Background(), opts, "contoso", 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,9 +144,9 @@ func TestRolloutRefusals(t *testing.T) {
 			o := rolloutOptions(workspace(t, c.edit), c.done...)
 			var err error
 			if c.customer != "" {
-				_, err = upgrades.Propose(o, c.customer, 3)
+				_, err = upgrades.Propose(context.Background(), o, c.customer, 3)
 			} else {
-				_, err = upgrades.PlanRollout(o)
+				_, err = upgrades.PlanRollout(context.Background(), o)
 			}
 			var ie *upgrades.InputError
 			if !errors.As(err, &ie) || !strings.Contains(err.Error(), c.want) {
@@ -185,7 +185,7 @@ func apply(t *testing.T, client *zendesk.Client, ws *releases.Workspace, o upgra
 		o.Completed[id] = at
 	}
 	o.Tickets = read.Open
-	r, err := upgrades.PlanRollout(o)
+	r, err := upgrades.PlanRollout(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
 	}

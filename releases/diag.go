@@ -153,6 +153,7 @@ var Rules = []Rule{
 	{"AR1603", SeverityError, "duplicate standby engineer", "list every engineer once, by their ZenDesk agent email"},
 	{"AR1604", SeverityError, "blackout ends before it starts", "give the blackout's first day as from and its last day as to"},
 	{"AR1605", SeverityError, "invalid rollout history", "name history/<version>.yaml after a release of the workspace and record each customer of customers.yaml once"},
+	{"AR1606", SeverityWarning, "estimates contradicted by actuals", "raise the elapsedMinutes of the window's steps (the manifest line named) so that the plan matches what upgrades took; see upgrades report"},
 }
 
 // RuleFor returns the rule with the given code.

@@ -81,6 +81,11 @@ type Policy struct {
 	// release and that ring's soak days have passed. Omitted: two rings, the
 	// vendor's and the customers', without soak.
 	Rings []RingPolicy `json:"rings,omitempty" jsonschema:"maxItems=10"`
+	// SupportedReleases is how many releases back the vendor supports: an
+	// entry of customers.yaml further behind the newest release is out of
+	// support (upgrades status); at most 100. Omitted: a year of releases at
+	// the cadence.
+	SupportedReleases int `json:"supportedReleases,omitempty" jsonschema:"minimum=1,maximum=100"`
 }
 
 // Cadence is how often releases ship.

@@ -101,3 +101,9 @@ Owners' messages:    $out/announce/<customer>.md (upgrades announce)
 Help Center:         $zendesk_url/hc/en-us  (and /hc/de)  <- open it in a browser
                      the sandbox keeps running; stop it with: kill \$(cat $out/zendesk-sandbox.pid)
 MSG
+
+step "Estimates against actuals: what the recorded upgrades to 4.3 really took (history/4.3.0.yaml)"
+"$bin" -C "$ws" upgrades report --to 4.3
+
+step "Where the fleet stands, as on 10 December 2026: versions, tickets as ZenDesk says them, the rollout by ring"
+"$bin" -C "$ws" upgrades status --today 2026-12-10 --html "$out/fleet-status.html"

@@ -174,7 +174,7 @@ func buildFleet(o RolloutOptions) (*fleet, error) {
 			}
 			zones[c.Window.TimeZone] = loc
 		}
-		fe := &fleetEntry{cu: c, ring: c.RingOf(&cfg.Policy), loc: loc, done: o.Completed[c.ID],
+		fe := &fleetEntry{cu: c, ring: c.RingOf(&cfg.Policy), loc: loc, done: completedAt(o, c.ID),
 			bounds: []bound{{earliest, fmt.Sprintf("%s can be installed from %s (released %s, %d days' lead time)", o.To, earliest, target.ReleaseDate, target.LeadTimeDays)}}}
 		for _, w := range e.Windows {
 			fe.maxes = append(fe.maxes, w.MaxMinutes)
@@ -211,6 +211,27 @@ func customerIDs(ws *releases.Workspace) []string {
 		ids = append(ids, c.ID)
 	}
 	return ids
+}
+
+// completedAt is when an entry completed the release: as the caller says
+// (--assume-complete, a solved ticket), or else as the history records an ok
+// upgrade, at the end of its last window; zero while it has not.
+func completedAt(o RolloutOptions, id string) time.Time {
+	if at, ok := o.Completed[id]; ok {
+		return at
+	}
+	if o.History == nil {
+		return time.Time{}
+	}
+	e := o.History.Entry(id)
+	if e == nil || e.Completion == nil || e.Completion.Outcome != releases.OutcomeOK || len(e.Completion.Windows) == 0 {
+		return time.Time{}
+	}
+	_, finished, err := e.Completion.Windows[len(e.Completion.Windows)-1].Span()
+	if err != nil {
+		return time.Time{}
+	}
+	return finished
 }
 
 func approval(h *releases.History, id string) *releases.Approval {

@@ -386,3 +386,41 @@ func loadHistory(t *testing.T, files map[string]string) *releases.History {
 	}
 	return h
 }
+
+// TestRolloutCompletionFromHistory: an ok upgrade recorded in the history
+// (upgrades complete) completes the entry for the ring gate, at the end of its
+// last window, as a solved ticket does; a rolled-back one does not.
+func TestRolloutCompletionFromHistory(t *testing.T) {
+	ws := workspace(t, nil)
+	opts := rolloutOptions(ws)
+	opts.History = &releases.History{Version: "4.3.0"}
+	for _, id := range []string{"atlas-dev", "atlas-test", "atlas-prod"} {
+		opts.History.Entries = append(opts.History.Entries, releases.HistoryEntry{Customer: id, Completion: &releases.Completion{From: "4.2.0", Outcome: releases.OutcomeOK,
+			Windows: []releases.ActualWindow{{Started: "2026-12-03T10:00:00Z", Finished: "2026-12-04T12:00:00Z"}}}})
+	}
+	r, err := upgrades.PlanRollout(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := map[string]upgrades.Slot{}
+	for _, s := range r.Slots {
+		status[s.Customer] = s
+	}
+	if status["atlas-dev"].Status != upgrades.SlotDone || status["fabrikam"].Status != upgrades.SlotScheduled {
+		t.Fatalf("statuses %+v", status)
+	}
+	if got := status["fabrikam"].Windows[0].StartUTC; got.Before(time.Date(2026, 12, 11, 12, 0, 0, 0, time.UTC)) {
+		t.Errorf("fabrikam at %s, inside ring 0's soak after the recorded completion", got)
+	}
+	// A rolled-back upgrade has not completed the release.
+	opts.History.Entries[0].Completion.Outcome = releases.OutcomeRolledBack
+	r, err = upgrades.PlanRollout(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range r.Slots {
+		if s.Customer == "atlas-dev" && s.Status == upgrades.SlotDone {
+			t.Error("a rolled-back upgrade counted as complete")
+		}
+	}
+}

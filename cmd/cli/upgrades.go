@@ -34,7 +34,7 @@ type UpgradesOptions struct {
 // NewCmdUpgrades builds `upgrades` and its subcommands.
 func NewCmdUpgrades(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "upgrades <plan|schedule|propose|rollout|approve|announce>",
+		Use:   "upgrades <plan|schedule|propose|rollout|approve|announce|complete|report|status>",
 		Short: "Plan, schedule and roll out customers' upgrades (customers.yaml)",
 		Long: `Plan the upgrades of the customers listed in customers.yaml, schedule one as a
 ZenDesk change ticket with its change request, announcements and calendar, and
@@ -45,12 +45,13 @@ release: what is new, what their upgrade takes, the dates proposed.`,
 			if len(args) > 0 {
 				return usageErrorf("unknown upgrades command %q; see `atlas-release upgrades --help`", args[0])
 			}
-			return usageErrorf("upgrades needs a command: plan, schedule, propose, rollout, approve or announce")
+			return usageErrorf("upgrades needs a command: plan, schedule, propose, rollout, approve, announce, complete, report or status")
 		},
 		RunE: func(*cobra.Command, []string) error { return nil },
 	}
 	cmd.AddCommand(newCmdUpgradesPlan(f), newCmdUpgradesSchedule(f), newCmdUpgradesPropose(f), newCmdUpgradesRollout(f),
-		newCmdUpgradesApprove(f), newCmdUpgradesAnnounce(f), newCmdUpgradesComplete(f), newCmdUpgradesReport(f))
+		newCmdUpgradesApprove(f), newCmdUpgradesAnnounce(f), newCmdUpgradesComplete(f), newCmdUpgradesReport(f),
+		newCmdUpgradesStatus(f))
 	return cmd
 }
 

@@ -32,6 +32,8 @@ func (s *Server) routeTickets(w http.ResponseWriter, r *http.Request, p string, 
 		paginate(w, r, s.cfg.PageSizeLimit, "tickets", out)
 	case rest == "" && r.Method == http.MethodPost:
 		s.createTicket(w, r, body)
+	case (rest == "show_many" || rest == "show_many.json") && r.Method == http.MethodGet:
+		s.showMany(w, r)
 	case rest != "" && !strings.Contains(rest, "/"):
 		id, _ := strconv.ParseInt(rest, 10, 64)
 		i := slices.IndexFunc(s.state.Tickets, func(t *Ticket) bool { return t.ID == id })
@@ -64,7 +66,34 @@ type ticketRequest struct {
 		// AdditionalTags and RemoveTags change the tags without replacing them.
 		AdditionalTags []string `json:"additional_tags"`
 		RemoveTags     []string `json:"remove_tags"`
+		// SafeUpdate with UpdatedStamp applies the update only to the ticket
+		// as it was at that time.
+		SafeUpdate   bool       `json:"safe_update"`
+		UpdatedStamp *time.Time `json:"updated_stamp"`
 	} `json:"ticket"`
+}
+
+// showMany serves GET /api/v2/tickets/show_many?ids=1,2,3: at most 100 ids,
+// each a number; tickets that do not exist are left out of the answer.
+func (s *Server) showMany(w http.ResponseWriter, r *http.Request) {
+	raw := r.URL.Query().Get("ids")
+	parts := strings.Split(raw, ",")
+	if raw == "" || len(parts) > 100 {
+		writeJSON(w, 400, map[string]any{"error": "InvalidParameter", "description": "ids: give 1 to 100 ticket ids, comma-separated"})
+		return
+	}
+	out := []*Ticket{}
+	for _, part := range parts {
+		id, err := strconv.ParseInt(part, 10, 64)
+		if err != nil || id <= 0 {
+			writeJSON(w, 400, map[string]any{"error": "InvalidParameter", "description": "ids: " + strconv.Quote(part) + " is not a ticket id"})
+			return
+		}
+		if i := slices.IndexFunc(s.state.Tickets, func(t *Ticket) bool { return t.ID == id }); i >= 0 && !slices.Contains(out, s.state.Tickets[i]) {
+			out = append(out, s.state.Tickets[i])
+		}
+	}
+	writeJSON(w, 200, map[string]any{"tickets": out, "count": len(out)})
 }
 
 func (s *Server) createTicket(w http.ResponseWriter, r *http.Request, body []byte) {
@@ -129,6 +158,10 @@ func (s *Server) updateTicket(w http.ResponseWriter, t *Ticket, body []byte) {
 	if t.Status == "closed" {
 		writeJSON(w, 422, map[string]any{"error": "RecordInvalid", "description": "Record validation errors",
 			"details": map[string]any{"status": []any{map[string]string{"description": "Status: closed prevents ticket update", "error": "InvalidValue"}}}})
+		return
+	}
+	if u.SafeUpdate && (u.UpdatedStamp == nil || !u.UpdatedStamp.Truncate(time.Second).Equal(t.UpdatedAt.Truncate(time.Second))) {
+		writeJSON(w, 409, map[string]any{"error": "UpdateConflict", "description": "Safe Update prevented the update due to outdated ticket data. Please fetch the latest ticket data and try again."})
 		return
 	}
 	switch u.Status {

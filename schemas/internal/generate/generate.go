@@ -68,7 +68,7 @@ func All(importBase string, sourceDirs ...string) (map[string][]byte, error) {
 // mapType describes the types whose YAML form differs from their Go form.
 func mapType(t reflect.Type) *jsonschema.Schema {
 	if t == reflect.TypeFor[releases.Date]() {
-		return &jsonschema.Schema{Type: "string", Format: "date", Description: "A calendar day, YYYY-MM-DD."}
+		return &jsonschema.Schema{Type: "string", Format: "date", Pattern: "^20[0-9]{2}-[0-9]{2}-[0-9]{2}$", Description: "A calendar day, YYYY-MM-DD, between 2000-01-01 and 2099-12-31."}
 	}
 	return nil
 }

@@ -163,7 +163,11 @@ func TestCompleteRefusals(t *testing.T) {
 		{"no ticket", "fabrikam", upgrades.CompleteOptions{Outcome: releases.OutcomeOK, Windows: ok}, "no change ticket atlas-upgrade-fabrikam-4.3.0"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := &completion{t: t, fsys: example.FS(t), client: client}
+			// Without the example's history, in which adatum's upgrade to
+			// 4.3.0 is recorded (recording it again is no refusal but a no-op).
+			fsys := example.FS(t)
+			delete(fsys, "history/4.3.0.yaml")
+			c := &completion{t: t, fsys: fsys, client: client}
 			e.srv.ResetLog()
 			res, err := c.complete(tc.customer, tc.o)
 			var ie *upgrades.InputError

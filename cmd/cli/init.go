@@ -6,10 +6,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"testing/fstest"
 
 	"github.com/spf13/cobra"
 
 	"github.com/atlas-release/atlas-release/releases"
+	"github.com/atlas-release/atlas-release/schemas"
 )
 
 // InitOptions are the inputs of `init`.
@@ -30,7 +32,8 @@ func NewCmdInit(f *Factory) *cobra.Command {
 atlas-release.yaml with a release policy and a catalogue of Microsoft 365 roles,
 and the folders releases/ (one manifest per version), scripts/ (the scripts the
 runbooks run), templates/ (overrides of the built-in templates) and schemas/ (the
-JSON Schemas, for editors).
+JSON Schemas, for editors, offering the workspace's roles; write them again
+with ` + "`schema --workspace --out schemas`" + ` after changing the catalogue).
 
 The product id defaults to the folder's name. An existing workspace is never
 overwritten.`,
@@ -83,7 +86,14 @@ func initRun(opts *InitOptions) error {
 			return err
 		}
 	}
-	if err := writeSchemas(filepath.Join(dir, "schemas")); err != nil {
+	configFile := releases.NewConfigFile(id, name, "schemas/workspace.schema.json")
+	// The schemas offer the new workspace's roles from the start; the
+	// workspace file is not written yet, so they come from its text.
+	newWS, err := releases.Load(fstest.MapFS{releases.ConfigFile: {Data: configFile}})
+	if err != nil {
+		return err
+	}
+	if err := writeWorkspaceSchemas(filepath.Join(dir, "schemas"), schemas.WorkspaceIDs(newWS)); err != nil {
 		return err
 	}
 	gitignore := filepath.Join(dir, ".gitignore")
@@ -93,7 +103,7 @@ func initRun(opts *InitOptions) error {
 		}
 	}
 	// The workspace file comes last: until it exists, the folder is not a workspace.
-	if err := writeNewFile(config, releases.NewConfigFile(id, name, "schemas/workspace.schema.json"), 0o644); err != nil {
+	if err := writeNewFile(config, configFile, 0o644); err != nil {
 		return err
 	}
 	ios := opts.F.IO

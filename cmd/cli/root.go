@@ -103,6 +103,7 @@ per version under releases/, and the scripts the runbooks run under scripts/.`,
 		NewCmdUpgrades(f),
 		NewCmdCalendar(f),
 		NewCmdSchema(f),
+		NewCmdServe(f),
 	)
 	return cmd
 }

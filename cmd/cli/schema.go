@@ -2,6 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -11,9 +13,10 @@ import (
 
 // SchemaOptions are the inputs of `schema`.
 type SchemaOptions struct {
-	F      *Factory
-	Name   string
-	OutDir string
+	F         *Factory
+	Name      string
+	OutDir    string
+	Workspace bool
 }
 
 // NewCmdSchema builds `schema`.
@@ -30,9 +33,17 @@ for editors: start a manifest with
 
 to get completion and checking in VS Code and other editors.
 
+With --workspace, the manifest and customers schemas offer the workspace's own
+ids: roles, catalogue features, privileged operations (grants), versions and
+locales must be one of them; step and outage ids (dependsOn, causedBy,
+causesOutage) are offered for completion. Each id comes with its name. Write
+them again after changing the catalogue (` + "`init`" + ` writes them for a new
+workspace).
+
 Schemas: ` + strings.Join(schemas.Names(), ", ") + `.`,
 		Example: `  atlas-release schema manifest > manifest.schema.json
-  atlas-release schema --out .schemas`,
+  atlas-release schema --out .schemas
+  atlas-release schema --workspace --out schemas`,
 		Args:      rangeArgs(0, 1),
 		ValidArgs: schemas.Names(),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -43,13 +54,26 @@ Schemas: ` + strings.Join(schemas.Names(), ", ") + `.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.OutDir, "out", "", "write every schema into `DIR` as <name>.schema.json")
+	cmd.Flags().BoolVar(&opts.Workspace, "workspace", false, "offer the workspace's own ids (roles, features, steps, versions…) as enums")
 	return cmd
 }
 
 func schemaRun(opts *SchemaOptions) error {
 	ios := opts.F.IO
+	var ids schemas.IDs
+	if opts.Workspace {
+		ws, err := opts.F.Workspace()
+		if err != nil {
+			return err
+		}
+		ids = schemas.WorkspaceIDs(ws)
+	}
 	if opts.OutDir != "" {
-		if err := writeSchemas(opts.OutDir); err != nil {
+		write := writeSchemas
+		if opts.Workspace {
+			write = func(dir string) error { return writeWorkspaceSchemas(dir, ids) }
+		}
+		if err := write(opts.OutDir); err != nil {
 			return err
 		}
 		fmt.Fprintf(ios.ErrOut, "wrote %d schemas to %s\n", len(schemas.Names()), opts.OutDir)
@@ -61,10 +85,32 @@ func schemaRun(opts *SchemaOptions) error {
 		}
 		return nil
 	}
-	b, ok := schemas.Get(strings.TrimSuffix(opts.Name, schemas.Suffix))
-	if !ok {
+	name := strings.TrimSuffix(opts.Name, schemas.Suffix)
+	if _, ok := schemas.Get(name); !ok {
 		return usageErrorf("no schema %q; schemas: %s", opts.Name, strings.Join(schemas.Names(), ", "))
 	}
-	_, err := ios.Out.Write(b)
+	b, err := schemas.ForWorkspace(name, ids)
+	if err != nil {
+		return err
+	}
+	_, err = ios.Out.Write(b)
 	return err
+}
+
+// writeWorkspaceSchemas writes every schema into dir, offering the workspace's
+// ids where a schema refers to them.
+func writeWorkspaceSchemas(dir string, ids schemas.IDs) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, n := range schemas.Names() {
+		b, err := schemas.ForWorkspace(n, ids)
+		if err != nil {
+			return err
+		}
+		if err := writeFileAtomic(filepath.Join(dir, n+schemas.Suffix), b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }

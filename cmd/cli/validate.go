@@ -3,6 +3,8 @@ package cli
 import (
 	"fmt"
 	"path"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -14,8 +16,11 @@ type ValidateOptions struct {
 	F        *Factory
 	Versions []string
 	JSON     bool
-	Strict   bool
-	Explain  string
+	Format   string
+	// FormatGiven tells an explicit --format text from the default.
+	FormatGiven bool
+	Strict      bool
+	Explain     string
 }
 
 // NewCmdValidate builds `validate`.
@@ -38,22 +43,43 @@ only on their manifests (and on atlas-release.yaml); every manifest is still
 loaded, because rules look across releases.
 
 Warnings do not fail validation unless --strict is given. Explain a rule with
---explain CODE.`,
+--explain CODE.
+
+Formats (--format): text (the default), json (the same as --json), github
+(GitHub Actions workflow commands, one ::error or ::warning line each, which
+pull requests show as annotations on the manifest's lines) and sarif (SARIF
+2.1.0, with every rule, for code-scanning services). With github and sarif
+the summary goes to standard error.`,
 		Example: `  atlas-release validate
   atlas-release validate 4.3 --strict
   atlas-release validate --json | jq '.diagnostics[] | select(.severity == "error")'
-  atlas-release validate --explain AR0901`,
+  atlas-release validate --explain AR0901
+  atlas-release validate --format github
+  atlas-release validate --format sarif > atlas-release.sarif`,
 		ValidArgsFunction: completeVersions(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Versions = args
+			opts.FormatGiven = cmd.Flags().Changed("format")
 			return validateRun(opts)
 		},
 	}
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the diagnostics as JSON")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the diagnostics as JSON (--format json)")
+	cmd.Flags().StringVar(&opts.Format, "format", validateText, "output `FORMAT`: "+strings.Join(validateFormats, ", "))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(validateFormats, cobra.ShellCompDirectiveNoFileComp))
 	cmd.Flags().BoolVar(&opts.Strict, "strict", false, "fail on warnings too")
 	cmd.Flags().StringVar(&opts.Explain, "explain", "", "explain the rule with this `CODE` and exit")
 	return cmd
 }
+
+// The output formats of validate.
+const (
+	validateText   = "text"
+	validateJSON   = "json"
+	validateGitHub = "github"
+	validateSARIF  = "sarif"
+)
+
+var validateFormats = []string{validateText, validateJSON, validateGitHub, validateSARIF}
 
 type validateResult struct {
 	Diagnostics releases.Diagnostics `json:"diagnostics"`
@@ -65,6 +91,19 @@ type validateResult struct {
 
 func validateRun(opts *ValidateOptions) error {
 	ios := opts.F.IO
+	format := opts.Format
+	switch {
+	case format == "":
+		format = validateText
+	case !slices.Contains(validateFormats, format):
+		return usageErrorf("--format: unknown format %q; formats: %s", format, strings.Join(validateFormats, ", "))
+	}
+	if opts.JSON {
+		if format != validateJSON && (opts.FormatGiven || format != validateText) {
+			return usageErrorf("--json and --format %s ask for two formats; give one", format)
+		}
+		format = validateJSON
+	}
 	if opts.Explain != "" {
 		rule, ok := releases.RuleFor(opts.Explain)
 		if !ok {
@@ -111,11 +150,22 @@ func validateRun(opts *ValidateOptions) error {
 		res.Diagnostics = releases.Diagnostics{}
 	}
 	res.OK = res.Errors == 0 && (!opts.Strict || res.Warnings == 0)
-	if opts.JSON {
+	switch format {
+	case validateJSON:
 		if err := writeJSON(ios.Out, res); err != nil {
 			return err
 		}
-	} else {
+	case validateGitHub:
+		if err := releases.WriteGitHubAnnotations(ios.Out, diags); err != nil {
+			return err
+		}
+		fmt.Fprintln(ios.ErrOut, summary(ios, res, opts.Strict))
+	case validateSARIF:
+		if err := writeJSON(ios.Out, releases.SARIF(diags, opts.F.Build.Version)); err != nil {
+			return err
+		}
+		fmt.Fprintln(ios.ErrOut, summary(ios, res, opts.Strict))
+	default:
 		printDiagnostics(ios, diags)
 		fmt.Fprintln(ios.Out, summary(ios, res, opts.Strict))
 	}

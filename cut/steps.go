@@ -12,8 +12,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"aead.dev/minisign"
 
@@ -150,22 +152,77 @@ func (j *job) downloadURL(file string) string {
 	return downloadURL(j.ws.Config.GitHub, j.opts.Version, j.opts.Snapshot)(file)
 }
 
-// bundles writes one runbook bundle per source version.
+// bundles writes one runbook bundle per source version. The bundles are
+// independent and compressing them is most of a cut, so up to GOMAXPROCS are
+// written at once, each streamed to its file as before (none is held whole in
+// memory). Their files are recorded and their progress reported in the order of
+// the sources, whatever order they finish in; the first failure cancels the
+// others and is the one reported.
 func (j *job) bundles(ctx context.Context) error {
-	cfg := j.ws.Config
-	for _, p := range j.paths {
-		name := BundleFile(cfg.Product.ID, p.From.String(), p.To.String())
-		files, err := j.bundleFiles(p)
-		if err != nil {
-			return err
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	type result struct {
+		files []Artifact
+		err   error
+		done  chan struct{}
+	}
+	results := make([]result, len(j.paths))
+	slots := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for i, p := range j.paths {
+		results[i].done = make(chan struct{})
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer close(results[i].done)
+			select {
+			case slots <- struct{}{}:
+				defer func() { <-slots }()
+			case <-ctx.Done():
+				results[i].err = context.Cause(ctx)
+				return
+			}
+			files, err := j.bundle(ctx, p)
+			if err != nil {
+				cancel(err) // the first cause is kept
+			}
+			results[i].files, results[i].err = files, err
+		}()
+	}
+	for i := range results {
+		<-results[i].done
+		if results[i].err != nil {
+			wg.Wait()
+			return context.Cause(ctx)
 		}
-		spec := bundle.Spec{Product: cfg.Product.ID, From: p.From.String(), To: p.To.String(), Generator: j.opts.Generator,
-			Snapshot: j.opts.Snapshot, ModTime: j.modTime, Files: files}
-		if err := j.writeBundle(ctx, name, spec); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
+		for _, a := range results[i].files {
+			j.files = append(j.files, a)
+			if a.Kind == KindBundle {
+				j.progress(StepBundle, "%s (%s)", a.Name, humanSize(a.Size))
+			}
 		}
 	}
 	return nil
+}
+
+// bundle renders a path's bundle and writes it: the files it adds to the cut.
+// It may run alongside the other bundles, so it touches nothing of the job's
+// but what it reads.
+func (j *job) bundle(ctx context.Context, p *releases.Path) ([]Artifact, error) {
+	cfg := j.ws.Config
+	name := BundleFile(cfg.Product.ID, p.From.String(), p.To.String())
+	files, err := j.bundleFiles(p)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	spec := bundle.Spec{Product: cfg.Product.ID, From: p.From.String(), To: p.To.String(), Generator: j.opts.Generator,
+		Snapshot: j.opts.Snapshot, ModTime: j.modTime, Files: files}
+	written, err := j.writeBundle(ctx, name, spec)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return written, nil
 }
 
 // BundleFile names the bundle of an upgrade.
@@ -264,45 +321,58 @@ func communication(m *releases.Manifest, c releases.Communication) []byte {
 }
 
 // writeBundle writes a bundle archive and, unless the cut is a snapshot, its
-// signature, computed while the archive is written.
-func (j *job) writeBundle(ctx context.Context, name string, spec bundle.Spec) error {
+// signature, computed while the archive is written; it returns both files.
+func (j *job) writeBundle(ctx context.Context, name string, spec bundle.Spec) ([]Artifact, error) {
 	f, err := os.OpenFile(filepath.Join(j.dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer f.Close()
 	digest := signing.NewDigest()
 	defer digest.Close()
 	buf := newBufferedWriter(io.MultiWriter(f, digest))
 	if _, err := bundle.Write(ctx, buf, spec); err != nil {
-		return err
+		return nil, err
 	}
 	if err := buf.Flush(); err != nil {
-		return err
+		return nil, err
 	}
 	if err := f.Sync(); err != nil {
-		return err
+		return nil, err
 	}
 	sum := digest.SHA256()
-	j.files = append(j.files, Artifact{Name: name, Kind: KindBundle, Size: digest.Size(), SHA256: sum, From: spec.From})
-	j.progress(StepBundle, "%s (%s)", name, humanSize(digest.Size()))
+	out := []Artifact{{Name: name, Kind: KindBundle, Size: digest.Size(), SHA256: sum, From: spec.From}}
 	if j.opts.Snapshot {
-		return nil
+		return out, nil
 	}
 	sig := digest.Sign(*j.opts.Key, signing.Comment("bundle", name, "product", spec.Product, "from", spec.From, "to", spec.To, "sha256", sum))
-	return j.writeFile(Artifact{Name: name + SignatureExt, Kind: KindSignature, From: spec.From}, sig)
+	a, err := j.writeArtifact(Artifact{Name: name + SignatureExt, Kind: KindSignature, From: spec.From}, sig)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, a), nil
 }
 
 // writeFile writes a small file of the cut and records it: a, with its size
 // and digest.
 func (j *job) writeFile(a Artifact, data []byte) error {
-	if err := os.WriteFile(filepath.Join(j.dir, a.Name), data, 0o644); err != nil {
+	a, err := j.writeArtifact(a, data)
+	if err != nil {
 		return err
+	}
+	j.files = append(j.files, a)
+	return nil
+}
+
+// writeArtifact writes a small file of the cut and returns a with its size and
+// digest, recording nothing: bundles, written side by side, call it.
+func (j *job) writeArtifact(a Artifact, data []byte) (Artifact, error) {
+	if err := os.WriteFile(filepath.Join(j.dir, a.Name), data, 0o644); err != nil {
+		return a, err
 	}
 	sum := sha256.Sum256(data)
 	a.Size, a.SHA256 = int64(len(data)), hex.EncodeToString(sum[:])
-	j.files = append(j.files, a)
-	return nil
+	return a, nil
 }
 
 // checksum writes SHA256SUMS over every file so far, in GNU format, sorted by name.

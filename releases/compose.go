@@ -405,46 +405,69 @@ func order(hop *Hop, standIn map[*Step]*PlannedStep, cfg *Config) error {
 			waitsFor[d] = append(waitsFor[d], ps)
 		}
 	}
-	ga := func(ps *PlannedStep) int {
-		if cfg.needsGlobalAdmin(ps.Role) {
-			return 1
-		}
-		return 0
-	}
-	var avail, out []*PlannedStep
+	// Whether a step needs a Global Administrator, looked up once per step.
+	ga := make(map[*PlannedStep]int, n)
 	for _, ps := range hop.Steps {
-		if pending[ps] == 0 {
-			avail = append(avail, ps)
+		if cfg.needsGlobalAdmin(ps.Role) {
+			ga[ps] = 1
 		}
 	}
-	var prev *PlannedStep
-	// prefer reports whether a should come before b: first to continue an open
+	// The next step is the first of the ready ones: first to continue an open
 	// Global Administrator block in the same phase, then by phase, leaving Global
 	// Administrator steps for last so that they gather, then in reading order.
-	prefer := func(a, b *PlannedStep) bool {
-		if prev != nil && ga(prev) == 1 {
-			ca := ga(a) == 1 && a.key.phase == prev.key.phase
-			cb := ga(b) == 1 && b.key.phase == prev.key.phase
-			if ca != cb {
-				return ca
+	// Two heaps give it without rescanning the ready steps for every step placed:
+	// every ready step in that order, and the ready Global Administrator steps of
+	// each phase in reading order. A step taken from one heap is skipped when it
+	// surfaces in the other.
+	ready := stepHeap{less: func(a, b *PlannedStep) bool {
+		return cmp.Or(cmp.Compare(a.key.phase, b.key.phase), cmp.Compare(ga[a], ga[b]), a.key.compare(b.key)) < 0
+	}}
+	readyGA := map[int]*stepHeap{} // phase → ready Global Administrator steps
+	taken := make(map[*PlannedStep]bool, n)
+	push := func(ps *PlannedStep) {
+		ready.push(ps)
+		if ga[ps] == 1 {
+			h := readyGA[ps.key.phase]
+			if h == nil {
+				h = &stepHeap{less: func(a, b *PlannedStep) bool { return a.key.compare(b.key) < 0 }}
+				readyGA[ps.key.phase] = h
 			}
+			h.push(ps)
 		}
-		return cmp.Or(cmp.Compare(a.key.phase, b.key.phase), cmp.Compare(ga(a), ga(b)), a.key.compare(b.key)) < 0
 	}
-	for len(avail) > 0 {
-		best := 0
-		for i := 1; i < len(avail); i++ {
-			if prefer(avail[i], avail[best]) {
-				best = i
+	// popUntaken pops h's first step not yet placed, or nil.
+	popUntaken := func(h *stepHeap) *PlannedStep {
+		for h != nil && len(h.s) > 0 {
+			if ps := h.pop(); !taken[ps] {
+				return ps
 			}
 		}
-		ps := avail[best]
-		avail = slices.Delete(avail, best, best+1)
+		return nil
+	}
+	for _, ps := range hop.Steps {
+		if pending[ps] == 0 {
+			push(ps)
+		}
+	}
+	var out []*PlannedStep
+	var prev *PlannedStep
+	for {
+		var ps *PlannedStep
+		if prev != nil && ga[prev] == 1 {
+			ps = popUntaken(readyGA[prev.key.phase])
+		}
+		if ps == nil {
+			ps = popUntaken(&ready)
+		}
+		if ps == nil {
+			break
+		}
+		taken[ps] = true
 		out = append(out, ps)
 		prev = ps
 		for _, w := range waitsFor[ps] {
 			if pending[w]--; pending[w] == 0 {
-				avail = append(avail, w)
+				push(w)
 			}
 		}
 	}
@@ -723,3 +746,43 @@ func (r *Role) NeedsGlobalAdmin() bool {
 }
 
 func (c *Config) needsGlobalAdmin(roleID string) bool { return c.Role(roleID).NeedsGlobalAdmin() }
+
+// stepHeap is a binary min-heap of steps under less.
+type stepHeap struct {
+	s    []*PlannedStep
+	less func(a, b *PlannedStep) bool
+}
+
+func (h *stepHeap) push(ps *PlannedStep) {
+	h.s = append(h.s, ps)
+	for i := len(h.s) - 1; i > 0; {
+		parent := (i - 1) / 2
+		if !h.less(h.s[i], h.s[parent]) {
+			break
+		}
+		h.s[i], h.s[parent] = h.s[parent], h.s[i]
+		i = parent
+	}
+}
+
+func (h *stepHeap) pop() *PlannedStep {
+	top := h.s[0]
+	last := len(h.s) - 1
+	h.s[0] = h.s[last]
+	h.s[last] = nil
+	h.s = h.s[:last]
+	for i := 0; ; {
+		first, l, r := i, 2*i+1, 2*i+2
+		if l < len(h.s) && h.less(h.s[l], h.s[first]) {
+			first = l
+		}
+		if r < len(h.s) && h.less(h.s[r], h.s[first]) {
+			first = r
+		}
+		if first == i {
+			return top
+		}
+		h.s[i], h.s[first] = h.s[first], h.s[i]
+		i = first
+	}
+}

@@ -1,73 +1,124 @@
 package templates
 
 import (
-	"bytes"
+	"bufio"
 	"encoding/json"
 	"io"
+	"strings"
 )
 
 // WriteJSON writes v as JSON indented by two spaces, without HTML escaping, ending
-// in a newline: the same bytes as json.MarshalIndent, in a fraction of the time.
-// encoding/json indents by scanning its own output again with its full
-// validating scanner, which dominates the cost of large documents such as
-// runbooks; the output of json.Marshal needs no validation, only indentation.
+// in a newline: the same bytes as json.MarshalIndent, in one pass. The encoder's
+// compact output goes straight through an indenter into a buffered writer, so
+// that no indented copy of the document is built and nothing is scanned twice:
+// encoding/json's own indenting rescans its output with its full validating
+// scanner, which dominates the cost of large documents such as runbooks, and the
+// output of the encoder needs no validation, only indentation.
 func WriteJSON(w io.Writer, v any) error {
-	var compact bytes.Buffer
-	enc := json.NewEncoder(&compact)
+	bw := bufio.NewWriterSize(w, 32<<10)
+	ind := &indenter{w: bw}
+	enc := json.NewEncoder(ind)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	_, err := w.Write(indentJSON(make([]byte, 0, compact.Len()*2), bytes.TrimSuffix(compact.Bytes(), []byte("\n"))))
-	return err
+	return bw.Flush()
 }
 
-// indentJSON appends the valid, compact JSON src to dst, indented by two spaces,
-// with a final newline. Empty objects and arrays stay on one line, as json.Indent
-// leaves them.
-func indentJSON(dst, src []byte) []byte {
-	depth := 0
-	newline := func() {
-		dst = append(dst, '\n')
-		for range depth {
-			dst = append(dst, ' ', ' ')
-		}
-	}
-	for i := 0; i < len(src); i++ {
-		c := src[i]
-		switch c {
-		case '"':
-			// Copy the whole string, escapes included.
-			j := i + 1
-			for j < len(src) && src[j] != '"' {
-				if src[j] == '\\' {
-					j++
+// indenter indents the valid, compact JSON written to it (one value per Encode,
+// each ending in a newline) by two spaces. Empty objects and arrays stay on one
+// line, as json.Indent leaves them. It keeps its state between writes, since a
+// token can be split across them.
+type indenter struct {
+	w     *bufio.Writer
+	depth int
+	// inString and escaped track a string being copied.
+	inString, escaped bool
+	// opened holds a '{' or '[' whose line break waits for the next byte: none
+	// if the container is empty.
+	opened byte
+}
+
+func (ind *indenter) Write(p []byte) (int, error) {
+	w := ind.w
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if ind.inString {
+			// Copy the rest of the string in one go.
+			j := i
+			for ; j < len(p); j++ {
+				if ind.escaped {
+					ind.escaped = false
+					continue
 				}
-				j++
+				if p[j] == '\\' {
+					ind.escaped = true
+				} else if p[j] == '"' {
+					ind.inString = false
+					break
+				}
 			}
-			dst = append(dst, src[i:j+1]...)
+			if j == len(p) {
+				j--
+			}
+			_, _ = w.Write(p[i : j+1])
 			i = j
-		case '{', '[':
-			if i+1 < len(src) && (src[i+1] == '}' || src[i+1] == ']') {
-				dst = append(dst, c, src[i+1])
-				i++
+			continue
+		}
+		if ind.opened != 0 {
+			open := ind.opened
+			ind.opened = 0
+			if c == '}' || c == ']' {
+				_ = w.WriteByte(open)
+				_ = w.WriteByte(c)
 				continue
 			}
-			dst = append(dst, c)
-			depth++
-			newline()
+			_ = w.WriteByte(open)
+			ind.depth++
+			ind.newline()
+		}
+		switch c {
+		case '"':
+			ind.inString = true
+			_ = w.WriteByte(c)
+		case '{', '[':
+			ind.opened = c
 		case '}', ']':
-			depth--
-			newline()
-			dst = append(dst, c)
+			ind.depth--
+			ind.newline()
+			_ = w.WriteByte(c)
 		case ',':
-			dst = append(dst, ',')
-			newline()
+			_ = w.WriteByte(',')
+			ind.newline()
 		case ':':
-			dst = append(dst, ':', ' ')
+			_, _ = w.WriteString(": ")
 		default:
-			dst = append(dst, c)
+			// Copy a run of plain bytes (numbers, literals) in one go.
+			j := i + 1
+			for j < len(p) && !structural[p[j]] {
+				j++
+			}
+			_, _ = w.Write(p[i:j])
+			i = j - 1
 		}
 	}
-	return append(dst, '\n')
+	// The buffered writer keeps its first error and returns it from Flush.
+	return len(p), nil
+}
+
+// structural marks the bytes that end a run of plain bytes outside strings.
+var structural = [256]bool{'"': true, '{': true, '}': true, '[': true, ']': true, ',': true, ':': true}
+
+// indentation is a line break and the spaces of the shallower levels, sliced.
+var indentation = "\n" + strings.Repeat("  ", 32)
+
+func (ind *indenter) newline() {
+	if n := 1 + 2*ind.depth; n <= len(indentation) {
+		_, _ = ind.w.WriteString(indentation[:n])
+		return
+	}
+	_ = ind.w.WriteByte('\n')
+	for range ind.depth {
+		_, _ = ind.w.WriteString("  ")
+	}
 }

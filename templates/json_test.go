@@ -1,8 +1,10 @@
 package templates
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -34,4 +36,110 @@ func TestWriteJSONMatchesMarshalIndent(t *testing.T) {
 			t.Errorf("got\n%s\nwant\n%s", got.String(), want.String())
 		}
 	}
+}
+
+// TestWriteJSONSplitWrites feeds the indenter compact JSON in every chunk size, so
+// that strings, escapes and empty containers are cut between writes, and checks
+// it against json.Indent.
+func TestWriteJSONSplitWrites(t *testing.T) {
+	inputs := []string{
+		`{"a":[],"b":{},"c":[1,"two",null,true,3.5],"d":{"e":[1]}}`,
+		`["quote \" and backslash \\ and braces {}[],:","\\","\\\"",""]`,
+		`[[[]],{},[{}],{"":""}]`,
+		`"plain"`,
+		strings.Repeat(`[{"a":`, 20) + `-1.5e+3` + strings.Repeat(`}]`, 20), // deeper than the cached indentation
+	}
+	for _, in := range inputs {
+		for size := 1; size <= len(in); size++ {
+			if got, want := indentInChunks(t, in, size), indentReference(t, in); got != want {
+				t.Fatalf("chunks of %d of %s:\ngot\n%s\nwant\n%s", size, in, got, want)
+			}
+		}
+	}
+}
+
+// TestWriteJSONOnePass checks that the indented form of a large document is
+// streamed to the writer, not built whole and then written: no write is larger
+// than the buffer, and the bytes are json.MarshalIndent's.
+func TestWriteJSONOnePass(t *testing.T) {
+	type item struct {
+		ID   int      `json:"id"`
+		Name string   `json:"name"`
+		Tags []string `json:"tags"`
+	}
+	v := make([]item, 20000)
+	for i := range v {
+		v[i] = item{ID: i, Name: "a step with a name", Tags: []string{"x", "y"}}
+	}
+	var out chunkWriter
+	if err := WriteJSON(&out, v); err != nil {
+		t.Fatal(err)
+	}
+	if out.largest > 64<<10 {
+		t.Errorf("wrote %d bytes with a write of %d: the indented document was held whole", out.Len(), out.largest)
+	}
+	want, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out.Bytes(), append(want, '\n')) {
+		t.Error("the streamed document differs from json.MarshalIndent's")
+	}
+}
+
+// chunkWriter keeps what is written and the size of the largest write.
+type chunkWriter struct {
+	bytes.Buffer
+	largest int
+}
+
+func (w *chunkWriter) Write(p []byte) (int, error) {
+	w.largest = max(w.largest, len(p))
+	return w.Buffer.Write(p)
+}
+
+// FuzzWriteJSONIndent checks the indenter against json.Indent on any valid JSON,
+// written in chunks of any size.
+func FuzzWriteJSONIndent(f *testing.F) {
+	f.Add(`{"a":[],"b":{"c":"\"}"}}`, 1)
+	f.Add(`[1,[[]],{"x":"\\"}]`, 3)
+	f.Fuzz(func(t *testing.T, in string, size int) {
+		var compact bytes.Buffer
+		if json.Compact(&compact, []byte(in)) != nil {
+			return
+		}
+		if size <= 0 || size > compact.Len() {
+			size = compact.Len()
+		}
+		if got, want := indentInChunks(t, compact.String(), size), indentReference(t, compact.String()); got != want {
+			t.Fatalf("got\n%s\nwant\n%s", got, want)
+		}
+	})
+}
+
+func indentInChunks(t *testing.T, compact string, size int) string {
+	t.Helper()
+	var b bytes.Buffer
+	bw := bufio.NewWriter(&b)
+	ind := &indenter{w: bw}
+	for s := compact; len(s) > 0; {
+		n := min(size, len(s))
+		if _, err := ind.Write([]byte(s[:n])); err != nil {
+			t.Fatal(err)
+		}
+		s = s[n:]
+	}
+	if err := bw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func indentReference(t *testing.T, compact string) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := json.Indent(&b, []byte(compact), "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }

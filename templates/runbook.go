@@ -3,7 +3,6 @@ package templates
 import (
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -276,7 +275,8 @@ func NewRunbook(ws *releases.Workspace, p *releases.Path, generator string) *Run
 		Hops:          []Hop{},
 		Prerequisites: []Prerequisite{},
 		Roles:         []Role{},
-		Accounting:    []Fate{},
+		// Sized once: a path of many releases has thousands of fates.
+		Accounting: make([]Fate, 0, len(p.Fates)),
 	}
 	used := map[string]bool{}
 	for i, h := range p.Hops {
@@ -286,6 +286,9 @@ func NewRunbook(ws *releases.Workspace, p *releases.Path, generator string) *Run
 			r := releaseOf(m)
 			r.Hop = i + 1
 			rb.Releases = append(rb.Releases, r)
+		}
+		if len(h.Steps) > 0 {
+			hop.Steps = make([]Step, 0, len(h.Steps)) // sized once: a Step is large
 		}
 		for n, ps := range h.Steps {
 			hop.Steps = append(hop.Steps, stepOf(ws, ps, n+1))
@@ -395,14 +398,18 @@ func figures(f releases.Figures, steps []*releases.PlannedStep) Figures {
 		out.Outages = append(out.Outages, Outage{Feature: o.Feature.ID, Name: o.Feature.Name, MinMinutes: o.MinMinutes,
 			MaxMinutes: o.MaxMinutes, CausedBy: o.CausedBy, Messages: o.Messages})
 	}
+	// The anchors of the steps inside the window, gathered once rather than
+	// searched for every step of every role.
+	windowed := make(map[string]bool, len(steps))
+	for _, s := range steps {
+		if s.Phase != releases.PhasePrepare {
+			windowed[s.Anchor] = true
+		}
+	}
 	for _, p := range f.Presence {
 		inWindow := false
 		for _, a := range p.Steps {
-			for _, s := range steps {
-				if s.Anchor == a && s.Phase != releases.PhasePrepare {
-					inWindow = true
-				}
-			}
+			inWindow = inWindow || windowed[a]
 		}
 		out.Presence = append(out.Presence, Presence{Role: p.Role.ID, Name: p.Role.Name, EntraRoles: p.Role.EntraRoles,
 			ExtraRights: p.Role.ExtraRights, PIMLikely: p.Role.PIMLikely, BeforeWindow: p.Before, InWindow: inWindow,
@@ -426,13 +433,30 @@ func figures(f releases.Figures, steps []*releases.PlannedStep) Figures {
 	return out
 }
 
-// plainArg matches the arguments PowerShell reads as typed without quotes:
-// no blanks, quotes, $, backticks, or characters that end or group a command.
-// Anything else is quoted.
-var plainArg = regexp.MustCompile(`^[A-Za-z0-9._:/\\=+,-]+$`)
+// The characters, besides ASCII letters and digits, of the arguments PowerShell
+// reads as typed without quotes: no blanks, quotes, $, backticks, or characters
+// that end or group a command. Anything else is quoted.
+const plainArgPunct = `._:/\=+,-`
 
-// plainScript matches the script paths that can be run as typed.
-var plainScript = regexp.MustCompile(`^[A-Za-z0-9._/-]+$`)
+// The characters, besides ASCII letters and digits, of the script paths that can
+// be run as typed.
+const plainScriptPunct = "._/-"
+
+// plain reports whether s is not empty and holds only ASCII letters, digits and
+// bytes of punct: a byte scan, as every argument of every step is checked.
+func plain(s, punct string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9') || strings.IndexByte(punct, c) >= 0 {
+			continue
+		}
+		return false
+	}
+	return true
+}
 
 // CommandLine writes a script invocation as it is typed in PowerShell from the
 // bundle's root folder, quoting arguments that PowerShell would otherwise
@@ -443,11 +467,11 @@ func CommandLine(script string, args []string) string {
 		return ""
 	}
 	parts := []string{"./" + script}
-	if !plainScript.MatchString(script) {
+	if !plain(script, plainScriptPunct) {
 		parts[0] = "& " + psQuote("./"+script)
 	}
 	for _, a := range args {
-		if !plainArg.MatchString(a) {
+		if !plain(a, plainArgPunct) {
 			a = psQuote(a)
 		}
 		parts = append(parts, a)

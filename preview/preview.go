@@ -51,6 +51,9 @@ func (s *snapshot) valid() bool {
 // Server is the live preview.
 type Server struct {
 	opts Options
+	// loader keeps the decoded files between reloads: a save parses only the
+	// files it changed.
+	loader releases.Loader
 
 	mu      sync.Mutex
 	current *snapshot
@@ -102,7 +105,7 @@ func (s *Server) load() *snapshot {
 	if err != nil {
 		return &snapshot{err: fmt.Errorf("open the workspace: %w", err)}
 	}
-	ws, err := releases.Load(fsys)
+	ws, err := s.loader.Load(fsys)
 	if err != nil {
 		return &snapshot{err: fmt.Errorf("load the workspace: %w", err)}
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io/fs"
 	"net"
 	"net/http"
@@ -149,6 +150,47 @@ func TestBrokenThenFixed(t *testing.T) {
 		for _, w := range step.notWant {
 			if strings.Contains(body, w) {
 				t.Errorf("%s: %q in the page", step.name, w)
+			}
+		}
+	}
+}
+
+// TestReloadIsAFreshLoad: after saves, the pages a server serves from its
+// reloads, which reuse the files a save did not change, are byte for byte
+// those of a server that loads everything afresh.
+func TestReloadIsAFreshLoad(t *testing.T) {
+	s, dir := newServer(t)
+	file := filepath.Join(dir, "releases", "4.3.0.yaml")
+	good, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := []string{"/", notes43, "/release/4.3.0/de/release-notes", "/release/4.3.0/en-us/upgrade-guide",
+		"/release/4.2.0/de/upgrade-guide", "/changelog", "/runbook?from=4.1.0&to=4.3.0", "/runbook.html?from=4.0.0&to=4.3.0", "/upgrades"}
+	for _, step := range []struct {
+		name string
+		data []byte
+	}{
+		{"renamed", bytes.Replace(good, []byte("title: A gallery of Add It templates"), []byte("title: A brand-new gallery"), 1)},
+		{"broken", bytes.Replace(good, []byte("role: atlas-admin"), []byte("role: atlas-admn"), 1)},
+		{"garbled", append(bytes.Clone(good), "\nsteps: [\n"...)},
+		{"fixed", good},
+	} {
+		if err := os.WriteFile(file, step.data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s.Reload()
+		fresh, err := New(Options{Dir: dir, Open: func() (fs.FS, error) { return wsfs.New(dir) }, Generator: "atlas-release test", Now: fixedNow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The pages name their generation: the fresh server's is 0.
+		fresh.current.gen = s.snapshot().gen
+		for _, target := range pages {
+			gotCode, got := get(t, s.Handler(false), target)
+			wantCode, want := get(t, fresh.Handler(false), target)
+			if gotCode != wantCode || got != want {
+				t.Errorf("%s, %s: the reloaded server's page (%d, %d bytes) differs from a fresh load's (%d, %d bytes)", step.name, target, gotCode, len(got), wantCode, len(want))
 			}
 		}
 	}
@@ -354,7 +396,15 @@ func FuzzLoopbackHost(f *testing.F) {
 // BenchmarkReloadAndRender is the server's share of the edit-to-page latency
 // on the 40 × 60 synthetic workspace: reload (load, validate, templates) and
 // render the newest release's notes. The browser test measures the rest.
-func BenchmarkReloadAndRender(b *testing.B) {
+// Nothing changes between reloads, so every file's decoding is reused;
+// BenchmarkSaveReloadAndRender saves a manifest first, as an author does.
+func BenchmarkReloadAndRender(b *testing.B) { benchmarkReload(b, false) }
+
+// BenchmarkSaveReloadAndRender is BenchmarkReloadAndRender after a save of the
+// newest manifest that changes a feature's title: the reload parses that file.
+func BenchmarkSaveReloadAndRender(b *testing.B) { benchmarkReload(b, true) }
+
+func benchmarkReload(b *testing.B, save bool) {
 	dir := b.TempDir()
 	if err := os.CopyFS(dir, synth.Workspace(synth.Options{Releases: 40, Steps: 60, Seed: 1})); err != nil {
 		b.Fatal(err)
@@ -367,14 +417,31 @@ func BenchmarkReloadAndRender(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	file := filepath.Join(dir, filepath.FromSlash(latest.File()))
+	good, err := os.ReadFile(file)
+	if err != nil {
+		b.Fatal(err)
+	}
 	h := s.Handler(true)
 	target := "/release/" + latest.Version + "/en-us/release-notes"
+	i := 0
 	for b.Loop() {
+		want := "Feature 0"
+		if save {
+			i++
+			want = fmt.Sprintf("Renamed feature %d", i)
+			if err := os.WriteFile(file, bytes.Replace(good, []byte("title: Feature 0,"), []byte("title: "+want+","), 1), 0o644); err != nil {
+				b.Fatal(err)
+			}
+		}
 		s.Reload()
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequestWithContext(b.Context(), http.MethodGet, target, nil))
 		if rec.Code != http.StatusOK {
 			b.Fatalf("status %d", rec.Code)
+		}
+		if !strings.Contains(rec.Body.String(), want) {
+			b.Fatalf("the page does not show %q", want)
 		}
 	}
 }

@@ -51,7 +51,11 @@ type Workspace struct {
 
 // Load reads the workspace in fsys. Problems with the files' contents become
 // Diagnostics; the error is for a folder that is not a workspace or cannot be read.
-func Load(fsys fs.FS) (*Workspace, error) {
+func Load(fsys fs.FS) (*Workspace, error) { return load(fsys, nil) }
+
+// load is Load, reusing the decoded files of c whose bytes are unchanged when c
+// is not nil (see Loader).
+func load(fsys fs.FS, c *fileCache) (*Workspace, error) {
 	ws := &Workspace{FS: fsys}
 	src, ok, err := readFile(fsys, ConfigFile, &ws.Diagnostics)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -60,9 +64,10 @@ func Load(fsys fs.FS) (*Workspace, error) {
 	if err != nil {
 		return nil, err
 	}
-	var cfg Config
-	if ok && decodeFile(ConfigFile, src, &cfg, &ws.Diagnostics) && checkSchemaVersion(ConfigFile, cfg.SchemaVersion, cfg.Loc, &ws.Diagnostics) {
-		ws.Config = &cfg
+	if ok {
+		cfg, diags := cached(c, ConfigFile, src, loadConfig)
+		ws.Config = cfg
+		ws.Diagnostics = append(ws.Diagnostics, diags...)
 	}
 
 	files, err := manifestFiles(fsys, &ws.Diagnostics)
@@ -80,7 +85,7 @@ func Load(fsys fs.FS) (*Workspace, error) {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			loaded[i], diags[i], errs[i] = loadManifest(fsys, file)
+			loaded[i], diags[i], errs[i] = loadManifest(fsys, file, c)
 		}()
 	}
 	wg.Wait()
@@ -134,24 +139,45 @@ func manifestFiles(fsys fs.FS, diags *Diagnostics) ([]string, error) {
 	return files, nil
 }
 
+// loadConfig decodes atlas-release.yaml; the Config is nil when it has
+// structural errors.
+func loadConfig(file string, src []byte) (*Config, Diagnostics) {
+	var diags Diagnostics
+	var cfg Config
+	if decodeFile(file, src, &cfg, &diags) && checkSchemaVersion(file, cfg.SchemaVersion, cfg.Loc, &diags) {
+		return &cfg, diags
+	}
+	return nil, diags
+}
+
 // loadManifest reads and decodes one manifest and checks its identity: a SemVer
 // version that matches the file name. It returns nil when the manifest cannot take
-// part in further checks.
-func loadManifest(fsys fs.FS, file string) (*Manifest, Diagnostics, error) {
+// part in further checks. With c, a file whose bytes were decoded before is not
+// decoded again.
+func loadManifest(fsys fs.FS, file string, c *fileCache) (*Manifest, Diagnostics, error) {
 	var diags Diagnostics
 	src, ok, err := readFile(fsys, file, &diags)
 	if !ok {
 		return nil, diags, err
 	}
+	m, diags := cached(c, file, src, decodeManifest)
+	return m, diags, nil
+}
+
+// decodeManifest decodes the bytes of one manifest and checks its identity. What
+// it returns depends on nothing but file and src, and is never changed afterwards:
+// a Loader hands the same *Manifest to every load that reads the same bytes.
+func decodeManifest(file string, src []byte) (*Manifest, Diagnostics) {
+	var diags Diagnostics
 	m := &Manifest{file: file}
 	if !decodeFile(file, src, m, &diags) || !checkSchemaVersion(file, m.SchemaVersion, m.Loc, &diags) {
-		return nil, diags, nil
+		return nil, diags
 	}
 	r := reporter{file, &diags}
 	v, err := ParseVersion(m.Version)
 	if err != nil {
 		r.report(m.PosOf("version"), "AR0201", "%v", err)
-		return nil, diags, nil
+		return nil, diags
 	}
 	m.version = v
 	// Strict parsing accepts only the canonical form, so the text is the
@@ -162,7 +188,7 @@ func loadManifest(fsys fs.FS, file string) (*Manifest, Diagnostics, error) {
 		// the manifest that rightly holds that version is reported too.
 		r.report(m.PosOf("version"), "AR0202", "version %s does not match the file name %s; rename the file to %s.yaml", v, path.Base(file), v)
 	}
-	return m, diags, nil
+	return m, diags
 }
 
 func checkSchemaVersion(file string, got int, loc Loc, diags *Diagnostics) bool {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -257,4 +258,226 @@ func mustVersion(t *testing.T, s string) *semver.Version {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// runbookPage writes the HTML runbook of the example's path from a version to
+// 4.3 into a temporary file and returns its file URL.
+func runbookPage(t *testing.T, from string) string {
+	t.Helper()
+	ws, err := releases.Load(os.DirFS("../examples/atlas"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path, err := ws.Plan(mustVersion(t, from), mustVersion(t, "4.3.0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := templates.Load(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := set.RenderRunbook(&b, templates.NewRunbook(ws, path, "atlas-release test"), templates.HTML); err != nil {
+		t.Fatal(err)
+	}
+	page := filepath.Join(t.TempDir(), "runbook.html")
+	if err := os.WriteFile(page, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return "file://" + page
+}
+
+// newTab starts Chromium with a fresh profile and returns a tab's context.
+func newTab(t *testing.T) context.Context {
+	t.Helper()
+	exe := browser(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
+	t.Cleanup(cancel)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.NoSandbox,
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("user-data-dir", t.TempDir()),
+		chromedp.WindowSize(1280, 800),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	t.Cleanup(cancelAlloc)
+	bctx, cancelBrowser := chromedp.NewContext(actx)
+	t.Cleanup(cancelBrowser)
+	return bctx
+}
+
+// open loads url in a viewport of the given size, from a blank page so that a
+// URL with a fragment is a real load, not a same-document navigation.
+func open(t *testing.T, ctx context.Context, url string, width, height int64) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, height), chromedp.Navigate("about:blank"),
+		chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS("article.step"))); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// evaluate runs a script, awaiting its promise, and returns its result.
+func evaluate[T any](t *testing.T, ctx context.Context, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, js)
+	}
+	return v
+}
+
+// box is an element's bounding box in CSS px.
+type box struct{ Top, Bottom, Height float64 }
+
+// TestRunbookFirstScreen measures, at 1280×800, that the facts an administrator
+// needs — who, how long, what goes offline, content freeze, how many windows,
+// Global Administrator blocks — are all on the first screen.
+func TestRunbookFirstScreen(t *testing.T) {
+	ctx := newTab(t)
+	for _, from := range []string{"4.0.0", "4.1.0", "4.2.0"} {
+		open(t, ctx, runbookPage(t, from), 1280, 800)
+		facts := evaluate[box](t, ctx, `(() => { const r = document.querySelector("#at-a-glance .facts").getBoundingClientRect(); return {top: r.top, bottom: r.bottom, height: r.height}; })()`)
+		t.Logf("%s → 4.3.0: facts from %.0f to %.0f px", from, facts.Top, facts.Bottom)
+		if facts.Top < 0 || facts.Bottom > 800 {
+			t.Errorf("%s → 4.3.0: the facts span %.0f–%.0f px, want them within the first 800 px", from, facts.Top, facts.Bottom)
+		}
+		terms := evaluate[[]string](t, ctx, `Array.from(document.querySelectorAll("#at-a-glance .facts dt")).map(e => e.textContent)`)
+		for _, want := range []string{"Who must be present", "Maintenance windows", "Hands-on effort", "Outages", "Content freeze", "Global Administrator"} {
+			if !slices.Contains(terms, want) {
+				t.Errorf("%s → 4.3.0: the facts %q lack %q", from, terms, want)
+			}
+		}
+	}
+}
+
+// TestRunbookOnPhone measures the page at 390 px wide: the page itself never
+// scrolls sideways (wide tables scroll inside their own box), and the sticky
+// header holds one line.
+func TestRunbookOnPhone(t *testing.T) {
+	ctx := newTab(t)
+	for _, from := range []string{"4.0.0", "4.1.0", "4.2.0"} {
+		open(t, ctx, runbookPage(t, from), 390, 844)
+		type measure struct {
+			ScrollWidth, InnerWidth float64
+			Header                  float64
+			Tops                    []float64
+			Line                    float64
+			Lines                   []float64
+		}
+		m := evaluate[measure](t, ctx, `(() => {
+			const h = document.querySelector("header.top");
+			const shown = Array.from(h.children).filter(e => e.getBoundingClientRect().height > 0);
+			return {
+				scrollWidth: document.scrollingElement.scrollWidth, innerWidth: window.innerWidth,
+				header: h.getBoundingClientRect().height,
+				tops: shown.map(e => e.getBoundingClientRect().top),
+				line: parseFloat(getComputedStyle(h).lineHeight) || 1.5 * parseFloat(getComputedStyle(h).fontSize),
+				lines: shown.map(e => e.getBoundingClientRect().height),
+			};
+		})()`)
+		t.Logf("%s → 4.3.0 at 390 px: page %v px wide in %v; header %.0f px, children at %v, heights %v", from, m.ScrollWidth, m.InnerWidth, m.Header, m.Tops, m.Lines)
+		if m.ScrollWidth > m.InnerWidth {
+			wide := evaluate[[]string](t, ctx, `Array.from(document.querySelectorAll("main *")).filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5).slice(0, 5).map(e => e.tagName + "." + e.className + " " + e.textContent.slice(0, 40))`)
+			t.Errorf("%s → 4.3.0: the page is %v px wide in a %v px window; too wide: %q", from, m.ScrollWidth, m.InnerWidth, wide)
+		}
+		if len(m.Tops) == 0 || slices.Max(m.Tops)-slices.Min(m.Tops) > 4 || slices.Max(m.Lines) > 2*m.Line {
+			t.Errorf("%s → 4.3.0: the sticky header (%.0f px) wraps: its parts start at %v px, %v px high", from, m.Header, m.Tops, m.Lines)
+		}
+	}
+}
+
+// TestRunbookAnchors follows every way to a step — the page opened at
+// runbook.html#<step>, a link of the contents, a link of the timeline — on a
+// desktop and a phone, and measures that the step's title lands below the
+// sticky header, not under it.
+func TestRunbookAnchors(t *testing.T) {
+	ctx := newTab(t)
+	url := runbookPage(t, "4.0.0")
+	// below measures the target's title against the header after a navigation.
+	const below = `function below(id) {
+		const target = document.getElementById(id);
+		const title = target.matches("h2, h3") ? target : target.querySelector("h2, h3") || target;
+		const r = title.getBoundingClientRect(), header = document.querySelector("header.top").getBoundingClientRect().bottom;
+		return r.top >= header - 0.5 && r.top < window.innerHeight ? "" : id + ": title at " + Math.round(r.top) + " px, header ends at " + Math.round(header) + " px";
+	}`
+	for _, size := range []struct{ w, h int64 }{{1280, 800}, {390, 844}} {
+		open(t, ctx, url+"#deploy-backend", size.w, size.h)
+		if bad := evaluate[string](t, ctx, "("+below+`)("deploy-backend")`); bad != "" {
+			t.Errorf("%d px, opened at #deploy-backend: %s", size.w, bad)
+		}
+		for _, links := range []string{"nav.index a", ".timeline a", "article.step .anchor"} {
+			bad := evaluate[[]string](t, ctx, `(async () => {
+				`+below+`
+				const bad = [];
+				for (const a of document.querySelectorAll(`+"`"+links+"`"+`)) {
+					window.scrollTo(0, 0);
+					a.click();
+					await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+					const why = below(a.getAttribute("href").slice(1));
+					if (why) { bad.push(why); }
+				}
+				return bad;
+			})()`)
+			if len(bad) > 0 {
+				t.Errorf("%d px, following %s: %d titles hidden, first %q", size.w, links, len(bad), bad[:min(3, len(bad))])
+			}
+		}
+	}
+}
+
+// TestRunbookDarkAndRemembered measures the body's background with the reader's
+// colour scheme emulated — dark on a dark screen, light on a light one and on
+// paper — and that "hide done steps" survives a reload like the ticks.
+func TestRunbookDarkAndRemembered(t *testing.T) {
+	ctx := newTab(t)
+	url := runbookPage(t, "4.1.0")
+	scheme := func(media, value string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tgt, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+				Media: media, Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: value}}})
+			return err
+		})
+	}
+	// luminance is the body's background luminance, 0 black to 1 white.
+	const luminance = `(() => { const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+/g).map(Number); return (0.2126*r + 0.7152*g + 0.0722*b) / 255; })()`
+	open(t, ctx, url, 1280, 800)
+	for _, c := range []struct {
+		media, scheme string
+		dark          bool
+	}{{"", "dark", true}, {"", "light", false}, {"print", "dark", false}} {
+		if err := chromedp.Do(ctx, scheme(c.media, c.scheme)); err != nil {
+			t.Fatal(err)
+		}
+		l := evaluate[float64](t, ctx, luminance)
+		t.Logf("media %q, %s scheme: body background luminance %.2f", c.media, c.scheme, l)
+		if c.dark != (l < 0.2) || !c.dark && l < 0.9 {
+			t.Errorf("media %q, %s scheme: body background luminance %.2f", c.media, c.scheme, l)
+		}
+	}
+	if err := chromedp.Do(ctx, scheme("", "")); err != nil {
+		t.Fatal(err)
+	}
+
+	hidden := `document.getElementById("hide-done").checked && document.body.classList.contains("hide-done") && document.querySelector("article.step.done").getBoundingClientRect().height === 0`
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`input[data-key="step:deploy-backend"]`)), chromedp.Click(chromedp.CSS("#hide-done"))); err != nil {
+		t.Fatal(err)
+	}
+	if !evaluate[bool](t, ctx, hidden) {
+		t.Fatal("ticking hide done steps does not hide the done step")
+	}
+	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("article.step"))); err != nil {
+		t.Fatal(err)
+	}
+	if !evaluate[bool](t, ctx, hidden) {
+		t.Fatal("after a reload, done steps show again: hide done steps was forgotten")
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#hide-done")), chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("article.step"))); err != nil {
+		t.Fatal(err)
+	}
+	if evaluate[bool](t, ctx, `document.getElementById("hide-done").checked || document.body.classList.contains("hide-done")`) {
+		t.Fatal("after unticking hide done steps and a reload, done steps are hidden")
+	}
 }

@@ -60,15 +60,18 @@ func writeRunbookHTML(out io.Writer, rb *Runbook, extraCSS string) error {
 		"<header class=\"top\">\n  <span class=\"title\">", e(rb.Product.Name+" "+rb.From+" → "+rb.To), "</span>\n",
 		"  <progress id=\"progress\" max=\"0\" value=\"0\"></progress>\n",
 		"  <span id=\"progress-text\" aria-live=\"polite\"></span>\n",
-		"  <label class=\"no-print\"><input type=\"checkbox\" id=\"hide-done\"> Hide done steps</label>\n",
-		"  <button type=\"button\" id=\"reset\" class=\"no-print\">Clear ticks</button>\n</header>\n<main>\n",
+		// On a phone the header keeps one line by dropping the words in class wide.
+		"  <label class=\"no-print\"><input type=\"checkbox\" id=\"hide-done\"> Hide done<span class=\"wide\"> steps</span></label>\n",
+		"  <button type=\"button\" id=\"reset\" class=\"no-print\">Clear<span class=\"wide\"> ticks</span></button>\n</header>\n<main>\n",
 		"<h1>", e(rb.Product.Name+" upgrade runbook: "+rb.From+" → "+rb.To), "</h1>\n",
 		"<p class=\"subtitle\">Runbook <code>", e(rb.Bundle), "</code> · ", plural(len(rb.Hops), "maintenance window"),
 		" · ticks are saved in this browser</p>\n\n")
 
-	writeIndexHTML(w, rb)
+	// The facts come first so that they fill the first screen; the contents and
+	// the version table follow the roles.
 	writeGlanceHTML(w, rb)
 	writeRolesHTML(w, rb)
+	writeIndexHTML(w, rb)
 	if len(rb.Prerequisites) > 0 {
 		writePrerequisitesHTML(w, rb.Prerequisites)
 	}
@@ -96,7 +99,7 @@ func writeIndexHTML(w htmlWriter, rb *Runbook) {
 	}
 	w.raw("  <li><a href=\"#rollback\">Rollback</a></li>\n  <li><a href=\"#sign-off\">Sign-off</a></li>\n",
 		"  <li><a href=\"#accounting\">Where every step went</a></li>\n</ol>\n",
-		"<h3 id=\"versions\">Versions on this path</h3>\n<table>\n",
+		"<h3 id=\"versions\">Versions on this path</h3>\n<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Versions on this path\">\n<table>\n",
 		"  <thead><tr><th>Version</th><th>Kind</th><th>Released</th><th>Applied in</th><th>Summary</th></tr></thead>\n  <tbody>\n")
 	for _, r := range rb.Releases {
 		fmt.Fprintf(w, "    <tr><td><a href=\"#upgrade-%d\">%s</a></td><td>%s", r.Hop, e(r.Version), e(r.Kind))
@@ -107,7 +110,7 @@ func writeIndexHTML(w htmlWriter, rb *Runbook) {
 		w.markdown(r.Summary)
 		w.raw("</td></tr>\n")
 	}
-	w.raw("  </tbody>\n</table>\n</nav>\n\n")
+	w.raw("  </tbody>\n</table>\n</div>\n</nav>\n\n")
 }
 
 func writeGlanceHTML(w htmlWriter, rb *Runbook) {
@@ -115,11 +118,22 @@ func writeGlanceHTML(w htmlWriter, rb *Runbook) {
 	t := rb.Total
 	w.raw("<section id=\"at-a-glance\">\n<h2>At a glance</h2>\n<dl class=\"facts\">\n",
 		"  <dt>Path</dt><dd>", e(pathLine(rb)), "</dd>\n",
+		"  <dt>Who must be present</dt><dd>")
+	for i, rm := range t.HandsOn {
+		if i > 0 {
+			w.raw(", ")
+		}
+		w.raw(e(rm.Name), " (", Minutes(rm.Minutes), ")")
+	}
+	if len(t.HandsOn) == 0 {
+		w.raw("nobody")
+	}
+	w.raw(" · <a href=\"#roles\">details</a></dd>\n",
 		"  <dt>Hands-on effort</dt><dd>", Minutes(t.HandsOnMinutes))
 	if t.PrerequisiteMinutes > 0 {
 		w.raw(", plus ", Minutes(t.PrerequisiteMinutes), " of prerequisites")
 	}
-	w.raw("</dd>\n  <dt>Maintenance window</dt><dd>", Minutes(t.Window.EstimateMinutes), " (at most ", Minutes(t.Window.MaxMinutes), ")</dd>\n",
+	w.raw("</dd>\n  <dt>Maintenance windows</dt><dd>", plural(len(rb.Hops), "window"), ", ", Minutes(t.Window.EstimateMinutes), " in all (at most ", Minutes(t.Window.MaxMinutes), ")</dd>\n",
 		"  <dt>Outages</dt><dd>", e(outageLine(t.Outages, "; ")), "</dd>\n",
 		"  <dt>Content freeze</dt><dd>", e(freezeDecision(t.ContentFreeze.Decision)))
 	if t.ContentFreeze.Decision != "not-needed" {
@@ -136,7 +150,7 @@ func writeGlanceHTML(w htmlWriter, rb *Runbook) {
 
 func writeRolesHTML(w htmlWriter, rb *Runbook) {
 	e := html.EscapeString
-	w.raw("<section id=\"roles\">\n<h2>Who must be present</h2>\n<table class=\"matrix\">\n  <thead><tr><th>Role</th><th>Satisfied by</th>")
+	w.raw("<section id=\"roles\">\n<h2>Who must be present</h2>\n<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Who must be present\">\n<table class=\"matrix\">\n  <thead><tr><th>Role</th><th>Satisfied by</th>")
 	for _, h := range rb.Hops {
 		fmt.Fprintf(w, "<th>Upgrade %d (%s)</th>", h.Number, e(h.To))
 	}
@@ -173,7 +187,7 @@ func writeRolesHTML(w htmlWriter, rb *Runbook) {
 		}
 		w.raw("</td>\n      <td>", pim, "</td>\n    </tr>\n")
 	}
-	w.raw("  </tbody>\n</table>\n")
+	w.raw("  </tbody>\n</table>\n</div>\n")
 	if n := len(rb.Total.GlobalAdmin); n > 0 {
 		w.raw("<p><span class=\"badge ga\">Global Administrator</span> needed in ", plural(n, "block"),
 			": activate the role in PIM once per block, and deactivate it when the block ends.</p>\n")
@@ -356,7 +370,7 @@ func writeClosingHTML(w htmlWriter, rb *Runbook) {
 	} else {
 		w.raw("support")
 	}
-	w.raw(" instead.</p>\n<table>\n  <thead><tr><th>Step</th><th>How to undo it</th></tr></thead>\n  <tbody>\n")
+	w.raw(" instead.</p>\n<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Rollback\">\n<table>\n  <thead><tr><th>Step</th><th>How to undo it</th></tr></thead>\n  <tbody>\n")
 	for _, h := range rb.Hops {
 		for _, st := range h.Steps {
 			w.raw("    <tr><td><a href=\"#", e(st.Anchor), "\">", e(st.Title), "</a>")
@@ -372,17 +386,17 @@ func writeClosingHTML(w htmlWriter, rb *Runbook) {
 			w.raw("</td></tr>\n")
 		}
 	}
-	w.raw("  </tbody>\n</table>\n</section>\n\n<section id=\"sign-off\">\n<h2>Sign-off</h2>\n<table>\n",
+	w.raw("  </tbody>\n</table>\n</div>\n</section>\n\n<section id=\"sign-off\">\n<h2>Sign-off</h2>\n<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Sign-off\">\n<table>\n",
 		"  <thead><tr><th>What</th><th>Name</th><th>Date</th><th>Signature</th></tr></thead>\n  <tbody>\n",
 		"    <tr><td>Change approved</td><td></td><td></td><td class=\"signature\"></td></tr>\n",
 		"    <tr><td>Prerequisites complete</td><td></td><td></td><td class=\"signature\"></td></tr>\n")
 	for _, h := range rb.Hops {
 		w.raw("    <tr><td>Upgrade to ", e(h.To), " complete and verified</td><td></td><td></td><td class=\"signature\"></td></tr>\n")
 	}
-	w.raw("    <tr><td>Users informed</td><td></td><td></td><td class=\"signature\"></td></tr>\n  </tbody>\n</table>\n</section>\n\n",
+	w.raw("    <tr><td>Users informed</td><td></td><td></td><td class=\"signature\"></td></tr>\n  </tbody>\n</table>\n</div>\n</section>\n\n",
 		"<section id=\"accounting\">\n<h2>Where every step went</h2>\n",
 		"<p>Every step of every release on this path, and what became of it: kept, superseded by a newer step, or merged into the same step earlier on the path.</p>\n",
-		"<table>\n  <thead><tr><th>Release</th><th>Step</th><th>Fate</th></tr></thead>\n  <tbody>\n")
+		"<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Where every step went\">\n<table>\n  <thead><tr><th>Release</th><th>Step</th><th>Fate</th></tr></thead>\n  <tbody>\n")
 	for _, f := range rb.Accounting {
 		w.raw("    <tr><td>", e(f.Version), "</td><td>", e(f.Step), "</td><td>", e(f.Fate))
 		if f.By != "" {
@@ -390,5 +404,5 @@ func writeClosingHTML(w htmlWriter, rb *Runbook) {
 		}
 		w.raw("</td></tr>\n")
 	}
-	w.raw("  </tbody>\n</table>\n</section>\n\n")
+	w.raw("  </tbody>\n</table>\n</div>\n</section>\n\n")
 }

@@ -23,8 +23,13 @@
     box.checked = load(box.getAttribute("data-key"));
     box.addEventListener("change", function () { save(box.getAttribute("data-key"), box.checked); refresh(); });
   });
-  document.getElementById("hide-done").addEventListener("change", function (e) {
-    document.body.classList.toggle("hide-done", e.target.checked);
+  // "Hide done steps" is remembered like the ticks, under a key no box uses.
+  var hide = document.getElementById("hide-done");
+  hide.checked = load("view:hide-done");
+  document.body.classList.toggle("hide-done", hide.checked);
+  hide.addEventListener("change", function () {
+    save("view:hide-done", hide.checked);
+    document.body.classList.toggle("hide-done", hide.checked);
   });
   document.getElementById("reset").addEventListener("click", function () {
     if (!window.confirm("Clear every tick of this runbook?")) { return; }

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/atlas-release/atlas-release/changelog"
+	"github.com/atlas-release/atlas-release/templates"
 )
 
 // ChangelogOptions are the inputs of `changelog`.
@@ -30,11 +31,16 @@ Deprecated, Removed, Fixed and Security.`,
 			return changelogRun(opts)
 		},
 	}
-	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write to `FILE` instead of standard output")
+	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write to `FILE` (Markdown: .md or no extension) instead of standard output")
 	return cmd
 }
 
 func changelogRun(opts *ChangelogOptions) error {
+	// The changelog is Markdown only: a file named for another format would
+	// hold something other than its name says.
+	if f, ok := formatOfFile(opts.Out); ok && f != templates.Markdown {
+		return usageErrorf("--out %s: the changelog is Markdown; name the file .md", opts.Out)
+	}
 	ws, err := opts.F.ValidWorkspace()
 	if err != nil {
 		return err

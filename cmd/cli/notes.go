@@ -13,7 +13,10 @@ type NotesOptions struct {
 	F       *Factory
 	Version string
 	Format  string
-	Out     string
+	// FormatGiven tells an explicit --format from the default, which the
+	// extension of --out overrides.
+	FormatGiven bool
+	Out         string
 }
 
 // NewCmdNotes builds `notes`.
@@ -30,23 +33,24 @@ type, prerequisites, known issues and the townhall links.
 Formats: md (Markdown), html (a fragment with only the tags and attributes the
 ZenDesk Help Center keeps: the Markdown converted), json.`,
 		Example: `  atlas-release notes 4.3
-  atlas-release notes 4.3 --format html --out release-notes.html`,
+  atlas-release notes 4.3 --out release-notes.html`,
 		Args:              rangeArgs(1, 1),
 		ValidArgsFunction: completeVersions(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Version = args[0]
+			opts.FormatGiven = cmd.Flags().Changed("format")
 			return notesRun(opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Format, "format", "md", "output `FORMAT`: md, html or json")
-	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write to `FILE` instead of standard output")
+	cmd.Flags().StringVar(&opts.Format, "format", "md", "output `FORMAT`: md, html or json (default: from the extension of --out, else md)")
+	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write to `FILE` (.md, .html or .json names the format) instead of standard output")
 	return cmd
 }
 
 func notesRun(opts *NotesOptions) error {
-	format, err := templates.ParseFormat(opts.Format)
+	format, err := outFormat(opts.Format, opts.FormatGiven, opts.Out)
 	if err != nil {
-		return usageErrorf("--format: %v", err)
+		return err
 	}
 	v, err := versionArg("", opts.Version)
 	if err != nil {

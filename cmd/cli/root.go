@@ -16,6 +16,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -33,7 +34,7 @@ func run(f *Factory, args []string) int {
 	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
-	err := root.ExecuteContext(ctx)
+	ran, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return ExitOK
 	}
@@ -47,7 +48,12 @@ func run(f *Factory, args []string) int {
 		fmt.Fprintf(f.IO.ErrOut, "atlas-release: %v\n", err)
 	}
 	if code == ExitUsage {
-		fmt.Fprintln(f.IO.ErrOut, "Run 'atlas-release --help' for usage.")
+		// The usage of the command that was called, not the root's: a
+		// mistake in `cut` is answered by the help of cut.
+		if ran == nil {
+			ran = root
+		}
+		fmt.Fprintf(f.IO.ErrOut, "Usage: %s\nRun '%s --help' for more.\n", ran.UseLine(), ran.CommandPath())
 	}
 	return code
 }
@@ -55,6 +61,7 @@ func run(f *Factory, args []string) int {
 // NewCmdRoot builds the command tree.
 func NewCmdRoot(f *Factory) *cobra.Command {
 	var noColor bool
+	var jq string
 	cmd := &cobra.Command{
 		Use:   "atlas-release <command>",
 		Short: "Release manifests, upgrade runbooks, signed bundles and release notes",
@@ -76,34 +83,78 @@ per version under releases/, and the scripts the runbooks run under scripts/.`,
 		Version:       f.Build.Version,
 		SilenceErrors: true,
 		SilenceUsage:  true,
-		PersistentPreRun: func(*cobra.Command, []string) {
+		PersistentPreRunE: func(c *cobra.Command, _ []string) error {
 			if noColor {
 				f.IO.Color = false
 			}
+			return setupJQ(c, f, jq)
 		},
 	}
 	cmd.PersistentFlags().StringVarP(&f.Dir, "dir", "C", "", "run in `DIR`: the workspace or a folder inside it (default: the nearest parent with atlas-release.yaml)")
 	cmd.PersistentFlags().BoolVar(&noColor, "no-color", false, "disable colours (also: NO_COLOR=1)")
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
-	cmd.SetUsageTemplate(cmd.UsageTemplate() + exitStatusHelp)
+	cmd.SetFlagErrorFunc(flagError)
+	// The exit statuses are the same for every command: the root's help
+	// lists them, once.
+	cmd.SetUsageTemplate(cmd.UsageTemplate() + "{{if not .HasParent}}" + exitStatusHelp + "{{end}}")
 
-	cmd.AddCommand(
-		NewCmdInit(f),
-		NewCmdNew(f),
-		NewCmdValidate(f),
-		NewCmdPlan(f),
-		NewCmdRunbook(f),
-		NewCmdNotes(f),
-		NewCmdChangelog(f),
-		NewCmdDiff(f),
-		NewCmdCut(f),
-		NewCmdKeygen(f),
-		NewCmdVerify(f),
-		NewCmdPublish(f),
-		NewCmdUpgrades(f),
-		NewCmdCalendar(f),
-		NewCmdSchema(f),
-		NewCmdServe(f),
-	)
+	// The root help lists the commands by what people do with them, as gh
+	// does, in the order of a release's life.
+	for _, g := range commandGroups {
+		cmd.AddGroup(&cobra.Group{ID: g.id, Title: g.title})
+	}
+	add := func(group string, cmds ...*cobra.Command) {
+		for _, c := range cmds {
+			c.GroupID = group
+			cmd.AddCommand(c)
+		}
+	}
+	add(groupAuthoring, NewCmdNew(f), NewCmdValidate(f), NewCmdPlan(f), NewCmdRunbook(f), NewCmdNotes(f),
+		NewCmdChangelog(f), NewCmdDiff(f), NewCmdCalendar(f), NewCmdServe(f))
+	add(groupReleaseDay, NewCmdCut(f), NewCmdVerify(f), NewCmdPublish(f))
+	add(groupCustomers, NewCmdUpgrades(f))
+	add(groupSetup, NewCmdInit(f), NewCmdKeygen(f), NewCmdSchema(f))
+	cmd.SetHelpCommandGroupID(groupSetup)
+	cmd.SetCompletionCommandGroupID(groupSetup)
+	cmd.InitDefaultCompletionCmd()
+	completionUsage(cmd)
+	addJQFlags(cmd, &jq)
 	return cmd
+}
+
+// The groups of commands in the root help.
+const (
+	groupAuthoring  = "authoring"
+	groupReleaseDay = "release-day"
+	groupCustomers  = "customers"
+	groupSetup      = "setup"
+)
+
+var commandGroups = []struct{ id, title string }{
+	{groupAuthoring, "Authoring a release:"},
+	{groupReleaseDay, "Release day:"},
+	{groupCustomers, "Customers' upgrades:"},
+	{groupSetup, "Setup:"},
+}
+
+// completionUsage makes `completion` with no shell, or one cobra does not
+// know (tcsh), wrong usage (exit 2): cobra shows the help and exits 0,
+// so a script would install an empty completion file and carry on.
+func completionUsage(root *cobra.Command) {
+	for _, c := range root.Commands() {
+		if c.Name() != "completion" {
+			continue
+		}
+		var shells []string
+		for _, sh := range c.Commands() {
+			shells = append(shells, sh.Name())
+		}
+		list := strings.Join(shells, ", ")
+		c.Args = func(_ *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageErrorf("no completion for shell %q; shells: %s", args[0], list)
+			}
+			return usageErrorf("completion needs a shell: %s", list)
+		}
+		c.RunE = func(*cobra.Command, []string) error { return nil }
+	}
 }

@@ -21,7 +21,10 @@ type RunbookOptions struct {
 	F        *Factory
 	From, To string
 	Format   string
-	Out      string
+	// FormatGiven tells an explicit --format from the default, which the
+	// extension of --out overrides.
+	FormatGiven bool
+	Out         string
 	// All writes the runbook of every supported (from, to) pair into the folder Out.
 	All bool
 }
@@ -50,17 +53,18 @@ an upgrade may go from and to) into the folder --out, one file per runbook and
 format, named after the runbook: atlas-4.3.0-from-4.1.0.html. --format then
 takes a comma-separated list.`,
 		Example: `  atlas-release runbook --from 4.1 --to 4.3
-  atlas-release runbook --from 4.1 --format html --out runbook.html
+  atlas-release runbook --from 4.1 --out runbook.html
   atlas-release runbook --all --format md,html,json --out site/runbooks`,
 		Args: rangeArgs(0, 0),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.FormatGiven = cmd.Flags().Changed("format")
 			return runbookRun(opts)
 		},
 	}
 	cmd.Flags().StringVar(&opts.From, "from", "", "the `VERSION` the tenant runs now (required)")
 	cmd.Flags().StringVar(&opts.To, "to", "", "the `VERSION` to upgrade to (default: the newest)")
-	cmd.Flags().StringVar(&opts.Format, "format", "md", "output `FORMAT`: md, html or json (with --all, a comma-separated list)")
-	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write to `FILE` instead of standard output (with --all, the folder)")
+	cmd.Flags().StringVar(&opts.Format, "format", "md", "output `FORMAT`: md, html or json (with --all, a comma-separated list; default: from the extension of --out, else md)")
+	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write to `FILE` (.md, .html or .json names the format) instead of standard output (with --all, the folder)")
 	cmd.Flags().BoolVar(&opts.All, "all", false, "write the runbook of every supported path into the folder --out")
 	_ = cmd.RegisterFlagCompletionFunc("from", completeVersions(f))
 	_ = cmd.RegisterFlagCompletionFunc("to", completeVersions(f))
@@ -72,9 +76,9 @@ func runbookRun(opts *RunbookOptions) error {
 	if opts.All {
 		return runbookAll(opts)
 	}
-	format, err := templates.ParseFormat(opts.Format)
+	format, err := outFormat(opts.Format, opts.FormatGiven, opts.Out)
 	if err != nil {
-		return usageErrorf("--format: %v", err)
+		return err
 	}
 	ws, err := opts.F.ValidWorkspace()
 	if err != nil {

@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/atlas-release/atlas-release/templates"
+)
+
+// TestOutFormat: the extension of --out names the format unless it names
+// none; an explicit --format must agree with it.
+func TestOutFormat(t *testing.T) {
+	for _, tc := range []struct {
+		format string
+		given  bool
+		out    string
+		want   templates.Format
+		usage  bool
+	}{
+		{"md", false, "", templates.Markdown, false},
+		{"md", false, "-", templates.Markdown, false},
+		{"md", false, "runbook.html", templates.HTML, false},
+		{"md", false, "RUNBOOK.HTM", templates.HTML, false},
+		{"md", false, "dir.json/runbook.md", templates.Markdown, false},
+		{"md", false, "x.json", templates.JSON, false},
+		{"md", false, ".json", templates.JSON, false},
+		{"md", false, "notes.txt", templates.Markdown, false},
+		{"md", false, "notes", templates.Markdown, false},
+		{"json", true, "notes.txt", templates.JSON, false},
+		{"html", true, "notes.html", templates.HTML, false},
+		{"markdown", true, "notes.markdown", templates.Markdown, false},
+		{"MD", true, "notes.md", templates.Markdown, false},
+		{"md", true, "notes.html", "", true},
+		{"html", true, "notes.json", "", true},
+		{"json", true, "-", templates.JSON, false},
+		{"pdf", true, "notes.pdf", "", true},
+		{"pdf", false, "notes.html", "", true},
+		{"", true, "notes.md", "", true},
+	} {
+		got, err := outFormat(tc.format, tc.given, tc.out)
+		var usage *usageError
+		if tc.usage != (err != nil) || (err != nil && !errors.As(err, &usage)) || got != tc.want {
+			t.Errorf("outFormat(%q, %v, %q) = %q, %v; want %q (usage error: %v)", tc.format, tc.given, tc.out, got, err, tc.want, tc.usage)
+		}
+	}
+}
+
+// FuzzOutFormat: whatever the flags, the result is a known format or a usage
+// error, and a file named for a format is never written in another one.
+func FuzzOutFormat(f *testing.F) {
+	f.Add("md", true, "a.html")
+	f.Add("html", false, "a.JSON")
+	f.Add("json", true, "-")
+	f.Add("", false, "")
+	f.Add("md\x00", true, "dir.html/\u00e9.md")
+	f.Fuzz(func(t *testing.T, format string, given bool, out string) {
+		got, err := outFormat(format, given, out)
+		if err != nil {
+			var usage *usageError
+			if !errors.As(err, &usage) {
+				t.Fatalf("not a usage error: %v", err)
+			}
+			return
+		}
+		switch got {
+		case templates.Markdown, templates.HTML, templates.JSON:
+		default:
+			t.Fatalf("format %q", got)
+		}
+		if want, ok := formatOfFile(out); ok && got != want {
+			t.Fatalf("--out %q written as %s", out, got)
+		}
+	})
+}

@@ -688,7 +688,7 @@ func containsString(list []string, s string) bool {
 func suggest(key string, known []string) string {
 	best, bestDist := "", 3
 	for _, k := range known {
-		if dist := editDistance(strings.ToLower(key), strings.ToLower(k)); dist < bestDist {
+		if dist := EditDistance(strings.ToLower(key), strings.ToLower(k)); dist < bestDist {
 			best, bestDist = k, dist
 		}
 	}
@@ -698,7 +698,10 @@ func suggest(key string, known []string) string {
 	return fmt.Sprintf("; did you mean %q?", best)
 }
 
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance of a and b, in bytes, for "did you
+// mean" suggestions (of keys here, of flags in the command layer); past 64
+// bytes a string names nothing and the distance is math.MaxInt.
+func EditDistance(a, b string) int {
 	if len(a) > 64 || len(b) > 64 {
 		return math.MaxInt
 	}

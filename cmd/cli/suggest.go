@@ -8,6 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/atlas-release/atlas-release/releases"
 )
 
 // flagError makes a mistake in the flags a usage error and, for an unknown
@@ -44,7 +46,7 @@ func closestFlags(cmd *cobra.Command, name string) []string {
 			return
 		}
 		seen[f.Name] = true
-		d := editDistance(strings.ToLower(name), strings.ToLower(f.Name))
+		d := releases.EditDistance(strings.ToLower(name), strings.ToLower(f.Name))
 		switch {
 		case d <= 2 && d < len(name):
 		case len(name) >= 2 && strings.HasPrefix(f.Name, name):
@@ -67,30 +69,4 @@ func closestFlags(cmd *cobra.Command, name string) []string {
 		names[i] = m.flag
 	}
 	return names
-}
-
-// editDistance is the Levenshtein distance of a and b, in bytes; past 64 bytes
-// a name is no flag and the distance is taken as too large.
-func editDistance(a, b string) int {
-	const tooLong = 64
-	if len(a) > tooLong || len(b) > tooLong {
-		return tooLong
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -17,49 +16,11 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/atlas-release/atlas-release/internal/browsertest"
 	"github.com/atlas-release/atlas-release/internal/example"
 	"github.com/atlas-release/atlas-release/internal/synth"
 	"github.com/atlas-release/atlas-release/internal/wsfs"
 )
-
-// browser returns the Chromium to test with, as templates/browser_test.go
-// finds it: CI sets ATLAS_REQUIRE_BROWSER=1 so that a missing one fails.
-func browser(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{os.Getenv("ATLAS_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"} {
-		if name == "" {
-			continue
-		}
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("ATLAS_REQUIRE_BROWSER") == "1" {
-		t.Fatal("no Chromium found (install Debian's chromium, or set ATLAS_CHROMIUM)")
-	}
-	t.Skip("no Chromium found; set ATLAS_REQUIRE_BROWSER=1 to make this a failure")
-	return ""
-}
-
-// startBrowser starts a headless Chromium for the test.
-func startBrowser(t *testing.T) context.Context {
-	t.Helper()
-	exe := browser(t)
-	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
-	t.Cleanup(cancel)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.NoSandbox,
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("user-data-dir", t.TempDir()),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	t.Cleanup(cancelAlloc)
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	t.Cleanup(cancelBrowser)
-	return bctx
-}
 
 // serveDir previews dir over HTTP, watching it, until the test ends.
 func serveDir(t *testing.T, dir string) string {
@@ -132,7 +93,7 @@ func lineOf(data []byte, s string) (line, col int) {
 // the manifest and see the error with its line; fix it and see the notes
 // again. It logs the edit-to-page latency (a measurement, never asserted).
 func TestLivePreviewInBrowser(t *testing.T) {
-	bctx := startBrowser(t)
+	bctx := browsertest.Start(t, 1280, 800, 90*time.Second)
 	dir := example.Copy(t)
 	base := serveDir(t, dir)
 	file := filepath.Join(dir, "releases", "4.3.0.yaml")
@@ -199,7 +160,7 @@ func TestLivePreviewLatencySynthetic(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a measurement")
 	}
-	bctx := startBrowser(t)
+	bctx := browsertest.Start(t, 1280, 800, 90*time.Second)
 	dir := t.TempDir()
 	if err := os.CopyFS(dir, synth.Workspace(synth.Options{Releases: 40, Steps: 60, Seed: 1})); err != nil {
 		t.Fatal(err)

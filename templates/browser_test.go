@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -18,28 +17,10 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"github.com/atlas-release/atlas-release/internal/browsertest"
 	"github.com/atlas-release/atlas-release/releases"
 	"github.com/atlas-release/atlas-release/templates"
 )
-
-// browser returns the Chromium or Chrome to test with. CI sets
-// ATLAS_REQUIRE_BROWSER=1 so that a missing browser fails instead of skipping.
-func browser(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{os.Getenv("ATLAS_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"} {
-		if name == "" {
-			continue
-		}
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("ATLAS_REQUIRE_BROWSER") == "1" {
-		t.Fatal("no Chromium found (install Debian's chromium, or set ATLAS_CHROMIUM)")
-	}
-	t.Skip("no Chromium found; set ATLAS_REQUIRE_BROWSER=1 to make this a failure")
-	return ""
-}
 
 // artifacts is where the test keeps its screenshots for people to look at.
 func artifacts(t *testing.T) string {
@@ -59,7 +40,6 @@ func artifacts(t *testing.T) string {
 // error, keep a ticked step across a reload, and show every step when printed,
 // even those hidden on screen.
 func TestRunbookInBrowser(t *testing.T) {
-	exe := browser(t)
 	ws, err := releases.Load(os.DirFS("../examples/atlas"))
 	if err != nil {
 		t.Fatal(err)
@@ -87,21 +67,7 @@ func TestRunbookInBrowser(t *testing.T) {
 		steps += len(h.Steps)
 	}
 
-	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
-	defer cancel()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.NoSandbox,
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("user-data-dir", t.TempDir()),
-		chromedp.WindowSize(1280, 1000),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	defer cancelBrowser()
+	bctx := browsertest.Start(t, 1280, 1000, 60*time.Second)
 
 	url := "file://" + page
 	var mu sync.Mutex
@@ -287,28 +253,6 @@ func runbookPage(t *testing.T, from string) string {
 	return "file://" + page
 }
 
-// newTab starts Chromium with a fresh profile and returns a tab's context.
-func newTab(t *testing.T) context.Context {
-	t.Helper()
-	exe := browser(t)
-	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
-	t.Cleanup(cancel)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.NoSandbox,
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("user-data-dir", t.TempDir()),
-		chromedp.WindowSize(1280, 800),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	t.Cleanup(cancelAlloc)
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	t.Cleanup(cancelBrowser)
-	return bctx
-}
-
 // open loads url in a viewport of the given size, from a blank page so that a
 // URL with a fragment is a real load, not a same-document navigation.
 func open(t *testing.T, ctx context.Context, url string, width, height int64) {
@@ -336,7 +280,7 @@ type box struct{ Top, Bottom, Height float64 }
 // needs — who, how long, what goes offline, content freeze, how many windows,
 // Global Administrator blocks — are all on the first screen.
 func TestRunbookFirstScreen(t *testing.T) {
-	ctx := newTab(t)
+	ctx := browsertest.Start(t, 1280, 800, 90*time.Second)
 	for _, from := range []string{"4.0.0", "4.1.0", "4.2.0"} {
 		open(t, ctx, runbookPage(t, from), 1280, 800)
 		facts := evaluate[box](t, ctx, `(() => { const r = document.querySelector("#at-a-glance .facts").getBoundingClientRect(); return {top: r.top, bottom: r.bottom, height: r.height}; })()`)
@@ -357,7 +301,7 @@ func TestRunbookFirstScreen(t *testing.T) {
 // scrolls sideways (wide tables scroll inside their own box), and the sticky
 // header holds one line.
 func TestRunbookOnPhone(t *testing.T) {
-	ctx := newTab(t)
+	ctx := browsertest.Start(t, 1280, 800, 90*time.Second)
 	for _, from := range []string{"4.0.0", "4.1.0", "4.2.0"} {
 		open(t, ctx, runbookPage(t, from), 390, 844)
 		type measure struct {
@@ -394,7 +338,7 @@ func TestRunbookOnPhone(t *testing.T) {
 // desktop and a phone, and measures that the step's title lands below the
 // sticky header, not under it.
 func TestRunbookAnchors(t *testing.T) {
-	ctx := newTab(t)
+	ctx := browsertest.Start(t, 1280, 800, 90*time.Second)
 	url := runbookPage(t, "4.0.0")
 	// below measures the target's title against the header after a navigation.
 	const below = `function below(id) {
@@ -432,7 +376,7 @@ func TestRunbookAnchors(t *testing.T) {
 // colour scheme emulated — dark on a dark screen, light on a light one and on
 // paper — and that "hide done steps" survives a reload like the ticks.
 func TestRunbookDarkAndRemembered(t *testing.T) {
-	ctx := newTab(t)
+	ctx := browsertest.Start(t, 1280, 800, 90*time.Second)
 	url := runbookPage(t, "4.1.0")
 	scheme := func(media, value string) chromedp.Action[chromedp.Void] {
 		return chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {

@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"github.com/atlas-release/atlas-release/internal/browsertest"
 	"github.com/atlas-release/atlas-release/templates"
 )
 
@@ -23,7 +24,6 @@ import (
 // blocks would), make no network request (the ticket links are not
 // followed), and keep its charts whole on paper.
 func TestStatusInBrowser(t *testing.T) {
-	exe := browser(t)
 	page := filepath.Join(t.TempDir(), "status.html")
 	f, err := os.Create(page)
 	if err != nil {
@@ -34,21 +34,7 @@ func TestStatusInBrowser(t *testing.T) {
 	}
 	f.Close()
 
-	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
-	defer cancel()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.NoSandbox,
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("user-data-dir", t.TempDir()),
-		chromedp.WindowSize(1280, 1000),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	defer cancelBrowser()
+	bctx := browsertest.Start(t, 1280, 1000, 60*time.Second)
 
 	url := "file://" + page
 	var mu sync.Mutex

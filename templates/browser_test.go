@@ -7,14 +7,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/Masterminds/semver/v3"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/atlas-release/atlas-release/internal/browsertest"
@@ -70,37 +68,7 @@ func TestRunbookInBrowser(t *testing.T) {
 	bctx := browsertest.Start(t, 1280, 1000, 60*time.Second)
 
 	url := "file://" + page
-	var mu sync.Mutex
-	var problems []string
-	note := func(format string, args ...any) {
-		mu.Lock()
-		defer mu.Unlock()
-		problems = append(problems, fmt.Sprintf(format, args...))
-	}
-	// Start the browser, then record every request and console message.
-	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		for ev, err := range chromedp.Events(bctx, network.RequestWillBeSent) {
-			if err != nil {
-				return
-			}
-			if u := ev.Request.URL; u != url && !strings.HasPrefix(u, "data:") && u != "about:blank" {
-				note("network request to %s", u)
-			}
-		}
-	}()
-	go func() {
-		for m, err := range chromedp.Console(bctx) {
-			if err != nil {
-				return
-			}
-			if m.Type == chromedp.ConsoleError || m.IsException() || m.Type == chromedp.ConsoleWarning {
-				note("console %s", m)
-			}
-		}
-	}()
+	problems := browsertest.Watch(t, bctx, url)
 
 	progress := func() string {
 		t.Helper()
@@ -198,9 +166,7 @@ func TestRunbookInBrowser(t *testing.T) {
 	}
 	shot(t, bctx, filepath.Join(artifacts(t), "runbook-4.1.0-to-4.3.0-print.png"))
 
-	mu.Lock()
-	defer mu.Unlock()
-	for _, p := range problems {
+	for _, p := range problems() {
 		t.Error(p)
 	}
 }

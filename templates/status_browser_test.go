@@ -5,14 +5,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/atlas-release/atlas-release/internal/browsertest"
@@ -37,36 +34,7 @@ func TestStatusInBrowser(t *testing.T) {
 	bctx := browsertest.Start(t, 1280, 1000, 60*time.Second)
 
 	url := "file://" + page
-	var mu sync.Mutex
-	var problems []string
-	note := func(format string, args ...any) {
-		mu.Lock()
-		defer mu.Unlock()
-		problems = append(problems, fmt.Sprintf(format, args...))
-	}
-	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		for ev, err := range chromedp.Events(bctx, network.RequestWillBeSent) {
-			if err != nil {
-				return
-			}
-			if u := ev.Request.URL; u != url && !strings.HasPrefix(u, "data:") && u != "about:blank" {
-				note("network request to %s", u)
-			}
-		}
-	}()
-	go func() {
-		for m, err := range chromedp.Console(bctx) {
-			if err != nil {
-				return
-			}
-			if m.Type == chromedp.ConsoleError || m.IsException() || m.Type == chromedp.ConsoleWarning {
-				note("console %s", m)
-			}
-		}
-	}()
+	problems := browsertest.Watch(t, bctx, url)
 	if err := chromedp.Do(bctx, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS("#timeline svg"))); err != nil {
 		t.Fatal(err)
 	}
@@ -107,9 +75,7 @@ func TestStatusInBrowser(t *testing.T) {
 	if _, err := chromedp.Run(bctx, chromedp.PrintToPDF()); err != nil {
 		t.Fatal(err)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	for _, p := range problems {
+	for _, p := range problems() {
 		t.Error(p)
 	}
 }

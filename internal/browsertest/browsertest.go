@@ -6,11 +6,16 @@ package browsertest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
+	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
 
@@ -55,4 +60,47 @@ func Start(t testing.TB, width, height int, timeout time.Duration) context.Conte
 	bctx, cancelBrowser := chromedp.NewContext(actx)
 	t.Cleanup(cancelBrowser)
 	return bctx
+}
+
+// Watch opens a blank page in the tab, then records from there on every
+// network request other than to page (data: URLs and about:blank aside) and
+// every console error, warning or exception. The pages under test are
+// self-contained: the returned function lists what they should not have done.
+func Watch(t testing.TB, ctx context.Context, page string) func() []string {
+	t.Helper()
+	var mu sync.Mutex
+	var problems []string
+	note := func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		problems = append(problems, fmt.Sprintf(format, args...))
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		for ev, err := range chromedp.Events(ctx, network.RequestWillBeSent) {
+			if err != nil {
+				return
+			}
+			if u := ev.Request.URL; u != page && !strings.HasPrefix(u, "data:") && u != "about:blank" {
+				note("network request to %s", u)
+			}
+		}
+	}()
+	go func() {
+		for m, err := range chromedp.Console(ctx) {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleError || m.IsException() || m.Type == chromedp.ConsoleWarning {
+				note("console %s", m)
+			}
+		}
+	}()
+	return func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(problems)
+	}
 }

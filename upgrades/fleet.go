@@ -612,6 +612,16 @@ func (in *fleetInput) alike(e *fleetEntry) string {
 // schedule gives every entry a slot, ring by ring. It ends early, with the
 // context's error, when the context is done.
 func (in *fleetInput) schedule(ctx context.Context) (*fleetPlan, error) {
+	return in.scheduleWith(ctx, in.greedy)
+}
+
+// placer places a ring's entries still without a slot, after the open
+// tickets kept theirs.
+type placer func(ctx context.Context, p *fleetPlan, g gate, todo []*fleetEntry) error
+
+// scheduleWith runs the ring-by-ring schedule with place choosing each ring's
+// slots: the greedy pass, or a test's reference to check it against.
+func (in *fleetInput) scheduleWith(ctx context.Context, place placer) (*fleetPlan, error) {
 	p := &fleetPlan{assigned: map[string]*assignment{}, unplaced: map[string][]skip{}, load: load{}, upgrades: map[string]int{}}
 	// The facts are of the input as it is now: a test may have changed it.
 	in.facts = nil
@@ -647,7 +657,7 @@ func (in *fleetInput) schedule(ctx context.Context) (*fleetPlan, error) {
 			}
 		}
 		todo = slices.DeleteFunc(todo, func(e *fleetEntry) bool { return p.assigned[e.cu.ID] != nil })
-		if err := in.greedy(ctx, p, g, todo); err != nil {
+		if err := place(ctx, p, g, todo); err != nil {
 			return nil, err
 		}
 	}

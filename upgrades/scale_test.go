@@ -12,46 +12,12 @@ import (
 	"github.com/atlas-release/atlas-release/releases"
 )
 
-// referenceSchedule is the greedy pass as first written: after every slot
-// taken, every entry still without one searches all its weeks again, and the
-// earliest (ties: by id) takes its slot. schedule must give the same plan.
+// referenceSchedule is the schedule with the greedy pass as first written:
+// after every slot taken, every entry still without one searches all its weeks
+// again, and the earliest (ties: by id) takes its slot. schedule must give the
+// same plan.
 func referenceSchedule(in *fleetInput) *fleetPlan {
-	p := &fleetPlan{assigned: map[string]*assignment{}, unplaced: map[string][]skip{}, load: load{}, upgrades: map[string]int{}}
-	in.facts = nil
-	in.entries = slices.Clone(in.entries)
-	slices.SortFunc(in.entries, func(a, b *fleetEntry) int {
-		if a.ring != b.ring {
-			return a.ring - b.ring
-		}
-		return compareIDs(a.cu.ID, b.cu.ID)
-	})
-	maxRing := 0
-	for _, e := range in.entries {
-		maxRing = max(maxRing, e.ring)
-	}
-	var g gate
-	for ring := 0; ring <= maxRing; ring++ {
-		if ring > 0 {
-			g = in.nextGate(p, g, ring-1)
-		}
-		p.gates = append(p.gates, g)
-		var todo []*fleetEntry
-		for _, e := range in.entries {
-			if e.ring == ring && e.done.IsZero() {
-				todo = append(todo, e)
-			}
-		}
-		for _, unchanged := range []bool{true, false} {
-			for _, e := range todo {
-				if e.pin == nil || e.unchanged() != unchanged {
-					continue
-				}
-				if a := in.tryPin(e, g, p.load, p.upgrades); a != nil {
-					p.take(a)
-				}
-			}
-		}
-		todo = slices.DeleteFunc(todo, func(e *fleetEntry) bool { return p.assigned[e.cu.ID] != nil })
+	p, err := in.scheduleWith(context.Background(), func(_ context.Context, p *fleetPlan, g gate, todo []*fleetEntry) error {
 		for len(todo) > 0 {
 			var best *assignment
 			for _, e := range todo {
@@ -72,18 +38,12 @@ func referenceSchedule(in *fleetInput) *fleetPlan {
 			p.take(best)
 			todo = slices.DeleteFunc(todo, func(e *fleetEntry) bool { return e == best.e || p.unplaced[e.cu.ID] != nil })
 		}
+		return nil
+	})
+	if err != nil {
+		panic(err)
 	}
 	return p
-}
-
-func compareIDs(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // crowd adds n entries to a random fleet whose windows are drawn from a few,

@@ -10,6 +10,9 @@ BIN             := bin/atlas-release
 TOOLS           := $(CURDIR)/bin/tools
 GOLANGCI_LINT   := $(TOOLS)/golangci-lint
 GOLANGCI_VERSION := v2.15.0
+# axe-core, the accessibility engine the page tests inject into Chromium:
+# scripts/fetchaxe pins its version and sha512, downloads it once and extracts it.
+AXE             := $(TOOLS)/axe.min.js
 VERSION         ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS         := -s -w -X main.version=$(VERSION)
 FUZZTIME        ?= 20s
@@ -24,7 +27,7 @@ build:
 	$(GO) build -trimpath -o bin/zendesk-sandbox ./cmd/zendesk-sandbox
 
 ## test: run every test (unit, golden, property, end-to-end scripts)
-test:
+test: $(AXE)
 	$(GO) test -count=1 ./...
 
 ## lint: golangci-lint, with the layering rules of ARCHITECTURE.md (depguard)
@@ -52,6 +55,10 @@ fuzz:
 	FUZZTIME=$(FUZZTIME) ./scripts/fuzz.sh
 
 tools: $(GOLANGCI_LINT)
+
+# Fetched again when the pin in scripts/fetchaxe changes.
+$(AXE): scripts/fetchaxe/main.go
+	$(GO) run ./scripts/fetchaxe $(TOOLS)
 
 $(GOLANGCI_LINT):
 	GOBIN=$(TOOLS) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_VERSION)

@@ -21,3 +21,63 @@ func BenchmarkValidate(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLoad compares a load that decodes every file (cold) with one that
+// takes every file from a warm DiskCache, on the 40 × 60 workspace.
+func BenchmarkLoad(b *testing.B) {
+	fsys := synth.Workspace(synth.Options{Releases: 40, Steps: 60, Seed: 1})
+	b.Run("decode", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := Load(fsys); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("warm-cache", func(b *testing.B) {
+		dc := DiskCache{Tool: "bench", Store: newMemStore()}
+		if _, err := LoadCached(fsys, dc); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := LoadCached(fsys, dc); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkCacheEntry is the round trip of one manifest of 60 steps through
+// the entry codec.
+func BenchmarkCacheEntry(b *testing.B) {
+	fsys := synth.Workspace(synth.Options{Releases: 1, Steps: 60, Seed: 1})
+	ws, err := Load(fsys)
+	if err != nil || len(ws.Manifests) != 1 {
+		b.Fatal(err, len(ws.Manifests))
+	}
+	m := ws.Manifests[0]
+	var key [32]byte
+	entry, err := encodeEntry(key, m, ws.Diagnostics)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("encode", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(entry)))
+		for b.Loop() {
+			if _, err := encodeEntry(key, m, ws.Diagnostics); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("decode", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(entry)))
+		for b.Loop() {
+			if _, _, err := decodeEntry[*Manifest](entry, key); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

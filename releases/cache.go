@@ -45,6 +45,7 @@ func (l *Loader) Load(fsys fs.FS) (*Workspace, error) {
 // what this one has.
 type fileCache struct {
 	prev map[string]cacheEntry // read only during the load
+	disk *DiskCache            // entries kept by earlier processes, or nil
 
 	mu              sync.Mutex // manifests are decoded in parallel
 	next            map[string]cacheEntry
@@ -76,9 +77,24 @@ func cached[T any](c *fileCache, file string, src []byte, decode func(file strin
 			return v, e.diags
 		}
 	}
+	var key [sha256.Size]byte
+	if c.disk != nil {
+		v, diags, k, ok := diskGet[T](c.disk, file, src)
+		if ok {
+			c.mu.Lock()
+			c.next[file] = cacheEntry{sum: sum, value: v, diags: diags}
+			c.reused++
+			c.mu.Unlock()
+			return v, diags
+		}
+		key = k
+	}
 	v, diags := decode(file, src)
 	// Clipped, so that a caller's append never writes into the shared array.
 	diags = slices.Clip(diags)
+	if c.disk != nil {
+		diskPut(c.disk, key, v, diags)
+	}
 	c.mu.Lock()
 	c.next[file] = cacheEntry{sum: sum, value: v, diags: diags}
 	c.decoded++

@@ -50,7 +50,9 @@ const (
 	Overdue  = "overdue"
 )
 
-// Calendar lays out a year's releases by quarter, as of a day. Expected
+// Calendar lays out a year's releases by quarter, as of a day. A quarter
+// without a release is a problem once it is over, unless it ended before the
+// workspace's first release: the product did not ship yet. Expected
 // releases follow the latest one every policy.cadence.monthsBetweenReleases
 // months; one of them is a major every 12/majorsPerYear months after the latest
 // major.
@@ -68,7 +70,11 @@ func (ws *Workspace) Calendar(year int, today Date) *Calendar {
 		}
 	}
 	var latest, latestMajor *Manifest
+	var first Date // the workspace's first release: no gap before it
 	for _, m := range ws.Manifests {
+		if first.IsZero() || m.ReleaseDate.Before(first) {
+			first = m.ReleaseDate
+		}
 		status := Released
 		if today.Before(m.ReleaseDate) {
 			status = Planned
@@ -103,7 +109,7 @@ func (ws *Workspace) Calendar(year int, today Date) *Calendar {
 		}
 		end, _ := ParseDate(q.End)
 		switch {
-		case len(real) == 0 && end.Before(today):
+		case len(real) == 0 && end.Before(today) && !end.Before(first):
 			c.Problems = append(c.Problems, fmt.Sprintf("Q%d %d shipped no release", q.Number, year))
 		case len(real) > 1 && cfg.Policy.Cadence.MonthsBetweenReleases >= 3:
 			c.Problems = append(c.Problems, fmt.Sprintf("Q%d %d has %d releases (%s); the policy plans one a quarter", q.Number, year, len(real), strings.Join(real, ", ")))

@@ -37,6 +37,33 @@ func TestCalendar(t *testing.T) {
 	}
 }
 
+// TestCalendarGaps reports the quarters without a release once they are over,
+// but none before the workspace's first release (2022-08-15, in Q3 2022).
+func TestCalendarGaps(t *testing.T) {
+	ws := mustLoad(t, exampleFS(t))
+	for _, tc := range []struct {
+		year  int
+		today Date
+		want  []string
+	}{
+		{year: 2021, today: NewDate(2023, 10, 15), want: nil},
+		{year: 2022, today: NewDate(2023, 10, 15), want: nil},
+		{year: 2022, today: NewDate(2022, 7, 1), want: nil},
+		{year: 2023, today: NewDate(2023, 10, 15), want: []string{"Q3 2023 shipped no release"}},
+		{year: 2024, today: NewDate(2024, 12, 31), want: []string{"Q1 2024 shipped no release", "Q2 2024 shipped no release", "Q3 2024 shipped no release"}},
+	} {
+		var gaps []string
+		for _, p := range ws.Calendar(tc.year, tc.today).Problems {
+			if strings.Contains(p, "shipped no release") {
+				gaps = append(gaps, p)
+			}
+		}
+		if strings.Join(gaps, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("calendar %d as of %s: gaps %q, want %q", tc.year, tc.today, gaps, tc.want)
+		}
+	}
+}
+
 func TestWindowStart(t *testing.T) {
 	w := MaintenanceWindow{Day: "saturday", Start: "08:00", TimeZone: "Europe/Berlin"}
 	start, err := w.StartOn(NewDate(2026, 3, 28))

@@ -12,9 +12,18 @@ import (
 // Path is the cumulative runbook for upgrading from one version to another: one hop
 // per maintenance window, the consolidated prerequisites, and what became of every
 // step of every release on the way.
+//
+// A path can also deploy a release on a new tenant (see InstallPlan): then
+// Install is true, From equals To (there is no version before) and Base is the
+// release whose install procedure it starts from.
 type Path struct {
 	From, To *semver.Version
-	Hops     []*Hop
+	// Install means the path deploys To on a new tenant rather than upgrading.
+	Install bool
+	// Base is the release whose install procedure an install starts from; nil
+	// for an upgrade.
+	Base *semver.Version
+	Hops []*Hop
 	// Prerequisites of every release on the path, in path order.
 	Prerequisites []PlannedPrerequisite
 	// Fates accounts for every step of every release on the path: nothing is
@@ -67,6 +76,15 @@ type PlannedStep struct {
 	hop      int           // index of the hop the step runs in
 	key      orderKey      // natural reading order
 	replaced []*sourceStep // the superseded steps whose dependencies it inherits
+	// waits is deps(standIn) of its hop, worked out once by order, which
+	// anchoring and scheduling read again.
+	waits []*PlannedStep
+	// order's working state, kept on the step rather than in maps keyed by
+	// it: validation orders every direct upgrade of the workspace.
+	waitedBy []*PlannedStep // the steps that wait for this one
+	pending  int            // how many steps this one still waits for
+	ga       int            // 1 when the step needs a Global Administrator
+	taken    bool           // placed
 }
 
 // sourceStep is a step with the release it belongs to.
@@ -107,7 +125,26 @@ type StepFate struct {
 	Hop int `json:"hop"`
 	// By names the step that runs instead, for superseded and merged steps.
 	By *StepRef `json:"by,omitempty"`
+	// Origin says which part of its release the step comes from: empty for an
+	// upgrade step of an upgrade path.
+	Origin Origin `json:"origin,omitempty"`
 }
+
+// Origin is the part of a release a step of an install comes from.
+type Origin string
+
+// The origins of the steps of an install.
+const (
+	// OriginInstall: a step of the install procedure the install starts from.
+	OriginInstall Origin = "install"
+	// OriginNewDeployments: an upgrade step of a later release marked
+	// newDeployments.
+	OriginNewDeployments Origin = "new-deployments"
+)
+
+// Origin says which part of its release the step comes from: empty for an
+// upgrade step of an upgrade path.
+func (ps *PlannedStep) Origin() Origin { return ps.Release.origin }
 
 // Figures are the derived facts of a hop or a whole path. They are computed, never
 // typed, so customers always see totals that add up.
@@ -192,6 +229,12 @@ func (ws *Workspace) Plan(from, to *semver.Version) (*Path, error) {
 		return nil, err
 	}
 	p := &Path{From: from, To: to}
+	// Every source step on the path gets one fate: room for them all at once.
+	sources := 0
+	for _, m := range ws.between(from, to) {
+		sources += len(m.Steps)
+	}
+	p.Fates = make([]StepFate, 0, sources)
 	c := &composer{ws: ws, path: p, once: map[string]*PlannedStep{}, anchors: map[string]bool{}}
 	start := from
 	for _, stop := range stops {
@@ -255,11 +298,15 @@ func onceKey(s *Step) string { return cmp.Or(s.DedupeKey, s.ID) }
 
 // selectAndOrder builds the hop from `from` to `to`: it selects the steps that run
 // (recording every source step's fate) and orders them.
-func (c *composer) selectAndOrder(from, to *semver.Version, rels []*Manifest) (*Hop, map[*Step]*PlannedStep, error) {
+func (c *composer) selectAndOrder(from, to *semver.Version, rels []*Manifest) (*Hop, error) {
 	hopIndex := len(c.path.Hops)
 	hop := &Hop{From: from, To: to, Releases: rels}
 
 	// Supersede: the newest step with each dedupeKey runs.
+	steps := 0
+	for _, m := range hop.Releases {
+		steps += len(m.Steps)
+	}
 	newest := map[string]*Step{}
 	for _, m := range hop.Releases {
 		for i := range m.Steps {
@@ -269,7 +316,12 @@ func (c *composer) selectAndOrder(from, to *semver.Version, rels []*Manifest) (*
 		}
 	}
 	// Select, in path order, and remember where every source step went.
-	standIn := map[*Step]*PlannedStep{} // every source step → the step that runs for it
+	standIn := make(map[*Step]*PlannedStep, steps) // every source step → the step that runs for it
+	hop.Steps = make([]*PlannedStep, 0, steps)
+	c.path.Fates = slices.Grow(c.path.Fates, steps) // a fate for every source step
+	// The hop's planned steps, allocated together; never grown, so that the
+	// pointers into it stay valid.
+	planned := make([]PlannedStep, 0, steps)
 	var superseded []*Step
 	supersededRel := map[*Step]*Manifest{}
 	for ri, m := range hop.Releases {
@@ -285,17 +337,18 @@ func (c *composer) selectAndOrder(from, to *semver.Version, rels []*Manifest) (*
 				first := c.once[onceKey(s)]
 				standIn[s] = first
 				by := first.ref
-				c.path.Fates = append(c.path.Fates, StepFate{StepRef: ref, Fate: FateMerged, Hop: hopIndex, By: &by})
+				c.path.Fates = append(c.path.Fates, StepFate{StepRef: ref, Fate: FateMerged, Hop: hopIndex, By: &by, Origin: m.origin})
 				first.Replaces = append(first.Replaces, ref)
 				continue
 			}
-			ps := &PlannedStep{Step: s, Release: m, ref: ref, hop: hopIndex, key: orderKey{s.Phase.Rank(), ri, i}}
+			planned = append(planned, PlannedStep{Step: s, Release: m, ref: ref, hop: hopIndex, key: orderKey{s.Phase.Rank(), ri, i}})
+			ps := &planned[len(planned)-1]
 			if s.Repeat == RepeatOnce {
 				c.once[onceKey(s)] = ps
 			}
 			standIn[s] = ps
 			hop.Steps = append(hop.Steps, ps)
-			c.path.Fates = append(c.path.Fates, StepFate{StepRef: ref, Fate: FateKept, Hop: hopIndex})
+			c.path.Fates = append(c.path.Fates, StepFate{StepRef: ref, Fate: FateKept, Hop: hopIndex, Origin: m.origin})
 		}
 	}
 	for _, s := range superseded {
@@ -305,16 +358,17 @@ func (c *composer) selectAndOrder(from, to *semver.Version, rels []*Manifest) (*
 		by.Replaces = append(by.Replaces, ref)
 		by.replaced = append(by.replaced, &sourceStep{s, supersededRel[s]})
 		byRef := by.ref
-		c.path.Fates = append(c.path.Fates, StepFate{StepRef: ref, Fate: FateSuperseded, Hop: hopIndex, By: &byRef})
+		c.path.Fates = append(c.path.Fates, StepFate{StepRef: ref, Fate: FateSuperseded, Hop: hopIndex, By: &byRef, Origin: supersededRel[s].origin})
 	}
+	standInUpgradeOnly(hop, standIn, newest, c.once)
 	if err := order(hop, standIn, c.ws.Config); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return hop, standIn, nil
+	return hop, nil
 }
 
 func (c *composer) addHop(from, to *semver.Version, rels []*Manifest) error {
-	hop, standIn, err := c.selectAndOrder(from, to, rels)
+	hop, err := c.selectAndOrder(from, to, rels)
 	if err != nil {
 		return err
 	}
@@ -322,11 +376,14 @@ func (c *composer) addHop(from, to *semver.Version, rels []*Manifest) error {
 		ps.Anchor = c.anchor(ps)
 	}
 	for _, ps := range hop.Steps {
-		for _, dep := range ps.deps(standIn) {
-			ps.After = append(ps.After, dep.Anchor)
+		if len(ps.waits) > 0 {
+			ps.After = make([]string, len(ps.waits))
+			for i, dep := range ps.waits {
+				ps.After[i] = dep.Anchor
+			}
 		}
 	}
-	schedule(hop, standIn)
+	schedule(hop)
 	hop.Figures = c.figures(hop)
 	c.path.Hops = append(c.path.Hops, hop)
 	for _, m := range hop.Releases {
@@ -360,6 +417,9 @@ func (ps *PlannedStep) deps(standIn map[*Step]*PlannedStep) []*PlannedStep {
 	add := func(s *Step, rel *Manifest) {
 		for _, id := range s.DependsOn {
 			src := rel.step(id)
+			if src == nil && rel.release != nil {
+				src = rel.release.step(id) // see standInUpgradeOnly
+			}
 			if src == nil {
 				continue
 			}
@@ -391,25 +451,23 @@ func (m *Manifest) step(id string) *Step {
 // activated as few times as possible.
 func order(hop *Hop, standIn map[*Step]*PlannedStep, cfg *Config) error {
 	n := len(hop.Steps)
-	waitsFor := make(map[*PlannedStep][]*PlannedStep, n)
-	pending := make(map[*PlannedStep]int, n)
 	last := map[[2]int]*PlannedStep{} // (release, phase) → previous step, to keep file order
 	for _, ps := range hop.Steps {
-		preds := ps.deps(standIn)
+		ps.waits = ps.deps(standIn)
+		preds := ps.waits
 		if prev := last[[2]int{ps.key.release, ps.key.phase}]; prev != nil && !slices.Contains(preds, prev) {
-			preds = append(preds, prev)
+			preds = append(preds[:len(preds):len(preds)], prev) // a copy: waits stays as it is
 		}
 		last[[2]int{ps.key.release, ps.key.phase}] = ps
-		pending[ps] = len(preds)
+		ps.pending = len(preds)
 		for _, d := range preds {
-			waitsFor[d] = append(waitsFor[d], ps)
+			d.waitedBy = append(d.waitedBy, ps)
 		}
 	}
 	// Whether a step needs a Global Administrator, looked up once per step.
-	ga := make(map[*PlannedStep]int, n)
 	for _, ps := range hop.Steps {
 		if cfg.needsGlobalAdmin(ps.Role) {
-			ga[ps] = 1
+			ps.ga = 1
 		}
 	}
 	// The next step is the first of the ready ones: first to continue an open
@@ -420,13 +478,12 @@ func order(hop *Hop, standIn map[*Step]*PlannedStep, cfg *Config) error {
 	// each phase in reading order. A step taken from one heap is skipped when it
 	// surfaces in the other.
 	ready := stepHeap{less: func(a, b *PlannedStep) bool {
-		return cmp.Or(cmp.Compare(a.key.phase, b.key.phase), cmp.Compare(ga[a], ga[b]), a.key.compare(b.key)) < 0
+		return cmp.Or(cmp.Compare(a.key.phase, b.key.phase), cmp.Compare(a.ga, b.ga), a.key.compare(b.key)) < 0
 	}}
 	readyGA := map[int]*stepHeap{} // phase → ready Global Administrator steps
-	taken := make(map[*PlannedStep]bool, n)
 	push := func(ps *PlannedStep) {
 		ready.push(ps)
-		if ga[ps] == 1 {
+		if ps.ga == 1 {
 			h := readyGA[ps.key.phase]
 			if h == nil {
 				h = &stepHeap{less: func(a, b *PlannedStep) bool { return a.key.compare(b.key) < 0 }}
@@ -438,22 +495,22 @@ func order(hop *Hop, standIn map[*Step]*PlannedStep, cfg *Config) error {
 	// popUntaken pops h's first step not yet placed, or nil.
 	popUntaken := func(h *stepHeap) *PlannedStep {
 		for h != nil && len(h.s) > 0 {
-			if ps := h.pop(); !taken[ps] {
+			if ps := h.pop(); !ps.taken {
 				return ps
 			}
 		}
 		return nil
 	}
 	for _, ps := range hop.Steps {
-		if pending[ps] == 0 {
+		if ps.pending == 0 {
 			push(ps)
 		}
 	}
-	var out []*PlannedStep
+	out := make([]*PlannedStep, 0, n)
 	var prev *PlannedStep
 	for {
 		var ps *PlannedStep
-		if prev != nil && ga[prev] == 1 {
+		if prev != nil && prev.ga == 1 {
 			ps = popUntaken(readyGA[prev.key.phase])
 		}
 		if ps == nil {
@@ -462,11 +519,11 @@ func order(hop *Hop, standIn map[*Step]*PlannedStep, cfg *Config) error {
 		if ps == nil {
 			break
 		}
-		taken[ps] = true
+		ps.taken = true
 		out = append(out, ps)
 		prev = ps
-		for _, w := range waitsFor[ps] {
-			if pending[w]--; pending[w] == 0 {
+		for _, w := range ps.waitedBy {
+			if w.pending--; w.pending == 0 {
 				push(w)
 			}
 		}
@@ -474,11 +531,15 @@ func order(hop *Hop, standIn map[*Step]*PlannedStep, cfg *Config) error {
 	if len(out) != n {
 		var stuck []string
 		for _, ps := range hop.Steps {
-			if pending[ps] > 0 {
+			if ps.pending > 0 {
 				stuck = append(stuck, ps.ref.String())
 			}
 		}
-		return fmt.Errorf("upgrade from %s to %s: steps wait for each other in a cycle: %s", hop.From, hop.To, strings.Join(stuck, ", "))
+		what := fmt.Sprintf("upgrade from %s to %s", hop.From, hop.To)
+		if len(hop.Releases) > 0 && hop.Releases[0].origin == OriginInstall {
+			what = fmt.Sprintf("deployment of %s on a new tenant", hop.To)
+		}
+		return fmt.Errorf("%s: steps wait for each other in a cycle: %s", what, strings.Join(stuck, ", "))
 	}
 	hop.Steps = out
 	return nil
@@ -487,7 +548,7 @@ func order(hop *Hop, standIn map[*Step]*PlannedStep, cfg *Config) error {
 // schedule places the steps in time: a step starts when the steps it depends on and
 // every step of earlier phases have finished. Prepare steps precede the window and
 // are scheduled on their own clock.
-func schedule(hop *Hop, standIn map[*Step]*PlannedStep) {
+func schedule(hop *Hop) {
 	type bounds struct{ est, max int }
 	phaseEnd := map[int]bounds{} // phase rank → latest finish of the phase's steps
 	barrier := func(phase int) bounds {
@@ -502,7 +563,7 @@ func schedule(hop *Hop, standIn map[*Step]*PlannedStep) {
 	for _, ps := range hop.Steps {
 		b := barrier(ps.key.phase)
 		start, maxStart := b.est, b.max
-		for _, d := range ps.deps(standIn) {
+		for _, d := range ps.waits {
 			if (d.key.phase == 0) == (ps.key.phase == 0) {
 				start, maxStart = max(start, d.Finish), max(maxStart, d.MaxFinish)
 			}

@@ -31,8 +31,10 @@ type Customer struct {
 	ID string `json:"id" jsonschema:"required,pattern=^[a-z][a-z0-9]*(-[a-z0-9]+)*$"`
 	// Name is the customer's name.
 	Name string `json:"name" jsonschema:"required,minLength=1"`
-	// Version is the version the customer runs now.
-	Version string `json:"version" jsonschema:"required"`
+	// Version is the version the customer runs now. Required, except for a
+	// customer in the implementation stage that has nothing deployed yet: it
+	// is deployed from the target's install bundle, not upgraded.
+	Version string `json:"version,omitempty"`
 	// Tenant is the customer's Microsoft 365 tenant, e.g. contoso.onmicrosoft.com.
 	Tenant string `json:"tenant" jsonschema:"required,minLength=1"`
 	// Internal marks one of the vendor's own environments (e.g. atlas-prod):
@@ -107,6 +109,13 @@ func (c *Customer) RingOf(p *Policy) int {
 		return 0
 	}
 	return len(p.RingList()) - 1
+}
+
+// NeedsDeployment reports a customer being implemented that runs no version
+// yet: its first release is a new deployment (the install procedure), not an
+// upgrade.
+func (c *Customer) NeedsDeployment() bool {
+	return c.Version == "" && c.Stage == StageImplementation
 }
 
 // ChangeProcess is how a customer approves changes.
@@ -212,13 +221,21 @@ func (v *validator) customers() {
 		seen[cu.ID] = cu.PosOf("id")
 		ver, err := ParseVersion(cu.Version)
 		switch {
+		case cu.NeedsDeployment():
+			// Nothing deployed yet: upgrades plan offers the install bundle.
+		case cu.Version == "":
+			at := cu.PosOf("version")
+			if !cu.Has("version") {
+				at = cu.Pos()
+			}
+			r.report(at, "AR1501", "%s has no version: add version: with the version it runs; only a customer in stage: implementation with nothing deployed yet goes without one (it is deployed from the install bundle)", cu.ID)
 		case err != nil:
 			r.report(cu.PosOf("version"), "AR1501", "%v", err)
 		case ver.LessThan(v.oldest):
 			r.report(cu.PosOf("version"), "AR1501", "%s runs %s, older than %s, the first version customers upgrade themselves: the vendor brings it to %s",
 				cu.ID, ver, v.oldest, v.oldest)
 		default:
-			if _, ok := v.ws.Find(ver); !ok {
+			if _, ok := v.ws.Find(ver); !ok && !v.ws.unloaded(ver) {
 				r.report(cu.PosOf("version"), "AR1501", "%s runs %s, which no manifest describes (known: %s)", cu.ID, ver, v.ws.knownVersions())
 			}
 		}

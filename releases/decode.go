@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"net/url"
+	pathpkg "path"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -63,12 +64,12 @@ func parseYAML(r reporter, src []byte) (*yaml.Node, bool) {
 		r.report(Pos{1, 1}, "AR0101", "%v", &tooLargeError{size: int64(len(src))})
 		return nil, false
 	}
-	if p, what, bad := findNonText(src); bad {
-		r.report(p, "AR0101", "file is not UTF-8 text: %s", what)
-		return nil, false
-	}
-	if p, what, bad := FindUnsafeText(src); bad {
-		r.report(p, "AR0112", "the file holds %s; remove it or write it visibly", what)
+	if p, code, what, bad := scanFileText(src); bad {
+		if code == "AR0101" {
+			r.report(p, code, "file is not UTF-8 text: %s", what)
+		} else {
+			r.report(p, code, "the file holds %s; remove it or write it visibly", what)
+		}
 		return nil, false
 	}
 	// The budget is checked before any parser builds anything.
@@ -151,26 +152,6 @@ func safeDecode(dec *yaml.Decoder, n *yaml.Node) (err error) {
 		}
 	}()
 	return dec.Decode(n)
-}
-
-// findNonText finds the first byte sequence that is not UTF-8 text: invalid UTF-8 or
-// a control character other than tab, line feed and carriage return.
-func findNonText(src []byte) (Pos, string, bool) {
-	line, col := 1, 1
-	for i := 0; i < len(src); {
-		c, size := utf8.DecodeRune(src[i:])
-		switch {
-		case c == utf8.RuneError && size <= 1:
-			return Pos{line, col}, fmt.Sprintf("invalid UTF-8 byte 0x%02x", src[i]), true
-		case c < 0x20 && c != '\t' && c != '\n' && c != '\r', c == 0x7f:
-			return Pos{line, col}, fmt.Sprintf("control character U+%04X (binary data?)", c), true
-		case c == '\n':
-			line, col = line+1, 0
-		}
-		i += size
-		col++
-	}
-	return Pos{}, "", false
 }
 
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
@@ -280,6 +261,26 @@ func (d *decoder) fail(p Pos, code, format string, args ...any) {
 	d.r.report(p, code, format, args...)
 }
 
+// quotable is the text to suggest for a scalar that YAML read as another
+// type: the scalar itself, but for a version written as a number (4.3, which
+// no quoting makes a valid version), the full version: the one the file is
+// named after when it agrees (releases/4.3.0.yaml), else MAJOR.MINOR.0.
+func (d *decoder) quotable(path, value string) string {
+	if path != "version" && !strings.HasSuffix(path, ".version") {
+		return value
+	}
+	v, err := ParseVersionArg(value)
+	if err != nil {
+		return value
+	}
+	// A YAML number has no second dot, so the patch is what it leaves out.
+	if named, err := ParseVersion(strings.TrimSuffix(pathpkg.Base(d.r.file), ".yaml")); err == nil &&
+		named.Major() == v.Major() && named.Minor() == v.Minor() {
+		return named.String()
+	}
+	return v.String()
+}
+
 var textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
 
 // decode decodes n into v. path names the value in messages ("steps[2].role"); loc
@@ -337,7 +338,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, loc *Loc, k
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
 			hint := ""
 			if n.Kind == yaml.ScalarNode && n.Tag != "!!null" {
-				hint = fmt.Sprintf(`; quote it: "%s"`, n.Value)
+				hint = fmt.Sprintf(`; quote it: "%s"`, d.quotable(path, n.Value))
 			}
 			d.fail(nodePos(n), "AR0105", "%s must be text, not %s%s", name(path), describe(n), hint)
 			return false

@@ -79,7 +79,7 @@ type Rule struct {
 // Rules lists every rule, ordered by code. The two first digits of a code are the
 // number of the rule group in the manifest reference (MANIFEST.md, "Validation");
 // group 12 holds its warnings, 13 the policy, 14 the translations, 15 the
-// customers and 16 the standby roster and rollout history.
+// customers, 16 the standby roster and rollout history and 17 new deployments.
 var Rules = []Rule{
 	{"AR0101", SeverityError, "file is not readable YAML text", "save the file as UTF-8 text under 1 MiB"},
 	{"AR0102", SeverityError, "YAML syntax error", "fix the YAML at the position shown; indent with spaces, not tabs"},

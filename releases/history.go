@@ -65,7 +65,8 @@ var Outcomes = []Outcome{OutcomeOK, OutcomeRolledBack, OutcomePartial}
 // checked against it (upgrades report).
 type Completion struct {
 	Loc `json:"-"`
-	// From is the version the customer ran before the upgrade.
+	// From is the version the customer ran before the upgrade; for a new
+	// deployment, the release itself (nothing ran before it).
 	From string `json:"from" jsonschema:"required"`
 	// Outcome is ok, rolled-back or partial.
 	Outcome Outcome `json:"outcome" jsonschema:"required,enum=ok,enum=rolled-back,enum=partial"`
@@ -331,11 +332,13 @@ func (v *validator) histories() {
 		}
 		r := v.at(file)
 		if ver, err := ParseVersion(h.Version); err == nil {
-			if _, ok := v.ws.Find(ver); !ok {
+			if _, ok := v.ws.Find(ver); !ok && !v.ws.unloaded(ver) {
 				r.report(h.PosOf("version"), "AR1605", "no release %s in the workspace (known: %s)", ver, v.ws.knownVersions())
 			}
 		}
-		v.estimates(file, h)
+		if !v.ws.incomplete() {
+			v.estimates(file, h)
+		}
 		for _, e := range h.Entries {
 			if v.ws.Customers != nil && v.ws.Customers.Customer(e.Customer) == nil {
 				var ids []string

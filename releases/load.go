@@ -355,3 +355,21 @@ func (ws *Workspace) Previous(v *semver.Version) *Manifest {
 	}
 	return prev
 }
+
+// unloaded reports whether releases/<v>.yaml exists but did not load: its own
+// errors say why, so a check that refers to v must not also call it unknown.
+func (ws *Workspace) unloaded(v *semver.Version) bool {
+	file := path.Join(ReleasesDir, v.String()+".yaml")
+	if _, ok := slices.BinarySearch(ws.ManifestFiles, file); !ok {
+		return false
+	}
+	return !slices.ContainsFunc(ws.Manifests, func(m *Manifest) bool { return m.file == file })
+}
+
+// incomplete reports whether a manifest file did not load. Checks of the
+// sequence of releases (the cadence, the upgrade paths and their effort, the
+// installs) would then judge a gap that is not there, and blame other files
+// for one file's errors: they wait until every manifest loads.
+func (ws *Workspace) incomplete() bool {
+	return len(ws.Manifests) < len(ws.ManifestFiles)
+}

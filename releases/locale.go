@@ -56,6 +56,9 @@ type Language struct {
 	Roles []NameText `json:"roles,omitempty"`
 	// Features translate the names of every feature of the catalogue.
 	Features []NameText `json:"features,omitempty"`
+	// Words are the counted words of the locale's templates in every plural
+	// form the language needs ({{plural .GlobalAdminBlocks "block"}}).
+	Words []Word `json:"words,omitempty"`
 }
 
 // NameText is the translated name of a catalogue entry.
@@ -78,6 +81,10 @@ type ReleaseTranslation struct {
 	SchemaVersion int `json:"schemaVersion" jsonschema:"required,minimum=1"`
 	// Version is the version of the release translated.
 	Version string `json:"version" jsonschema:"required"`
+	// Fingerprint is the fingerprint of the summary and codename this translates, as
+	// atlas-release translations confirm wrote it: validate warns (AR1408)
+	// when the source text has changed since.
+	Fingerprint string `json:"fingerprint,omitempty" jsonschema:"pattern=^[0-9a-f]{12}$"`
 	// Codename replaces the release's codename; omit it to keep the original.
 	Codename string `json:"codename,omitempty"`
 	// Summary is the translated summary (Markdown).
@@ -102,6 +109,10 @@ type ReasonText struct {
 	Loc `json:"-"`
 	// Reason is the translated reason.
 	Reason string `json:"reason" jsonschema:"required,minLength=1"`
+	// Fingerprint is the fingerprint of the source text this translates, as
+	// atlas-release translations confirm wrote it: validate warns (AR1408)
+	// when the source text has changed since.
+	Fingerprint string `json:"fingerprint,omitempty" jsonschema:"pattern=^[0-9a-f]{12}$"`
 }
 
 // FeatureText translates a feature.
@@ -117,6 +128,10 @@ type FeatureText struct {
 	Summary string `json:"summary" jsonschema:"required,minLength=1"`
 	// Links translate the titles of the feature's links, in the same order.
 	Links []LinkText `json:"links,omitempty"`
+	// Fingerprint is the fingerprint of the source text this translates, as
+	// atlas-release translations confirm wrote it: validate warns (AR1408)
+	// when the source text has changed since.
+	Fingerprint string `json:"fingerprint,omitempty" jsonschema:"pattern=^[0-9a-f]{12}$"`
 }
 
 // LinkText is a link's translated title; the URL stays the manifest's.
@@ -133,6 +148,10 @@ type OutageText struct {
 	ID string `json:"id" jsonschema:"required,pattern=^[a-z][a-z0-9]*(-[a-z0-9]+)*$"`
 	// UserMessage is the translated message to users.
 	UserMessage string `json:"userMessage" jsonschema:"required,minLength=1"`
+	// Fingerprint is the fingerprint of the source text this translates, as
+	// atlas-release translations confirm wrote it: validate warns (AR1408)
+	// when the source text has changed since.
+	Fingerprint string `json:"fingerprint,omitempty" jsonschema:"pattern=^[0-9a-f]{12}$"`
 }
 
 // PrerequisiteText translates a prerequisite.
@@ -146,6 +165,10 @@ type PrerequisiteText struct {
 	Details string `json:"details" jsonschema:"required,minLength=1"`
 	// Verify is the translated check (Markdown).
 	Verify string `json:"verify" jsonschema:"required,minLength=1"`
+	// Fingerprint is the fingerprint of the source text this translates, as
+	// atlas-release translations confirm wrote it: validate warns (AR1408)
+	// when the source text has changed since.
+	Fingerprint string `json:"fingerprint,omitempty" jsonschema:"pattern=^[0-9a-f]{12}$"`
 }
 
 // KnownIssueText translates a known issue.
@@ -159,6 +182,10 @@ type KnownIssueText struct {
 	Details string `json:"details" jsonschema:"required,minLength=1"`
 	// Workaround is the translated workaround, required when the issue has one.
 	Workaround string `json:"workaround,omitempty"`
+	// Fingerprint is the fingerprint of the source text this translates, as
+	// atlas-release translations confirm wrote it: validate warns (AR1408)
+	// when the source text has changed since.
+	Fingerprint string `json:"fingerprint,omitempty" jsonschema:"pattern=^[0-9a-f]{12}$"`
 }
 
 // File is the translation's path relative to the workspace.

@@ -219,9 +219,33 @@ type Manifest struct {
 	KnownIssues []KnownIssue `json:"knownIssues,omitempty"`
 	// Communications are the messages to send around the maintenance window.
 	Communications []Communication `json:"communications,omitempty"`
+	// Install declares how a new tenant is deployed at this version: the
+	// procedure every later release inherits, together with the upgrade steps
+	// and prerequisites of later releases marked newDeployments. Omitted: the
+	// release inherits the newest earlier install procedure.
+	Install *Install `json:"install,omitempty"`
 
 	file    string          // path relative to the workspace
 	version *semver.Version // parsed Version
+	// A view of a release for an install (see installView) says which part of
+	// the release it holds and keeps the release it was made from.
+	origin  Origin
+	release *Manifest
+}
+
+// Install is how a new tenant is deployed at a release: what must be ready
+// before the deployment and the steps that deploy. Its steps have the fields of
+// upgrade steps; outages and the content freeze do not apply, as a new tenant
+// has no users yet.
+type Install struct {
+	Loc `json:"-"`
+	// Prerequisites must be completed before the deployment starts: the tenant,
+	// the licences, the app registrations, the people needed.
+	Prerequisites []Prerequisite `json:"prerequisites,omitempty"`
+	// Steps deploy the release on a new tenant, in the order they are
+	// performed; at most 1000. Their ids are unique within the install section
+	// and may repeat ids of the release's upgrade steps (the same step).
+	Steps []Step `json:"steps" jsonschema:"required,minItems=1,maxItems=1000"`
 }
 
 // Kind is the kind of a release.
@@ -368,6 +392,9 @@ type Prerequisite struct {
 	Verify string `json:"verify" jsonschema:"required,minLength=1"`
 	// Blocking means the upgrade must not start until it is done.
 	Blocking bool `json:"blocking,omitempty"`
+	// NewDeployments means a new tenant deployed at this release or a later one
+	// needs it too, besides the prerequisites of the install procedure.
+	NewDeployments bool `json:"newDeployments,omitempty"`
 }
 
 // Step is one step of a runbook.
@@ -417,6 +444,11 @@ type Step struct {
 	// DedupeKey groups steps that supersede one another across releases, e.g.
 	// "deploy-backend". Required for supersede; optional for once (default: the id).
 	DedupeKey string `json:"dedupeKey,omitempty" jsonschema:"pattern=^[a-z][a-z0-9]*(-[a-z0-9]+)*$"`
+	// NewDeployments means the upgrade step also deploys this release and later
+	// ones on a new tenant (a new feature's set-up, say): the install procedure
+	// runs it after its own steps, composed by the same repeat and dedupeKey
+	// rules as an upgrade. Only for upgrade steps.
+	NewDeployments bool `json:"newDeployments,omitempty"`
 }
 
 // Phase is when in an upgrade a step happens. Phases run in the order declared.

@@ -3,6 +3,7 @@ package releases
 import (
 	"bytes"
 	"fmt"
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -151,6 +152,55 @@ steps:
 {{- with .Unfreeze}}
 {{template "step" .}}
 {{- end}}
+{{- with .Install}}
+
+# How a new tenant is deployed at this version (new deployments take the
+# install bundle that cut builds from it). Later releases inherit it; a step
+# or prerequisite of theirs marked "newDeployments: true" is added to it.
+install:
+  prerequisites:
+    - id: tenant
+      title: "FILL IN: what a new customer provides before the deployment, e.g. the tenant and licences"
+      role: {{.AdminRole}}
+      effortMinutes: 30
+      leadTimeDays: 10
+      details: |
+        FILL IN: how to do it.
+      verify: |
+        FILL IN: how to check it is done.
+      blocking: true
+  steps:
+    - id: deploy-{{.ProductID}}
+      title: {{quote (printf "Deploy %s %s on the tenant" .Product .Version)}}
+      phase: deploy
+      kind: script
+      role: {{.Role}}
+      script: {{.Script}}
+      args: ["-Tenant", "<tenant>"]
+      handsOnMinutes: 15
+      elapsedMinutes: {estimate: 30, max: 60}
+      details: |
+        FILL IN: what {{.Script}} sets up (write the script too).
+      verify: |
+        FILL IN: how to confirm it worked.
+      rollback:
+        instructions: |
+          FILL IN: how to remove what the script created.
+    - id: verify-deployment
+      title: "Check the deployment"
+      phase: verify
+      kind: verification
+      role: {{.Role}}
+      handsOnMinutes: 10
+      elapsedMinutes: {estimate: 10, max: 20}
+      dependsOn: [deploy-{{.ProductID}}]
+      details: |
+        FILL IN: what to check, as a first user would.
+      verify: |
+        FILL IN: what a healthy deployment shows.
+      rollback:
+        none: "The check only reads; it changes nothing."
+{{- end}}
 {{define "step"}}  - id: {{.ID}}
     title: {{quote .Title}}
     phase: {{.Phase}}
@@ -199,8 +249,21 @@ func (ws *Workspace) NewManifestFile(p Proposal, schemaRef string) []byte {
 		unfreeze = ws.carriedStep(p.Version, PhaseUnfreeze, scaffoldStep{ID: "end-content-freeze", Title: "End the content freeze",
 			Phase: PhaseUnfreeze, Kind: KindManual, Role: role, Hint: "how to make content editable again and tell users."})
 	}
+	var install map[string]any
+	if script, ok := ws.installScript(p.Version); ok {
+		admin := role
+		for i := range ws.Config.Roles {
+			if ws.Config.Roles[i].NeedsGlobalAdmin() {
+				admin = ws.Config.Roles[i].ID
+				break
+			}
+		}
+		install = map[string]any{"Product": ws.Config.Product.Name, "ProductID": ws.Config.Product.ID, "Version": p.Version.String(),
+			"Role": role, "AdminRole": admin, "Script": script}
+	}
 	var b bytes.Buffer
 	err := manifestTemplate.Execute(&b, map[string]any{
+		"Install":   install,
 		"Freeze":    freeze,
 		"Unfreeze":  unfreeze,
 		"SchemaRef": schemaRef,
@@ -217,6 +280,78 @@ func (ws *Workspace) NewManifestFile(p Proposal, schemaRef string) []byte {
 	}
 	return b.Bytes()
 }
+
+// installScript returns the script of the install procedure that `new`
+// scaffolds for version v, and whether it scaffolds one: when v is a version
+// customers deploy themselves (policy.oldestVersion or later) and no release
+// up to v declares an install procedure that v would inherit, as in a new
+// workspace's first release. Without it, v would have no install bundle.
+func (ws *Workspace) installScript(v *semver.Version) (string, bool) {
+	if oldest, err := ParseVersion(ws.Config.Policy.OldestVersion); err == nil && v.LessThan(oldest) {
+		return "", false
+	}
+	for _, m := range ws.Manifests {
+		if !m.version.GreaterThan(v) && m.Install != nil {
+			return "", false
+		}
+	}
+	return ScriptsDir + "/Install-" + pascal(ws.Config.Product.ID) + ".ps1", true
+}
+
+// pascal turns an id into a PowerShell-style name: "contoso-intranet" →
+// "ContosoIntranet".
+func pascal(id string) string {
+	var b strings.Builder
+	for _, part := range strings.Split(id, "-") {
+		if part != "" {
+			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+		}
+	}
+	return b.String()
+}
+
+// NewFile is a file that `new` writes besides the manifest.
+type NewFile struct {
+	// Path is slash-separated, relative to the workspace.
+	Path string
+	Data []byte
+}
+
+// NewScripts returns the scripts the manifest of NewManifestFile(p) runs and
+// that must exist for it to validate: the placeholder of the install script
+// when the manifest scaffolds an install procedure. It fails when run, until
+// someone writes it.
+func (ws *Workspace) NewScripts(p Proposal) []NewFile {
+	script, ok := ws.installScript(p.Version)
+	if !ok {
+		return nil
+	}
+	name := strings.TrimSuffix(path.Base(script), ".ps1")
+	text := fmt.Sprintf(`#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Deploys %[1]s on a new Microsoft 365 tenant.
+.DESCRIPTION
+    FILL IN: what the deployment sets up. The install procedure of
+    releases/%[2]s.yaml runs this script; the runbook shows its command line.
+.PARAMETER Tenant
+    The tenant's name, e.g. contoso for contoso.onmicrosoft.com.
+#>
+[CmdletBinding(SupportsShouldProcess)]
+param(
+    [Parameter(Mandatory)]
+    [string] $Tenant
+)
+$ErrorActionPreference = 'Stop'
+
+# A placeholder until the deployment is written: it must never report success.
+throw (%[3]s + $Tenant)
+`, strings.ReplaceAll(ws.Config.Product.Name, "#>", "# >"), p.Version, psQuote(name+".ps1 is a placeholder: write the deployment of "+ws.Config.Product.Name+" for "))
+	return []NewFile{{Path: script, Data: []byte(text)}}
+}
+
+// psQuote writes s as a PowerShell string literal that expands nothing.
+func psQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // scaffoldStep is a step that `new` writes.
 type scaffoldStep struct {

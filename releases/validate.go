@@ -27,12 +27,18 @@ func (ws *Workspace) Validate() Diagnostics {
 			v.manifest(m)
 		}
 		v.history()
-		v.cadence()
-		v.effort()
-		v.combinations()
 		v.translations()
 		v.customers()
-		v.fleet()
+		// A manifest that did not load leaves a gap in the sequence of
+		// releases: judging the cadence, the paths or the installs across it
+		// would blame other files for that file's errors.
+		if !ws.incomplete() {
+			v.installs()
+			v.cadence()
+			v.effort()
+			v.combinations()
+			v.fleet()
+		}
 	}
 	return diags.Sort()
 }
@@ -114,6 +120,7 @@ func (v *validator) manifest(m *Manifest) {
 	v.major(r, m)
 	v.minSource(r, m)
 	v.adminBlocks(r, m)
+	v.install(r, m)
 }
 
 func (v *validator) kind(r reporter, m *Manifest) {
@@ -353,6 +360,9 @@ func (v *validator) dependencies(r reporter, m *Manifest) {
 			d := m.step(id)
 			p := s.PosOf("dependsOn." + strconv.Itoa(j))
 			switch {
+			case d == nil && m.release != nil && m.release.step(id) != nil:
+				// An install step waiting for an upgrade step of its release.
+				r.report(p, "AR1702", "install step %q depends on %q, an upgrade step that new deployments do not run; add it to install.steps or drop the dependency", s.ID, id)
 			case d == nil:
 				r.report(p, "AR0403", "step %q depends on unknown step %q%s", s.ID, id, suggest(id, stepIDs(m)))
 			case d.Phase.Rank() > s.Phase.Rank():
@@ -447,7 +457,7 @@ func (v *validator) minSource(r reporter, m *Manifest) {
 		return
 	}
 	if src, err := ParseVersion(m.MinSource); err == nil {
-		if _, ok := v.ws.Find(src); !ok || !src.LessThan(m.version) {
+		if _, ok := v.ws.Find(src); (!ok && !v.ws.unloaded(src)) || !src.LessThan(m.version) {
 			r.report(p, "AR0406", "minSource %s is not a known version older than %s", src, m.version)
 		}
 		return
@@ -456,6 +466,9 @@ func (v *validator) minSource(r reporter, m *Manifest) {
 		if other.version.LessThan(m.version) && c.Check(other.version) {
 			return
 		}
+	}
+	if v.ws.incomplete() {
+		return // the manifest that did not load may satisfy it
 	}
 	r.report(p, "AR0406", "no known version older than %s satisfies minSource %q", m.version, m.MinSource)
 }
@@ -584,11 +597,13 @@ func (v *validator) effort() {
 // consistently can still order superseding steps both ways round, and then no
 // combined runbook exists. Only the order matters here, so figures are not computed.
 func (v *validator) combinations() {
+	path := &Path{} // only the order is checked: one path's fates, reused for every hop
 	for t := 1; t < len(v.ws.Manifests); t++ {
 		target := v.ws.Manifests[t]
 		for _, h := range v.ws.directHopEfforts(t, v.oldest) {
-			c := &composer{ws: v.ws, path: &Path{}, once: map[string]*PlannedStep{}}
-			if _, _, err := c.selectAndOrder(h.source.version, target.version, v.ws.between(h.source.version, target.version)); err != nil {
+			path.Fates = path.Fates[:0]
+			c := &composer{ws: v.ws, path: path, once: map[string]*PlannedStep{}}
+			if _, err := c.selectAndOrder(h.source.version, target.version, v.ws.between(h.source.version, target.version)); err != nil {
 				v.at(target.file).report(target.PosOf("steps"), "AR0501", "%v", err)
 				break
 			}

@@ -57,7 +57,9 @@ func (v *validator) translations() {
 		for _, rt := range t.Releases {
 			m, ok := v.ws.Find(rt.version)
 			if !ok {
-				v.at(rt.file).report(rt.PosOf("version"), "AR1403", "there is no release %s (releases/%s.yaml)", rt.version, rt.version)
+				if !v.ws.unloaded(rt.version) {
+					v.at(rt.file).report(rt.PosOf("version"), "AR1403", "there is no release %s (releases/%s.yaml)", rt.version, rt.version)
+				}
 				continue
 			}
 			v.releaseTranslation(rt, m)
@@ -102,6 +104,40 @@ func (v *validator) language(t *Translation) {
 	}
 	names("role", lang.Roles, roles)
 	names("feature", lang.Features, features)
+	v.words(r, lang)
+}
+
+// words checks that every word of a language file gives each plural form the
+// locale's CLDR rules use for whole numbers, so that no count is ever written
+// with the wrong form or none.
+func (v *validator) words(r reporter, lang *Language) {
+	seen := map[string]Pos{}
+	categories := LocaleCategories(lang.Locale)
+	for i := range lang.Words {
+		w := &lang.Words[i]
+		unique(r, seen, "word", w.ID, w.PosOf("id"))
+		for _, c := range categories {
+			if w.Form(c) == "" {
+				r.report(w.PosOf("id"), "AR1407", "word %q has no %q form: %s uses %s for whole numbers (e.g. %s)",
+					w.ID, c, lang.Locale, strings.Join(categories, ", "), categoryExample(lang.Locale, c))
+			}
+		}
+	}
+}
+
+// categoryExample names a few counts of a plural category, for the message
+// that asks for its form.
+func categoryExample(locale, category string) string {
+	var ns []string
+	for n := 0; n <= 200 && len(ns) < 3; n++ {
+		if PluralCategory(locale, n) == category {
+			ns = append(ns, strconv.Itoa(n))
+		}
+	}
+	if len(ns) == 0 {
+		return "1,000,000"
+	}
+	return strings.Join(ns, ", ")
 }
 
 // releaseTranslation checks that a translation covers every customer-facing
@@ -136,6 +172,35 @@ func (v *validator) releaseTranslation(rt *ReleaseTranslation, m *Manifest) {
 				missing(kt.Pos(), "the workaround of known issue %q is not translated", kt.ID)
 			}
 		})
+	v.fingerprints(r, rt, m)
+}
+
+// fingerprints warns of translated items whose source text changed since they
+// were translated (AR1408), and of items that record no fingerprint, so that
+// a change could not be noticed (AR1409): once per file when none does, item by
+// item when only some do.
+func (v *validator) fingerprints(r reporter, rt *ReleaseTranslation, m *Manifest) {
+	items := rt.Items(m)
+	confirm := "atlas-release translations confirm " + rt.Locale() + " " + m.Version
+	recorded := 0
+	for _, it := range items {
+		if it.Recorded != "" {
+			recorded++
+		}
+	}
+	if recorded == 0 && len(items) > 0 {
+		r.report(rt.PosOf("version"), "AR1409", "the translation records no fingerprints, so a change of the text it translates goes unnoticed; once a translator has checked it, run `%s`", confirm)
+		return
+	}
+	for _, it := range items {
+		switch {
+		case it.Stale():
+			r.report(it.FingerprintAt, "AR1408", "%s is out of date: the text it translates (%s:%d:%d) changed since; update the translation, then run `%s %s`",
+				it.Name(), it.SourceFile, max(it.Source.Line, 1), max(it.Source.Col, 1), confirm, it.Key)
+		case it.Recorded == "":
+			r.report(it.At, "AR1409", "%s records no fingerprint, so a change of the text it translates goes unnoticed; once it is checked, run `%s %s`", it.Name(), confirm, it.Key)
+		}
+	}
 }
 
 // matchItems pairs the translated items of a list with the release's items by

@@ -340,3 +340,45 @@ var runeNames = map[rune]string{
 	0xE0001: "LANGUAGE TAG",
 	0xE007F: "CANCEL TAG",
 }
+
+// scanFileText is the one pass over a file's bytes before it is parsed. It
+// finds the first place that is not text anywhere in the file (invalid UTF-8
+// or a control character, rule AR0101: binary data, most likely), else the
+// first character text must not hold (AR0112), where FindUnsafeText would.
+// ASCII, nearly all of a workspace, costs a comparison or two per byte.
+func scanFileText(src []byte) (p Pos, code, what string, bad bool) {
+	line, col := 1, 1
+	prev := rune(0)
+	var unsafeAt Pos
+	unsafeWhat := ""
+	for i := 0; i < len(src); {
+		if c := src[i]; c < utf8.RuneSelf {
+			switch {
+			case c == '\n':
+				line, col = line+1, 0
+			case c < 0x20 && c != '\t' && c != '\r', c == 0x7f:
+				return Pos{line, col}, "AR0101", fmt.Sprintf("control character U+%04X (binary data?)", c), true
+			}
+			prev = rune(c)
+			i++
+			col++
+			continue
+		}
+		r, size := utf8.DecodeRune(src[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return Pos{line, col}, "AR0101", fmt.Sprintf("invalid UTF-8 byte 0x%02x", src[i]), true
+		}
+		if unsafeWhat == "" {
+			if next, _ := utf8.DecodeRune(src[i+size:]); UnsafeRune(prev, r, next) {
+				unsafeAt, unsafeWhat = Pos{line, col}, runeName(r)
+			}
+		}
+		prev = r
+		i += size
+		col++
+	}
+	if unsafeWhat != "" {
+		return unsafeAt, "AR0112", unsafeWhat, true
+	}
+	return Pos{}, "", "", false
+}

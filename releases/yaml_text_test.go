@@ -6,6 +6,7 @@ import (
 	"testing"
 	"testing/fstest"
 	"unicode"
+	"unicode/utf8"
 )
 
 // withLine inserts line after the first line of the file that starts with
@@ -358,4 +359,71 @@ func TestFindUnsafeText(t *testing.T) {
 			t.Errorf("%q: %v %q %v; want %v %q", tt.src, p, what, bad, tt.want, tt.what)
 		}
 	}
+}
+
+// TestScanFileText: the one pre-parse pass finds what is not text anywhere in
+// the file before any unsafe character, and positions both.
+func TestScanFileText(t *testing.T) {
+	for _, tt := range []struct {
+		src, code string
+		want      Pos
+		what      string
+	}{
+		{"line one\r\n\tline two\n", "", Pos{}, ""},
+		{"a\nbé\u202e", "AR0112", Pos{2, 3}, "U+202E RIGHT-TO-LEFT OVERRIDE"},
+		{"a\u202e\nb\x00", "AR0101", Pos{2, 2}, "control character U+0000"},
+		{"a\u200b\n\xff", "AR0101", Pos{2, 1}, "invalid UTF-8 byte 0xff"},
+		{"x\x7f", "AR0101", Pos{1, 2}, "control character U+007F"},
+		{"é\u0085", "AR0112", Pos{1, 2}, "U+0085"},
+		{"emoji 👩\u200d💻", "", Pos{}, ""},
+		{"a\u200d", "AR0112", Pos{1, 2}, "U+200D"},
+	} {
+		p, code, what, bad := scanFileText([]byte(tt.src))
+		if bad != (tt.code != "") || code != tt.code || p != tt.want || !strings.HasPrefix(what, tt.what) {
+			t.Errorf("%q: %v %s %q %v; want %v %s %q", tt.src, p, code, what, bad, tt.want, tt.code, tt.what)
+		}
+	}
+}
+
+// FuzzScanFileText holds the one pass to the two it replaced: the first
+// non-text place in the whole file (findNonText below), else FindUnsafeText's
+// finding.
+func FuzzScanFileText(f *testing.F) {
+	for _, s := range []string{"a: b\n", "a\u202e\nb\x00", "é\u0085", "\xff", "👩\u200d💻\r\n\t", "a\u200d"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		p, code, what, bad := scanFileText(src)
+		wantCode := ""
+		wantP, wantWhat, wantBad := findNonText(src)
+		if wantBad {
+			wantCode = "AR0101"
+		} else if wantP, wantWhat, wantBad = FindUnsafeText(src); wantBad {
+			wantCode = "AR0112"
+		}
+		if p != wantP || code != wantCode || what != wantWhat || bad != wantBad {
+			t.Fatalf("%q: %v %s %q; want %v %s %q", src, p, code, what, wantP, wantCode, wantWhat)
+		}
+	})
+}
+
+// findNonText is the pre-parse check scanFileText took over, kept as its
+// reference: the first byte sequence that is not UTF-8 text, invalid UTF-8 or
+// a control character other than tab, line feed and carriage return.
+func findNonText(src []byte) (Pos, string, bool) {
+	line, col := 1, 1
+	for i := 0; i < len(src); {
+		c, size := utf8.DecodeRune(src[i:])
+		switch {
+		case c == utf8.RuneError && size <= 1:
+			return Pos{line, col}, fmt.Sprintf("invalid UTF-8 byte 0x%02x", src[i]), true
+		case c < 0x20 && c != '\t' && c != '\n' && c != '\r', c == 0x7f:
+			return Pos{line, col}, fmt.Sprintf("control character U+%04X (binary data?)", c), true
+		case c == '\n':
+			line, col = line+1, 0
+		}
+		i += size
+		col++
+	}
+	return Pos{}, "", false
 }

@@ -206,5 +206,12 @@ func TestRenderedDocumentsMatchSchemas(t *testing.T) {
 			rb := templates.NewRunbook(ws, p, "atlas-release test")
 			check("runbook "+rb.Bundle, runbook, func(b *bytes.Buffer) error { return set.RenderRunbook(b, rb, templates.JSON) })
 		}
+		// The runbook that deploys the release on a new tenant has the same form.
+		p, err := ws.InstallPlan(to.SemVer())
+		if err != nil {
+			t.Fatal(err)
+		}
+		rb := templates.NewRunbook(ws, p, "atlas-release test")
+		check("runbook "+rb.Bundle, runbook, func(b *bytes.Buffer) error { return set.RenderRunbook(b, rb, templates.JSON) })
 	}
 }

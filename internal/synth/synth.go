@@ -51,6 +51,11 @@ func Workspace(o Options) fstest.MapFS {
 		major, minor := 1+r/4, r%4
 		v := fmt.Sprintf("%d.%d.0", major, minor)
 		text, outage := manifest(rng, v, minor == 0, date.Format("2006-01-02"), o.Steps)
+		if r == 0 {
+			// The first release declares how a new tenant is deployed; every
+			// later one inherits it (AR1701).
+			text += install
+		}
 		fsys["releases/"+v+".yaml"] = &fstest.MapFile{Data: []byte(text)}
 		for _, l := range o.Locales {
 			fsys["locales/"+l+"/releases/"+v+".yaml"] = &fstest.MapFile{Data: []byte(translation(l, v, minor == 0, outage))}
@@ -109,6 +114,23 @@ const (
 	guideTemplate = "# {{.Product.Name}} {{.Version}} guide\n\n| from | bundle | effort |\n|---|---|---|\n" +
 		"{{range .Paths}}| {{.From}} | {{.Bundle}} | {{minutes .HandsOnMinutes}} |\n{{end}}\n{{with .PublicKey}}Key: `{{.}}`{{end}}\n"
 )
+
+// install is the install procedure of the first release.
+const install = `install:
+  prerequisites:
+    - {id: tenant, title: Provide the tenant, role: global-admin, effortMinutes: 30, details: The tenant to deploy to., verify: It exists., blocking: true}
+  steps:
+    - id: deploy
+      title: Deploy Synth
+      phase: deploy
+      kind: script
+      role: operator
+      script: scripts/Step.ps1
+      handsOnMinutes: 10
+      elapsedMinutes: {estimate: 10, max: 20}
+      verify: It runs.
+      rollback: {none: A new tenant has nothing to return to.}
+`
 
 const config = `schemaVersion: 1
 product: {id: synth, name: Synth}

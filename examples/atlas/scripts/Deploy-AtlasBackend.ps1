@@ -14,11 +14,13 @@
 [CmdletBinding(SupportsShouldProcess)]
 param(
     [Parameter(Mandatory)] [string] $ResourceGroup,
-    [Parameter(Mandatory)] [version] $Version,
+    # Default: the version of the bundle the script runs from.
+    [version] $Version,
     [string] $RestoreFrom
 )
 
 $ErrorActionPreference = 'Stop'
+if (-not $Version) { $Version = Get-AtlasBundleVersion -Path (Split-Path $PSScriptRoot) }
 Connect-AzAccount -UseDeviceAuthentication | Out-Null
 
 $apps = Get-AzFunctionApp -ResourceGroupName $ResourceGroup | Where-Object Name -like 'func-atlas-*'

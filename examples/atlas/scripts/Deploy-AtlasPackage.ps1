@@ -12,10 +12,12 @@
 [CmdletBinding(SupportsShouldProcess)]
 param(
     [Parameter(Mandatory)] [string] $Tenant,
-    [Parameter(Mandatory)] [version] $Version
+    # Default: the version of the bundle the script runs from.
+    [version] $Version
 )
 
 $ErrorActionPreference = 'Stop'
+if (-not $Version) { $Version = Get-AtlasBundleVersion -Path (Split-Path $PSScriptRoot) }
 $package = Get-AtlasReleasePackage -Name "atlas-spfx-$Version.sppkg" -VerifyHash
 
 $catalog = Get-PnPTenantAppCatalogUrl

@@ -8,11 +8,13 @@
 #>
 [CmdletBinding(SupportsShouldProcess)]
 param(
-    [Parameter(Mandatory)] [version] $Version,
+    # Default: the version of the bundle the script runs from.
+    [version] $Version,
     [string] $PolicyName = 'Atlas'
 )
 
 $ErrorActionPreference = 'Stop'
+if (-not $Version) { $Version = Get-AtlasBundleVersion -Path (Split-Path $PSScriptRoot) }
 Connect-MicrosoftTeams | Out-Null
 
 $package = Get-AtlasReleasePackage -Name "atlas-teams-$Version.zip" -VerifyHash

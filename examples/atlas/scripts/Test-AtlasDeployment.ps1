@@ -13,11 +13,13 @@
 [CmdletBinding(SupportsShouldProcess)]
 param(
     [Parameter(Mandatory)] [string] $Tenant,
-    [Parameter(Mandatory)] [version] $ExpectedVersion,
+    # Default: the version of the bundle the script runs from.
+    [version] $ExpectedVersion,
     [switch] $ReportClassicNews
 )
 
 $ErrorActionPreference = 'Stop'
+if (-not $ExpectedVersion) { $ExpectedVersion = Get-AtlasBundleVersion -Path (Split-Path $PSScriptRoot) }
 $report = Invoke-AtlasHealthCheck -Tenant $Tenant -ExpectedVersion $ExpectedVersion
 $report.Checks | Format-Table Name, Status, Detail -AutoSize
 

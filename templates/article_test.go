@@ -26,7 +26,8 @@ func TestArticles(t *testing.T) {
 		t.Errorf("notes article: title %q, body starts %.80q", a.Title, a.Body)
 	}
 	// The first release has no upgrade into it: the guide says so instead of
-	// failing on an empty table.
+	// failing on an empty table, and sends new deployments to the install
+	// bundle, with the instructions to check it.
 	first := mustVersion(t, "4.0.0")
 	guide, err := templates.NewGuide(ws, first, nil, templates.Signing{PublicKey: testKey, KeyID: "0123456789ABCDEF"}, "test", func(string) string { return "" })
 	if err != nil {
@@ -36,7 +37,9 @@ func TestArticles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(g.Body, "no earlier self-service version") || strings.Contains(g.Body, "minisign -H") {
+	if g.Title != "Deploying Atlas 4.0.0" || !strings.Contains(g.Body, "no earlier self-service version") ||
+		!strings.Contains(g.Body, "<strong>New deployments:</strong> take <code>atlas-4.0.0-install.tar.gz</code>") ||
+		!strings.Contains(g.Body, "minisign -H -Vm atlas-4.0.0-install.tar.gz") {
 		t.Errorf("guide of the first release: %s", g.Body)
 	}
 }

@@ -60,3 +60,34 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 }
 
 var _ io.Writer = (*countingWriter)(nil)
+
+// BenchmarkRunbookJSON renders the longest path of the 40 × 60 workspace as
+// JSON: with the runbook's own encoder, and through encoding/json's reflection
+// (the runbook wrapped in a struct that embeds it: the same bytes).
+func BenchmarkRunbookJSON(b *testing.B) {
+	ws, err := releases.Load(synth.Workspace(synth.Options{Releases: 40, Steps: 60, Seed: 1}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	first, last := ws.Manifests[0], ws.Manifests[len(ws.Manifests)-1]
+	p, err := ws.Plan(first.SemVer(), last.SemVer())
+	if err != nil {
+		b.Fatal(err)
+	}
+	rb := templates.NewRunbook(ws, p, "bench")
+	for _, c := range []struct {
+		name string
+		v    any
+	}{{"encoder", rb}, {"reflection", struct{ *templates.Runbook }{rb}}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				w := &countingWriter{}
+				if err := templates.WriteJSON(w, c.v); err != nil {
+					b.Fatal(err)
+				}
+				b.SetBytes(w.n)
+			}
+		})
+	}
+}

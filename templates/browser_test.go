@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/Masterminds/semver/v3"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/atlas-release/atlas-release/internal/browsertest"
@@ -192,18 +194,37 @@ func mustVersion(t *testing.T, s string) *semver.Version {
 	return v
 }
 
+// install names, where the tests take the version a runbook upgrades from, the
+// deployment of 4.3 on a new tenant.
+const install = "install"
+
+// plan composes the example's path from a version to 4.3, or with from
+// install, the deployment of 4.3 on a new tenant.
+func plan(t *testing.T, ws *releases.Workspace, from string) *releases.Path {
+	t.Helper()
+	var p *releases.Path
+	var err error
+	if from == install {
+		p, err = ws.InstallPlan(mustVersion(t, "4.3.0"))
+	} else {
+		p, err = ws.Plan(mustVersion(t, from), mustVersion(t, "4.3.0"))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // runbookPage writes the HTML runbook of the example's path from a version to
-// 4.3 into a temporary file and returns its file URL.
+// 4.3 (or of its install, from install) into a temporary file and returns its
+// file URL.
 func runbookPage(t *testing.T, from string) string {
 	t.Helper()
 	ws, err := releases.Load(os.DirFS("../examples/atlas"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	path, err := ws.Plan(mustVersion(t, from), mustVersion(t, "4.3.0"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	path := plan(t, ws, from)
 	set, err := templates.Load(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -239,6 +260,16 @@ func evaluate[T any](t *testing.T, ctx context.Context, js string) T {
 	return v
 }
 
+// colourScheme emulates a media type ("" for the screen, or "print") and the
+// reader's prefers-color-scheme ("" for none, "light" or "dark").
+func colourScheme(media, value string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tgt, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Media: media, Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: value}}})
+		return err
+	})
+}
+
 // box is an element's bounding box in CSS px.
 type box struct{ Top, Bottom, Height float64 }
 
@@ -247,7 +278,7 @@ type box struct{ Top, Bottom, Height float64 }
 // Global Administrator blocks — are all on the first screen.
 func TestRunbookFirstScreen(t *testing.T) {
 	ctx := browsertest.Start(t, 1280, 800, 90*time.Second)
-	for _, from := range []string{"4.0.0", "4.1.0", "4.2.0"} {
+	for _, from := range []string{"4.0.0", "4.1.0", "4.2.0", install} {
 		open(t, ctx, runbookPage(t, from), 1280, 800)
 		facts := evaluate[box](t, ctx, `(() => { const r = document.querySelector("#at-a-glance .facts").getBoundingClientRect(); return {top: r.top, bottom: r.bottom, height: r.height}; })()`)
 		t.Logf("%s → 4.3.0: facts from %.0f to %.0f px", from, facts.Top, facts.Bottom)
@@ -255,7 +286,11 @@ func TestRunbookFirstScreen(t *testing.T) {
 			t.Errorf("%s → 4.3.0: the facts span %.0f–%.0f px, want them within the first 800 px", from, facts.Top, facts.Bottom)
 		}
 		terms := evaluate[[]string](t, ctx, `Array.from(document.querySelectorAll("#at-a-glance .facts dt")).map(e => e.textContent)`)
-		for _, want := range []string{"Who must be present", "Maintenance windows", "Hands-on effort", "Outages", "Content freeze", "Global Administrator"} {
+		wants := []string{"Who must be present", "Maintenance windows", "Hands-on effort", "Outages", "Content freeze", "Global Administrator"}
+		if from == install { // a new tenant has no service to interrupt and no content to freeze
+			wants = slices.DeleteFunc(wants, func(s string) bool { return s == "Outages" || s == "Content freeze" })
+		}
+		for _, want := range wants {
 			if !slices.Contains(terms, want) {
 				t.Errorf("%s → 4.3.0: the facts %q lack %q", from, terms, want)
 			}
@@ -268,7 +303,7 @@ func TestRunbookFirstScreen(t *testing.T) {
 // header holds one line.
 func TestRunbookOnPhone(t *testing.T) {
 	ctx := browsertest.Start(t, 1280, 800, 90*time.Second)
-	for _, from := range []string{"4.0.0", "4.1.0", "4.2.0"} {
+	for _, from := range []string{"4.0.0", "4.1.0", "4.2.0", install} {
 		open(t, ctx, runbookPage(t, from), 390, 844)
 		type measure struct {
 			ScrollWidth, InnerWidth float64
@@ -305,7 +340,6 @@ func TestRunbookOnPhone(t *testing.T) {
 // sticky header, not under it.
 func TestRunbookAnchors(t *testing.T) {
 	ctx := browsertest.Start(t, 1280, 800, 90*time.Second)
-	url := runbookPage(t, "4.0.0")
 	// below measures the target's title against the header after a navigation.
 	const below = `function below(id) {
 		const target = document.getElementById(id);
@@ -313,7 +347,11 @@ func TestRunbookAnchors(t *testing.T) {
 		const r = title.getBoundingClientRect(), header = document.querySelector("header.top").getBoundingClientRect().bottom;
 		return r.top >= header - 0.5 && r.top < window.innerHeight ? "" : id + ": title at " + Math.round(r.top) + " px, header ends at " + Math.round(header) + " px";
 	}`
-	for _, size := range []struct{ w, h int64 }{{1280, 800}, {390, 844}} {
+	for _, c := range []struct {
+		from string
+		w, h int64
+	}{{"4.0.0", 1280, 800}, {"4.0.0", 390, 844}, {install, 1280, 800}} {
+		url, size := runbookPage(t, c.from), c
 		open(t, ctx, url+"#deploy-backend", size.w, size.h)
 		if bad := evaluate[string](t, ctx, "("+below+`)("deploy-backend")`); bad != "" {
 			t.Errorf("%d px, opened at #deploy-backend: %s", size.w, bad)
@@ -344,13 +382,7 @@ func TestRunbookAnchors(t *testing.T) {
 func TestRunbookDarkAndRemembered(t *testing.T) {
 	ctx := browsertest.Start(t, 1280, 800, 90*time.Second)
 	url := runbookPage(t, "4.1.0")
-	scheme := func(media, value string) chromedp.Action[chromedp.Void] {
-		return chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
-			_, err := cdp.Call(ctx, tgt, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-				Media: media, Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: value}}})
-			return err
-		})
-	}
+	scheme := colourScheme
 	// luminance is the body's background luminance, 0 black to 1 white.
 	const luminance = `(() => { const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+/g).map(Number); return (0.2126*r + 0.7152*g + 0.0722*b) / 255; })()`
 	open(t, ctx, url, 1280, 800)
@@ -389,5 +421,112 @@ func TestRunbookDarkAndRemembered(t *testing.T) {
 	}
 	if evaluate[bool](t, ctx, `document.getElementById("hide-done").checked || document.body.classList.contains("hide-done")`) {
 		t.Fatal("after unticking hide done steps and a reload, done steps are hidden")
+	}
+}
+
+// pdfPage matches a page object of a PDF (not the /Pages tree): Chromium
+// writes page dictionaries uncompressed, so counting them counts the pages.
+var pdfPage = regexp.MustCompile(`/Type\s*/Page\b[^s]`)
+
+// TestRunbookOnPaper measures the printed runbook. In the print layout:
+// headings keep with what follows, links to elsewhere print their address
+// (in-page links do not), and the screen-only text does not show. On A4 and on
+// Letter, page 1 holds the facts. The measure uses Chromium's own pagination:
+// the page is printed once whole (more than one page, or the measure proves
+// nothing) and once with everything after the facts' section hidden, which
+// leaves the layout before it unchanged; that print must be one page, so the
+// facts start and end on page 1.
+func TestRunbookOnPaper(t *testing.T) {
+	ctx := browsertest.Start(t, 1280, 800, 120*time.Second)
+	type paper struct {
+		name          string
+		width, height float64 // inches
+	}
+	papers := []paper{{"A4", 8.27, 11.69}, {"Letter", 8.5, 11}}
+	pages := func(p paper) int {
+		t.Helper()
+		pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(func(pp *page.PrintToPDFParams) {
+			pp.PaperWidth, pp.PaperHeight = p.width, p.height
+		}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(pdfPage.FindAll(pdf, -1))
+	}
+	for _, from := range []string{"4.0.0", "4.1.0", "4.2.0", install} {
+		open(t, ctx, runbookPage(t, from), 1280, 800)
+		if err := chromedp.Do(ctx, colourScheme("print", "")); err != nil {
+			t.Fatal(err)
+		}
+		type printed struct {
+			Headings  []string // headings that may part from what follows
+			External  []string // links elsewhere, with what prints after them
+			Internal  []string // in-page links that print something after them
+			Shown     string   // the text as printed
+			Buttons   int      // buttons shown
+			Externals int
+		}
+		got := evaluate[printed](t, ctx, `(() => {
+			const shown = e => e.getClientRects().length > 0;
+			const after = a => getComputedStyle(a, "::after").content;
+			const links = Array.from(document.querySelectorAll("a[href]")).filter(shown);
+			const ext = links.filter(a => !a.getAttribute("href").startsWith("#"));
+			return {
+				headings: Array.from(document.querySelectorAll("h1, h2, h3")).filter(shown)
+					.filter(h => getComputedStyle(h).breakAfter !== "avoid").map(h => h.textContent),
+				external: ext.filter(a => !after(a).includes(a.getAttribute("href"))).map(a => a.getAttribute("href") + " prints " + after(a)),
+				internal: links.filter(a => a.getAttribute("href").startsWith("#") && after(a) !== "none").map(a => a.getAttribute("href") + " prints " + after(a)),
+				shown: document.body.innerText,
+				buttons: Array.from(document.querySelectorAll("button, input[type=button]")).filter(shown).length,
+				externals: ext.length,
+			};
+		})()`)
+		if len(got.Headings) > 0 {
+			t.Errorf("%s: on paper, %d headings may part from what follows: %q", from, len(got.Headings), got.Headings)
+		}
+		if got.Externals == 0 {
+			t.Errorf("%s: no link to elsewhere to measure (the example links its support page)", from)
+		}
+		if len(got.External) > 0 {
+			t.Errorf("%s: on paper, links do not print their address: %q", from, got.External)
+		}
+		if len(got.Internal) > 0 {
+			t.Errorf("%s: on paper, in-page links print something: %q", from, got.Internal[:min(3, len(got.Internal))])
+		}
+		for _, screen := range []string{"ticks are saved in this browser", "Hide done", "Clear ticks"} {
+			if strings.Contains(got.Shown, screen) {
+				t.Errorf("%s: on paper, the screen-only %q shows", from, screen)
+			}
+		}
+		if got.Buttons > 0 {
+			t.Errorf("%s: on paper, %d buttons show", from, got.Buttons)
+		}
+
+		for _, p := range papers {
+			whole := pages(p)
+			if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => { const s = document.createElement("style"); s.id = "facts-only";
+				s.textContent = "#at-a-glance ~ * { display: none !important; }"; document.head.append(s); })()`)); err != nil {
+				t.Fatal(err)
+			}
+			first := pages(p)
+			// The measure's control: the facts pushed down by a paper's height
+			// end on a later page.
+			if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById("at-a-glance").style.marginTop = "12in"`)); err != nil {
+				t.Fatal(err)
+			}
+			if pushed := pages(p); pushed < 2 {
+				t.Errorf("%s on %s: the facts pushed down a page still end on page %d: the measure does not measure", from, p.name, pushed)
+			}
+			if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById("facts-only").remove(); document.getElementById("at-a-glance").style.marginTop = ""`)); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%s on %s: %d pages; up to the end of the facts: %d", from, p.name, whole, first)
+			if whole < 2 {
+				t.Errorf("%s on %s: the whole runbook prints on %d pages; the measure needs more than one", from, p.name, whole)
+			}
+			if first != 1 {
+				t.Errorf("%s on %s: the facts end on page %d, want page 1", from, p.name, first)
+			}
+		}
 	}
 }

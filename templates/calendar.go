@@ -78,7 +78,11 @@ func WriteCalendar(w io.Writer, c *Communications) error {
 // describe is an event's description: what the window takes.
 func describe(c *Communications, h *Hop, tentative bool) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Upgrade %s from %s to %s.\n", c.Product.Name, h.From, h.To)
+	if c.Install {
+		fmt.Fprintf(&b, "Deploy %s %s on a new tenant.\n", c.Product.Name, h.To)
+	} else {
+		fmt.Fprintf(&b, "Upgrade %s from %s to %s.\n", c.Product.Name, h.From, h.To)
+	}
 	fmt.Fprintf(&b, "Window: %s expected, %s at most.\n", Minutes(h.Window.EstimateMinutes), Minutes(h.Window.MaxMinutes))
 	var people []string
 	for _, p := range h.Presence {

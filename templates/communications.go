@@ -180,9 +180,12 @@ func WindowAt(start time.Time, i, maxMinutes int) (time.Time, time.Time) {
 	return s, s.Add(time.Duration(maxMinutes) * time.Minute)
 }
 
-// Title names the upgrade, for calendars and tickets.
+// Title names the upgrade (or the new deployment), for calendars and tickets.
 func (c *Communications) Title() string {
 	t := fmt.Sprintf("%s upgrade %s → %s", c.Product.Name, c.From, c.To)
+	if c.Install {
+		t = fmt.Sprintf("%s deployment %s", c.Product.Name, c.To)
+	}
 	if c.Customer != nil {
 		t += " (" + c.Customer.Name + ")"
 	}
@@ -315,10 +318,11 @@ type Roster struct {
 
 // RosterWindow is one window an engineer is on standby for.
 type RosterWindow struct {
-	Customer  string    `json:"customer"`
-	Name      string    `json:"name"`
-	Ring      int       `json:"ring"`
-	Hop       int       `json:"hop"`
+	Customer string `json:"customer"`
+	Name     string `json:"name"`
+	Ring     int    `json:"ring"`
+	Hop      int    `json:"hop"`
+	// From is empty for a new deployment.
 	From      string    `json:"from"`
 	To        string    `json:"to"`
 	StartUTC  time.Time `json:"startUtc"`
@@ -359,14 +363,20 @@ func WriteRoster(w io.Writer, r *Roster) error {
 		if win.Tentative {
 			status = "TENTATIVE"
 		}
+		// A window without a version to start from is a new deployment.
 		summary := fmt.Sprintf("Standby: %s upgrade of %s to %s", r.Product, win.Name, win.To)
+		what := fmt.Sprintf("window %d, %s → %s", win.Hop, win.From, win.To)
+		if win.From == "" {
+			summary = fmt.Sprintf("Standby: %s deployment of %s on %s", r.Product, win.To, win.Name)
+			what = "new deployment of " + win.To
+		}
 		cw.line("BEGIN:VEVENT")
 		cw.line("UID:" + text(fmt.Sprintf("%s-%s-standby-%s-window-%d", strings.ToLower(r.Product), r.To, win.Customer, win.Hop)) + "@atlas-release")
 		cw.line("DTSTAMP:" + r.Stamp.UTC().Format("20060102T150405Z"))
 		cw.line("DTSTART:" + win.StartUTC.UTC().Format("20060102T150405Z"))
 		cw.line("DTEND:" + win.EndUTC.UTC().Format("20060102T150405Z"))
 		cw.line("SUMMARY:" + text(summary))
-		cw.line("DESCRIPTION:" + text(fmt.Sprintf("%s (%s, ring %d): window %d, %s → %s. On standby: %s <%s>.", win.Name, win.Customer, win.Ring, win.Hop, win.From, win.To, r.Engineer, r.Email)))
+		cw.line("DESCRIPTION:" + text(fmt.Sprintf("%s (%s, ring %d): %s. On standby: %s <%s>.", win.Name, win.Customer, win.Ring, what, r.Engineer, r.Email)))
 		cw.line("CATEGORIES:STANDBY")
 		cw.line("STATUS:" + status)
 		cw.line("TRANSP:OPAQUE")

@@ -2,8 +2,10 @@ package templates
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/Masterminds/semver/v3"
@@ -28,6 +30,13 @@ type Guide struct {
 	ContentFreeze Decision `json:"contentFreeze"`
 	// Paths are the upgrades with a bundle, newest source first.
 	Paths []GuidePath `json:"paths"`
+	// Install is the bundle that new deployments take; nil when the release
+	// has no install procedure (it is older than policy.oldestVersion).
+	Install *GuideInstall `json:"install,omitempty"`
+	// Roles are the roles that take part in the upgrade when every path needs
+	// the same ones, so that the guide names them once rather than per path;
+	// empty when the paths differ.
+	Roles []string `json:"roles,omitempty"`
 	// OldestBundled is the oldest version with a bundle: older versions reach it
 	// first.
 	OldestBundled string `json:"oldestBundled"`
@@ -65,17 +74,37 @@ type GuidePath struct {
 	Roles             []string `json:"roles"`
 }
 
+// GuideInstall is the install bundle: what a new deployment of the release
+// takes.
+type GuideInstall struct {
+	Bundle string `json:"bundle"`
+	// URL is where the bundle can be downloaded, when the workspace says.
+	URL string `json:"url,omitempty"`
+	// Base is the release whose install procedure the bundle starts from.
+	Base              string   `json:"base"`
+	HandsOnMinutes    int      `json:"handsOnMinutes"`
+	Window            Window   `json:"window"`
+	GlobalAdminBlocks int      `json:"globalAdminBlocks"`
+	Prerequisites     int      `json:"prerequisites"`
+	Roles             []string `json:"roles"`
+}
+
 // VerifyDoc is what VERIFY.txt says about one bundle.
 type VerifyDoc struct {
 	Product Product `json:"product"`
 	Bundle  string  `json:"bundle"`
-	From    string  `json:"from"`
-	To      string  `json:"to"`
+	// From is empty for an install bundle.
+	From string `json:"from"`
+	To   string `json:"to"`
+	// Install marks the bundle that deploys To on a new tenant.
+	Install bool `json:"install,omitempty"`
 	Signing
 }
 
 // NewGuide builds the upgrade guide of version v from the composed paths of its
-// bundles. downloadURL returns a file's download URL, or "".
+// upgrade bundles, and the install bundle when v has an install procedure
+// (composed here, as cut composes it: the same workspace gives the same
+// procedure). downloadURL returns a file's download URL, or "".
 func NewGuide(ws *releases.Workspace, v *semver.Version, paths []*releases.Path, signing Signing, generator string, downloadURL func(file string) string) (*Guide, error) {
 	m, err := ws.Release(v)
 	if err != nil {
@@ -108,11 +137,48 @@ func NewGuide(ws *releases.Workspace, v *semver.Version, paths []*releases.Path,
 		g.Paths = append(g.Paths, gp)
 		g.OldestBundled = gp.From
 	}
+	install, err := ws.InstallPlan(v)
+	switch {
+	case errors.Is(err, releases.ErrNoInstall):
+	case err != nil:
+		return nil, err
+	default:
+		name := InstallBundleName(cfg.Product.ID, v.String()) + ".tar.gz"
+		gi := &GuideInstall{Bundle: name, URL: downloadURL(name), Base: install.Base.String(), HandsOnMinutes: install.Total.HandsOnMinutes,
+			Window: Window{install.Total.Window.EstimateMinutes, install.Total.Window.MaxMinutes}, GlobalAdminBlocks: len(install.Total.GABlocks),
+			Prerequisites: len(install.Prerequisites), Roles: []string{}}
+		for _, rm := range install.Total.HandsOn {
+			gi.Roles = append(gi.Roles, rm.Role.Name)
+		}
+		g.Install = gi
+	}
+	if len(g.Paths) > 0 && !slices.ContainsFunc(g.Paths, func(gp GuidePath) bool { return !slices.Equal(gp.Roles, g.Paths[0].Roles) }) {
+		g.Roles = g.Paths[0].Roles
+	}
 	return g, nil
 }
 
-// Title is the guide's title.
-func (g *Guide) Title() string { return fmt.Sprintf("Upgrading %s to %s", g.Product.Name, g.Version) }
+// Title is the guide's title: a release with nothing to upgrade from (a
+// first release) is only deployed.
+func (g *Guide) Title() string {
+	if len(g.Paths) == 0 && g.Install != nil {
+		return fmt.Sprintf("Deploying %s %s", g.Product.Name, g.Version)
+	}
+	return fmt.Sprintf("Upgrading %s to %s", g.Product.Name, g.Version)
+}
+
+// Sample is the bundle the guide's verification commands name: the newest
+// upgrade's, or the install bundle's when there is no upgrade; empty when
+// there is no bundle.
+func (g *Guide) Sample() string {
+	switch {
+	case len(g.Paths) > 0:
+		return g.Paths[0].Bundle
+	case g.Install != nil:
+		return g.Install.Bundle
+	}
+	return ""
+}
 
 // RenderGuide writes the guide as Markdown, a help-center-safe HTML fragment
 // (without the title), or JSON.

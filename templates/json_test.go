@@ -4,6 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
+	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -143,3 +146,97 @@ func indentReference(t *testing.T, compact string) string {
 	}
 	return b.String()
 }
+
+// TestRunbookJSONMatchesEncodingJSON is the property that the runbook's own
+// encoder writes what encoding/json writes: random runbooks, every field filled
+// by reflection (so a field added to the runbook's types and not to the
+// encoder fails here), with nil, empty and full lists, zero and non-zero
+// values, and strings that need every kind of escape.
+func TestRunbookJSONMatchesEncodingJSON(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 2))
+	for i := range 500 {
+		rb := &Runbook{}
+		fillRandom(rng, reflect.ValueOf(rb).Elem(), 0)
+		var got bytes.Buffer
+		if err := WriteJSON(&got, rb); err != nil {
+			t.Fatal(err)
+		}
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rb); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			g, w := strings.Split(got.String(), "\n"), strings.Split(want.String(), "\n")
+			for l := range min(len(g), len(w)) {
+				if g[l] != w[l] {
+					t.Fatalf("runbook %d, line %d:\ngot  %s\nwant %s", i, l+1, g[l], w[l])
+				}
+			}
+			t.Fatalf("runbook %d: got %d lines, want %d", i, len(g), len(w))
+		}
+	}
+}
+
+// jsonStrings are the strings fillRandom picks from: plain, empty, and every
+// kind that encoding/json escapes (HTML characters it leaves alone here).
+var jsonStrings = []string{
+	"", "deploy-backend", `quote " backslash \ slash /`, "<b>&amp;</b>", "tab\tnew\nline\rcr",
+	"\b\f\x00\x01\x1f\x7f", "ünïcödé ✓ 😀", "\u2028 and \u2029", "bad \xff utf-8 \xe2\x82", "\xc0",
+}
+
+// fillRandom sets every exported field of v, recursively, to a random value.
+func fillRandom(rng *rand.Rand, v reflect.Value, depth int) {
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(jsonStrings[rng.IntN(len(jsonStrings))])
+	case reflect.Int:
+		v.SetInt([]int64{0, 1, -7, 1 << 40, int64(rng.Int32())}[rng.IntN(5)])
+	case reflect.Bool:
+		v.SetBool(rng.IntN(2) == 0)
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				fillRandom(rng, v.Field(i), depth)
+			}
+		}
+	case reflect.Slice:
+		switch n := rng.IntN(4); {
+		case n == 0:
+			v.SetZero() // nil
+		case depth > 2:
+			v.Set(reflect.MakeSlice(v.Type(), 0, 0))
+		default:
+			v.Set(reflect.MakeSlice(v.Type(), n-1, n-1)) // empty, or 1 or 2 elements
+			for i := range v.Len() {
+				fillRandom(rng, v.Index(i), depth+1)
+			}
+		}
+	default:
+		panic("fillRandom: no random " + v.Type().String())
+	}
+}
+
+// TestRunbookJSONStreams checks that a large runbook reaches the writer in
+// chunks, not built whole, and that a failing writer fails the render.
+func TestRunbookJSONStreams(t *testing.T) {
+	rb := &Runbook{Hops: []Hop{{Steps: make([]Step, 5000)}}}
+	var out chunkWriter
+	if err := WriteJSON(&out, rb); err != nil {
+		t.Fatal(err)
+	}
+	if out.largest > 64<<10 || out.Len() < 1<<20 {
+		t.Errorf("wrote %d bytes with a write of %d: the document was held whole", out.Len(), out.largest)
+	}
+	if err := WriteJSON(failingWriter{}, rb); !errors.Is(err, errWrite) {
+		t.Errorf("a failing writer: got %v, want %v", err, errWrite)
+	}
+}
+
+var errWrite = errors.New("disk full")
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errWrite }

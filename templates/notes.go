@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
@@ -31,6 +32,20 @@ type Notes struct {
 	KnownIssues   []KnownIssue   `json:"knownIssues"`
 	// Upgrade describes upgrading from the previous version, when there is one.
 	Upgrade *UpgradeFacts `json:"upgrade,omitempty"`
+	// Install describes a new deployment at this version, with the install
+	// bundle; nil when the release has no install procedure.
+	Install *InstallFacts `json:"install,omitempty"`
+	// First is set for the first release of the workspace when it has an
+	// install procedure: there is nothing to upgrade from, so the notes speak
+	// of deploying it, not of upgrading.
+	First bool `json:"first,omitempty"`
+	// GuideFile is the file name of the same release's upgrade guide in the
+	// same locale (cut.DocumentFile), which the notes link to: set when the
+	// notes are rendered next to the guide (a cut, a bundle folder), where the
+	// relative link works; publish points it at the guide's article. Empty:
+	// no guide beside the notes, no link. Not part of the JSON form, whose
+	// readers have no such folder.
+	GuideFile string `json:"-"`
 }
 
 // Townhall is the presentation of a release.
@@ -83,6 +98,21 @@ type UpgradeFacts struct {
 	Window            Window   `json:"window"`
 	GlobalAdminBlocks int      `json:"globalAdminBlocks"`
 	RolesInvolved     []string `json:"rolesInvolved"`
+}
+
+// InstallFacts summarise a new deployment at the version: what its install
+// bundle takes.
+type InstallFacts struct {
+	// Bundle is the install bundle's file name.
+	Bundle string `json:"bundle"`
+	// Base is the release whose install procedure the deployment starts from.
+	Base              string   `json:"base"`
+	HandsOnMinutes    int      `json:"handsOnMinutes"`
+	Window            Window   `json:"window"`
+	GlobalAdminBlocks int      `json:"globalAdminBlocks"`
+	RolesInvolved     []string `json:"rolesInvolved"`
+	// Prerequisites are what a new customer completes before the deployment.
+	Prerequisites []Prerequisite `json:"prerequisites"`
 }
 
 // groupTitles name the feature types in release notes.
@@ -151,6 +181,22 @@ func NewNotes(ws *releases.Workspace, v *semver.Version, generator string) (*Not
 			}
 			n.Upgrade = up
 		}
+	}
+	install, err := ws.InstallPlan(v)
+	switch {
+	case errors.Is(err, releases.ErrNoInstall):
+	case err != nil:
+		return nil, err
+	default:
+		rb := NewRunbook(ws, install, generator)
+		in := &InstallFacts{Bundle: rb.Bundle + ".tar.gz", Base: install.Base.String(), HandsOnMinutes: install.Total.HandsOnMinutes,
+			Window: Window{install.Total.Window.EstimateMinutes, install.Total.Window.MaxMinutes}, GlobalAdminBlocks: len(install.Total.GABlocks),
+			RolesInvolved: []string{}, Prerequisites: rb.Prerequisites}
+		for _, rm := range install.Total.HandsOn {
+			in.RolesInvolved = append(in.RolesInvolved, rm.Role.Name)
+		}
+		n.Install = in
+		n.First = ws.Previous(v) == nil
 	}
 	return n, nil
 }

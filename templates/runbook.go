@@ -1,9 +1,14 @@
 package templates
 
 import (
+	"bufio"
+	"cmp"
 	"fmt"
 	"io"
+	"iter"
+	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -15,6 +20,8 @@ const RunbookSchemaVersion = 1
 
 // Runbook is the cumulative runbook of an upgrade path, as every format renders it:
 // the JSON form is this value, and the Markdown and HTML templates receive it.
+// The runbook of a deployment on a new tenant (an install) is the same value with
+// Install set, no From, and Base naming the install procedure it starts from.
 type Runbook struct {
 	// SchemaVersion is the version of this format.
 	SchemaVersion int `json:"schemaVersion"`
@@ -25,10 +32,18 @@ type Runbook struct {
 	// Bundle names the runbook, e.g. "atlas-4.3.0-from-4.1.0". The HTML page keys
 	// its saved checkbox state by it.
 	Bundle string `json:"bundle"`
-	// From is the version installed before the upgrade.
-	From string `json:"from"`
+	// Install means the runbook deploys To on a new tenant: there is no From.
+	Install bool `json:"install,omitempty"`
+	// Base is, for an install, the release whose install procedure it starts
+	// from; the releases after it add their steps for new deployments.
+	Base string `json:"base,omitempty"`
+	// From is the version installed before the upgrade; empty for an install.
+	From string `json:"from,omitempty"`
 	// To is the version installed after it.
 	To string `json:"to"`
+	// Title is the page's title and first heading: "Atlas upgrade runbook:
+	// 4.1.0 → 4.3.0", or "Deploying Atlas 4.3.0 on a new tenant".
+	Title string `json:"-"`
 	// Releases are the releases the path applies, oldest first.
 	Releases []Release `json:"releases"`
 	// Hops are the upgrades, one maintenance window each: to every required stop,
@@ -70,9 +85,13 @@ type Release struct {
 // Hop is one upgrade: one maintenance window.
 type Hop struct {
 	// Number counts hops from 1.
-	Number int    `json:"number"`
-	From   string `json:"from"`
-	To     string `json:"to"`
+	Number int `json:"number"`
+	// From is empty for the deployment of an install.
+	From string `json:"from,omitempty"`
+	To   string `json:"to"`
+	// Heading names the hop: "Upgrade 1: 4.1.0 → 4.3.0", or "Deployment of
+	// 4.3.0".
+	Heading string `json:"-"`
 	// Releases are the versions the hop applies.
 	Releases []string `json:"releases"`
 	// Steps are in the order to perform them.
@@ -90,10 +109,14 @@ type Step struct {
 	ID     string `json:"id"`
 	// Version is the release the step comes from.
 	Version string `json:"version"`
-	Title   string `json:"title"`
-	Phase   string `json:"phase"`
-	Kind    string `json:"kind"`
-	Role    string `json:"role"`
+	// Origin is, in an install, the part of its release the step comes from:
+	// install (the install procedure) or new-deployments (an upgrade step
+	// marked newDeployments).
+	Origin string `json:"origin,omitempty"`
+	Title  string `json:"title"`
+	Phase  string `json:"phase"`
+	Kind   string `json:"kind"`
+	Role   string `json:"role"`
 	// RoleName is the role's display name.
 	RoleName string   `json:"roleName"`
 	Script   string   `json:"script,omitempty"`
@@ -253,11 +276,40 @@ type Fate struct {
 	Hop int `json:"hop"`
 	// By names the step that runs instead ("4.3.0/deploy-backend").
 	By string `json:"by,omitempty"`
+	// Origin is, in an install, the part of its release the step comes from
+	// (see Step.Origin).
+	Origin string `json:"origin,omitempty"`
+	// Source says where the step comes from, for people: "install procedure of
+	// 4.0.0", "4.2.0, also for new deployments"; empty in an upgrade.
+	Source string `json:"-"`
+	// order places the step release by release and, in each release, in its
+	// manifest's order: the order in which the pages list the account (see
+	// account). Accounting itself keeps the composer's order.
+	order int
 }
 
 // BundleName names the runbook of an upgrade: <product>-<to>-from-<from>.
 func BundleName(product, from, to string) string {
 	return fmt.Sprintf("%s-%s-from-%s", product, to, from)
+}
+
+// InstallBundleName names the runbook that deploys a version on a new tenant:
+// <product>-<version>-install.
+func InstallBundleName(product, version string) string {
+	return fmt.Sprintf("%s-%s-install", product, version)
+}
+
+// SourceOf says where a step of an install comes from, for people: "install
+// procedure of 4.0.0" or "4.2.0, also for new deployments"; empty for an
+// upgrade step.
+func SourceOf(version string, origin releases.Origin) string {
+	switch origin {
+	case releases.OriginInstall:
+		return "install procedure of " + version
+	case releases.OriginNewDeployments:
+		return version + ", also for new deployments"
+	}
+	return ""
 }
 
 // NewRunbook builds the runbook view of a composed path.
@@ -270,6 +322,7 @@ func NewRunbook(ws *releases.Workspace, p *releases.Path, generator string) *Run
 		Bundle:        BundleName(cfg.Product.ID, p.From.String(), p.To.String()),
 		From:          p.From.String(),
 		To:            p.To.String(),
+		Title:         cfg.Product.Name + " upgrade runbook: " + p.From.String() + " → " + p.To.String(),
 		Total:         figures(p.Total, nil),
 		Releases:      []Release{},
 		Hops:          []Hop{},
@@ -278,9 +331,18 @@ func NewRunbook(ws *releases.Workspace, p *releases.Path, generator string) *Run
 		// Sized once: a path of many releases has thousands of fates.
 		Accounting: make([]Fate, 0, len(p.Fates)),
 	}
+	if p.Install {
+		rb.Install, rb.Base, rb.From = true, p.Base.String(), ""
+		rb.Bundle = InstallBundleName(cfg.Product.ID, p.To.String())
+		rb.Title = "Deploying " + cfg.Product.Name + " " + p.To.String() + " on a new tenant"
+	}
 	used := map[string]bool{}
 	for i, h := range p.Hops {
 		hop := Hop{Number: i + 1, From: h.From.String(), To: h.To.String(), Releases: []string{}, Figures: figures(h.Figures, h.Steps)}
+		hop.Heading = fmt.Sprintf("Upgrade %d: %s → %s", hop.Number, hop.From, hop.To)
+		if p.Install {
+			hop.From, hop.Heading = "", "Deployment of "+hop.To
+		}
 		for _, m := range h.Releases {
 			hop.Releases = append(hop.Releases, m.Version)
 			r := releaseOf(m)
@@ -309,14 +371,123 @@ func NewRunbook(ws *releases.Workspace, p *releases.Path, generator string) *Run
 			rb.Roles = append(rb.Roles, roleOf(r))
 		}
 	}
+	order := manifestOrder(p)
 	for _, f := range p.Fates {
-		fate := Fate{Version: f.Version, Step: f.Step, Fate: string(f.Fate), Hop: f.Hop + 1}
+		fate := Fate{Version: f.Version, Step: f.Step, Fate: string(f.Fate), Hop: f.Hop + 1, Origin: string(f.Origin), Source: SourceOf(f.Version, f.Origin),
+			order: order[f.StepRef]}
 		if f.By != nil {
 			fate.By = f.By.String()
 		}
 		rb.Accounting = append(rb.Accounting, fate)
 	}
 	return rb
+}
+
+// manifestOrder numbers every source step of the path release by release
+// (oldest first) and, in each release, in its manifest's order, from 1. Each
+// release appears in one hop, and a step id once in a release.
+func manifestOrder(p *releases.Path) map[releases.StepRef]int {
+	steps := 0
+	for _, h := range p.Hops {
+		for _, m := range h.Releases {
+			steps += len(m.Steps)
+		}
+	}
+	order := make(map[releases.StepRef]int, steps)
+	for _, h := range p.Hops {
+		for _, m := range h.Releases {
+			for i := range m.Steps {
+				order[releases.StepRef{Version: m.Version, Step: m.Steps[i].ID}] = len(order) + 1
+			}
+		}
+	}
+	return order
+}
+
+// account is the account of every step as the pages list it: release by
+// release, oldest first, and in each release in its manifest's order
+// (accountIntro says so). The composer lists the steps a newer one supersedes
+// after the others; a runbook built without NewRunbook keeps its order. Both
+// the Markdown and the HTML page list it, for every path: it yields the fates
+// in place, through a permutation of their indexes, rather than sorting a copy
+// of them, and not even that when they are in order already.
+func account(rb *Runbook) iter.Seq[*Fate] {
+	fates := rb.Accounting
+	byOrder := func(a, b Fate) int { return cmp.Compare(a.order, b.order) }
+	if slices.IsSortedFunc(fates, byOrder) {
+		return func(yield func(*Fate) bool) {
+			for i := range fates {
+				if !yield(&fates[i]) {
+					return
+				}
+			}
+		}
+	}
+	idx := make([]int32, len(fates))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortStableFunc(idx, func(a, b int32) int { return byOrder(fates[a], fates[b]) })
+	return func(yield func(*Fate) bool) {
+		for _, i := range idx {
+			if !yield(&fates[i]) {
+				return
+			}
+		}
+	}
+}
+
+// accountTitle is the heading of the account of every step.
+func accountTitle(rb *Runbook) string {
+	if rb.Install {
+		return "Where every step came from"
+	}
+	return "Where every step went"
+}
+
+// accountIntro explains the account of every step and its order.
+func accountIntro(rb *Runbook) string {
+	if rb.Install {
+		return "Every step this deployment draws on — the install procedure of " + rb.Base +
+			", then the steps later releases add for new deployments — where it comes from, and what became of it: " +
+			"kept, superseded by a newer step, or merged into the same step earlier. " +
+			"Release by release, oldest first, and in each release in the order of its manifest."
+	}
+	return "Every step of every release on this path, and what became of it: kept, superseded by a newer step, " +
+		"or merged into the same step earlier on the path. Release by release, oldest first, and in each release in the order of its manifest."
+}
+
+// undoOrder lists the runbook's steps in the order to undo them: the reverse
+// of the order they run, last hop first.
+func undoOrder(rb *Runbook) []*Step {
+	var steps []*Step
+	for i := len(rb.Hops) - 1; i >= 0; i-- {
+		h := &rb.Hops[i]
+		for j := len(h.Steps) - 1; j >= 0; j-- {
+			steps = append(steps, &h.Steps[j])
+		}
+	}
+	return steps
+}
+
+// rollbackIntro says how to roll back, and in which order the rollback
+// section lists the steps.
+func rollbackIntro(rb *Runbook) string {
+	const order = "undo the completed steps in reverse order: the list below starts with the last step and ends with the first."
+	if rb.Install {
+		return "A new tenant has no earlier version to return to: to abandon the deployment, " + order
+	}
+	return "To roll back, " + order
+}
+
+// pointOfNoReturn says what a point of no return means for the step: in an
+// install (whose steps have an origin) the deployment cannot be undone, in an
+// upgrade the upgrade cannot be rolled back.
+func pointOfNoReturn(st *Step) string {
+	if st.Origin != "" {
+		return "once this step is done, the deployment cannot be undone."
+	}
+	return "once this step is done, the upgrade cannot be rolled back."
 }
 
 func productOf(cfg *releases.Config) Product {
@@ -344,7 +515,7 @@ func roleName(cfg *releases.Config, id string) string {
 
 func stepOf(ws *releases.Workspace, ps *releases.PlannedStep, number int) Step {
 	s := Step{
-		Number: number, Anchor: ps.Anchor, ID: ps.ID, Version: ps.Release.Version, Title: ps.Title,
+		Number: number, Anchor: ps.Anchor, ID: ps.ID, Version: ps.Release.Version, Origin: string(ps.Origin()), Title: ps.Title,
 		Phase: string(ps.Phase), Kind: string(ps.Kind), Role: ps.Role, RoleName: roleName(ws.Config, ps.Role),
 		Script: ps.Script, Args: ps.Args, CommandLine: CommandLine(ps.Script, ps.Args),
 		HandsOnMinutes: ps.HandsOnMinutes, ElapsedMinutes: Elapsed{ps.ElapsedMinutes.Estimate, ps.ElapsedMinutes.Max},
@@ -563,6 +734,28 @@ func ParseFormat(s string) (Format, error) {
 		return JSON, nil
 	}
 	return "", fmt.Errorf("unknown format %q (md, html or json)", s)
+}
+
+// runbookBuffers holds the 64 KiB buffers the Markdown and HTML runbooks are
+// written through: rendering every path renders thousands of pages, and a
+// buffer each was a tenth of all the memory allocated.
+var runbookBuffers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 64<<10) }}
+
+// bufferFor returns a buffered writer to out, and done, which flushes it and
+// returns the first write error. A *bufio.Writer is written to directly; any
+// other writer goes through a buffer of runbookBuffers, which done gives back.
+func bufferFor(out io.Writer) (w *bufio.Writer, done func() error) {
+	if b, ok := out.(*bufio.Writer); ok {
+		return b, b.Flush
+	}
+	b := runbookBuffers.Get().(*bufio.Writer)
+	b.Reset(out)
+	return b, func() error {
+		err := b.Flush()
+		b.Reset(nil) // keep no reference to out in the pool
+		runbookBuffers.Put(b)
+		return err
+	}
 }
 
 // RenderRunbook writes the runbook in the given format.

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/atlas-release/atlas-release/releases"
 )
 
 // The runbook is the largest document atlas-release writes (every step of every
@@ -15,32 +17,40 @@ import (
 
 // writeRunbookMarkdown writes the runbook as Markdown.
 func writeRunbookMarkdown(out io.Writer, rb *Runbook) error {
-	w := bufio.NewWriterSize(out, 64<<10)
+	w, done := bufferFor(out)
 	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
 	s := func(parts ...string) { put(w, parts...) }
 
-	p("# %s upgrade runbook: %s → %s\n\n", rb.Product.Name, rb.From, rb.To)
-	p("Runbook `%s`. It upgrades %s from **%s** to **%s** in\n", rb.Bundle, rb.Product.Name, rb.From, rb.To)
+	s("# " + rb.Title + "\n\n")
 	versions := make([]string, len(rb.Releases))
 	for i, r := range rb.Releases {
 		versions[i] = r.Version
 	}
-	p("%s, applying %s.\nTick each step as you complete it.\n\n", plural(len(rb.Hops), "maintenance window"), strings.Join(versions, ", "))
-
-	s("## At a glance\n\n| | |\n|---|---|\n")
-	s("| Path | " + pathLine(rb) + " |\n")
+	if rb.Install {
+		p("Runbook `%s`. It deploys %s **%s** on a new tenant in one maintenance window:\n", rb.Bundle, rb.Product.Name, rb.To)
+		p("the install procedure of %s%s.\nTick each step as you complete it.\n\n", rb.Base, installAdditions(rb))
+		s("## At a glance\n\n| | |\n|---|---|\n")
+		s("| Deploys | " + rb.To + " (install procedure of " + rb.Base + ") |\n")
+	} else {
+		p("Runbook `%s`. It upgrades %s from **%s** to **%s** in\n", rb.Bundle, rb.Product.Name, rb.From, rb.To)
+		p("%s, applying %s.\nTick each step as you complete it.\n\n", plural(len(rb.Hops), "maintenance window"), strings.Join(versions, ", "))
+		s("## At a glance\n\n| | |\n|---|---|\n")
+		s("| Path | " + pathLine(rb) + " |\n")
+	}
 	s("| Hands-on effort | " + Minutes(rb.Total.HandsOnMinutes))
 	if rb.Total.PrerequisiteMinutes > 0 {
 		s(", plus " + Minutes(rb.Total.PrerequisiteMinutes) + " of prerequisites")
 	}
 	s(" |\n")
 	p("| Maintenance window | %s (at most %s) |\n", Minutes(rb.Total.Window.EstimateMinutes), Minutes(rb.Total.Window.MaxMinutes))
-	s("| Outages | " + outageLine(rb.Total.Outages, "; ") + " |\n")
-	s("| Content freeze | " + freezeDecision(rb.Total.ContentFreeze.Decision))
-	if rb.Total.ContentFreeze.Decision != "not-needed" {
-		s(" (" + Minutes(rb.Total.ContentFreeze.SpanMinutes) + ")")
+	if !rb.Install { // a new tenant has no service to interrupt and no content to freeze
+		s("| Outages | " + outageLine(rb.Total.Outages, "; ") + " |\n")
+		s("| Content freeze | " + freezeDecision(rb.Total.ContentFreeze.Decision))
+		if rb.Total.ContentFreeze.Decision != "not-needed" {
+			s(" (" + Minutes(rb.Total.ContentFreeze.SpanMinutes) + ")")
+		}
+		s(" |\n")
 	}
-	s(" |\n")
 	s("| Global Administrator | ")
 	if n := len(rb.Total.GlobalAdmin); n > 0 {
 		s(plural(n, "block") + " (one PIM activation each)")
@@ -50,14 +60,18 @@ func writeRunbookMarkdown(out io.Writer, rb *Runbook) error {
 	s(" |\n")
 
 	for _, h := range rb.Hops {
-		writeHopMarkdown(w, &h)
+		writeHopMarkdown(w, &h, rb.Install)
 	}
 	s("\n")
 
 	if len(rb.Prerequisites) > 0 {
 		s("\n## Prerequisites\n\nComplete these before the maintenance window; blocking ones must be done before it starts.\n")
 		for _, pr := range rb.Prerequisites {
-			p("\n- [ ] **%s** (%s, before the upgrade to %s) — %s, %s", pr.Title, pr.Version, pr.Before, pr.RoleName, Minutes(pr.EffortMinutes))
+			before := "before the upgrade to " + pr.Before
+			if rb.Install {
+				before = "before the deployment"
+			}
+			p("\n- [ ] **%s** (%s, %s) — %s, %s", pr.Title, pr.Version, before, pr.RoleName, Minutes(pr.EffortMinutes))
 			if pr.LeadTimeDays > 0 {
 				p(", start %d days ahead", pr.LeadTimeDays)
 			}
@@ -69,48 +83,63 @@ func writeRunbookMarkdown(out io.Writer, rb *Runbook) error {
 		s("\n")
 	}
 
-	s("\n## Rollback\n\nUndo completed steps in reverse order. Steps marked as points of no return cannot be undone: contact ")
+	s("\n## Rollback\n\n" + rollbackIntro(rb) + " Steps marked as points of no return cannot be undone: contact ")
 	if rb.Product.SupportURL != "" {
 		s("[support](" + rb.Product.SupportURL + ")")
 	} else {
 		s("support")
 	}
 	s(" instead.\n")
-	for _, h := range rb.Hops {
-		for _, st := range h.Steps {
-			s("\n- **" + st.Title + "** (" + st.Anchor + ")")
-			if st.PointOfNoReturn {
-				s(" — *point of no return*")
-			}
-			if st.Rollback.Instructions != "" {
-				s(": " + inline(st.Rollback.Instructions))
-			} else {
-				s(": nothing to undo (" + inline(st.Rollback.None) + ")")
-			}
+	for _, st := range undoOrder(rb) {
+		s("\n- **", strconv.Itoa(st.Number), ". ", st.Title, "** (", st.Anchor, ")")
+		if st.PointOfNoReturn {
+			s(" — *point of no return*")
+		}
+		if st.Rollback.Instructions != "" {
+			s(": " + inline(st.Rollback.Instructions))
+		} else {
+			s(": nothing to undo (" + inline(st.Rollback.None) + ")")
 		}
 	}
 
 	s("\n\n## Sign-off\n\n| What | Name | Date | Signature |\n|---|---|---|---|\n| Change approved | | | |\n| Prerequisites complete | | | |")
 	for _, h := range rb.Hops {
-		s("\n| Upgrade to " + h.To + " complete and verified | | | |")
+		if rb.Install {
+			s("\n| Deployment of " + h.To + " complete and verified | | | |")
+		} else {
+			s("\n| Upgrade to " + h.To + " complete and verified | | | |")
+		}
 	}
-	s("\n| Users informed | | | |\n\n## Where every step went\n\n| Release | Step | Fate |\n|---|---|---|")
-	for _, f := range rb.Accounting {
-		s("\n| " + f.Version + " | " + f.Step + " | " + f.Fate)
+	s("\n| Users informed | | | |\n\n## ", accountTitle(rb), "\n\n", accountIntro(rb), "\n\n")
+	if rb.Install {
+		s("| Release | Step | Source | Fate |\n|---|---|---|---|")
+	} else {
+		s("| Release | Step | Fate |\n|---|---|---|")
+	}
+	for f := range account(rb) {
+		s("\n| " + f.Version + " | " + f.Step + " | ")
+		if rb.Install {
+			s(f.Source + " | ")
+		}
+		s(f.Fate)
 		if f.By != "" {
 			s(" by " + f.By)
 		}
 		s(" |")
 	}
 	s("\n\n---\nGenerated by " + rb.Generator + ".\n")
-	return w.Flush()
+	return done()
 }
 
-func writeHopMarkdown(w *bufio.Writer, h *Hop) {
+func writeHopMarkdown(w *bufio.Writer, h *Hop, install bool) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
 	s := func(parts ...string) { put(w, parts...) }
-	p("\n## Upgrade %d: %s → %s\n\n", h.Number, h.From, h.To)
-	p("Applies %s. Maintenance window: **%s** (at most %s); hands-on effort %s.", strings.Join(h.Releases, ", "),
+	s("\n## " + h.Heading + "\n\n")
+	what := "Applies " + strings.Join(h.Releases, ", ")
+	if install {
+		what = "Deploys everything up to " + h.To
+	}
+	p("%s. Maintenance window: **%s** (at most %s); hands-on effort %s.", what,
 		Minutes(h.Window.EstimateMinutes), Minutes(h.Window.MaxMinutes), Minutes(h.HandsOnMinutes))
 	if len(h.Outages) > 0 {
 		s("\n\nOffline during the window:\n")
@@ -167,10 +196,13 @@ func writeStepMarkdown(w *bufio.Writer, st *Step) {
 	s("\n\n#### ", strconv.Itoa(st.Number), ". ", st.Title, "\n\n- [ ] Done (", st.Anchor, ")\n")
 	s("- **Role:** ", st.RoleName, " · **Phase:** ", st.Phase, " · **Hands-on:** ", Minutes(st.HandsOnMinutes),
 		" · **Elapsed:** ", Minutes(st.ElapsedMinutes.Estimate), " (at most ", Minutes(st.ElapsedMinutes.Max), ")\n")
-	s("- **From release** ", st.Version)
-	if len(st.Replaces) > 0 {
-		s("; stands in for " + strings.Join(st.Replaces, ", "))
+	if source := SourceOf(st.Version, releases.Origin(st.Origin)); source != "" {
+		s("- **From** ", source)
+	} else {
+		s("- **From release** ", st.Version)
 	}
+	// Which older steps this one stands in for is bookkeeping: the account of
+	// every step says it, not the step an administrator works from.
 	if len(st.After) > 0 {
 		s("\n- **After:** ", strings.Join(st.After, ", "))
 	}
@@ -184,7 +216,7 @@ func writeStepMarkdown(w *bufio.Writer, st *Step) {
 		s("\n- **Global Administrator block ", strconv.Itoa(st.GlobalAdminBlock), "**")
 	}
 	if st.PointOfNoReturn {
-		s("\n- **Point of no return:** once this step is done, the upgrade cannot be rolled back.")
+		s("\n- **Point of no return:** ", pointOfNoReturn(st))
 	}
 	if st.CommandLine != "" {
 		s("\n\n```powershell\n", st.CommandLine, "\n```")
@@ -198,6 +230,32 @@ func writeStepMarkdown(w *bufio.Writer, st *Step) {
 	} else {
 		s("none — ", inline(st.Rollback.None))
 	}
+}
+
+// installAdditions says which releases add steps for new deployments to the
+// base's install procedure: ", with what 4.2.0 and 4.3.0 add for new
+// deployments", or nothing.
+func installAdditions(rb *Runbook) string {
+	adds := map[string]bool{}
+	for _, f := range rb.Accounting {
+		adds[f.Version] = adds[f.Version] || f.Origin == string(releases.OriginNewDeployments)
+	}
+	for _, p := range rb.Prerequisites {
+		adds[p.Version] = adds[p.Version] || p.Version != rb.Base
+	}
+	var adding []string
+	for _, r := range rb.Releases { // oldest first
+		if adds[r.Version] {
+			adding = append(adding, r.Version)
+		}
+	}
+	switch len(adding) {
+	case 0:
+		return ""
+	case 1:
+		return ", with what " + adding[0] + " adds for new deployments"
+	}
+	return ", with what " + strings.Join(adding[:len(adding)-1], ", ") + " and " + adding[len(adding)-1] + " add for new deployments"
 }
 
 // put writes the parts; bufio.Writer keeps its first error for Flush.

@@ -72,8 +72,7 @@ func LoadLocale(workspace fs.FS, t *releases.Translation) (*Set, error) {
 	if t.Language == nil {
 		return nil, fmt.Errorf("locale %s has no %s", t.Locale, path.Join(t.Dir(), releases.LanguageFile))
 	}
-	lang := t.Language
-	return load(workspace, t.TemplatesDir(), map[string]any{"date": func(s string) string { return localDate(s, lang) }})
+	return load(workspace, t.TemplatesDir(), localeFuncs(t))
 }
 
 // load reads the built-in templates, overridden by the files of dir, with the

@@ -69,7 +69,11 @@ type StatusTicket struct {
 
 // FleetSummary sums the fleet up.
 type FleetSummary struct {
-	Entries         int `json:"entries"`
+	Entries int `json:"entries"`
+	// Implementing counts the entries being implemented, with nothing
+	// deployed yet: they run no version, so the share on the newest release
+	// is of the others.
+	Implementing    int `json:"implementing,omitempty"`
 	OnLatest        int `json:"onLatest"`
 	OnLatestPercent int `json:"onLatestPercent"`
 	// OutOfSupport are the entries more than SupportedReleases behind.

@@ -61,7 +61,11 @@ func writeSummaryHTML(w htmlWriter, st *FleetStatus) {
 		w.raw("</div>\n")
 	}
 	w.raw("<section class=\"summary\" aria-label=\"Summary\">\n")
-	card("latest", strconv.Itoa(s.OnLatestPercent)+" %", fmt.Sprintf("on %s (%d of %d)", st.Latest, s.OnLatest, s.Entries), nil)
+	onLatest := fmt.Sprintf("on %s (%d of %d)", st.Latest, s.OnLatest, s.Entries-s.Implementing)
+	if s.Implementing > 0 {
+		onLatest = fmt.Sprintf("on %s (%d of the %d running; %d being implemented)", st.Latest, s.OnLatest, s.Entries-s.Implementing, s.Implementing)
+	}
+	card("latest", strconv.Itoa(s.OnLatestPercent)+" %", onLatest, nil)
 	card(flagClass(len(s.OutOfSupport) > 0), strconv.Itoa(len(s.OutOfSupport)), fmt.Sprintf("more than %d releases behind", st.SupportedReleases), s.OutOfSupport)
 	card("", strconv.Itoa(len(s.InFlight)), "upgrades in flight", s.InFlight)
 	card(flagClass(len(s.Overdue) > 0), strconv.Itoa(len(s.Overdue)), "overdue", s.Overdue)
@@ -210,11 +214,15 @@ func writeEntriesHTML(w htmlWriter, st *FleetStatus) {
 	w.raw("<h2>Every entry</h2>\n<table class=\"entries\">\n<thead><tr><th>Entry</th><th>Ring</th><th>Runs</th><th>Behind</th><th>State</th>",
 		"<th>Ticket</th><th>Window</th><th>Change board</th><th>Standby</th></tr></thead>\n<tbody>\n")
 	for _, en := range st.Entries {
+		runs := en.Version
+		if runs == "" {
+			runs = "nothing yet" // being implemented: its ticket is the deployment's
+		}
 		cls := strings.ReplaceAll(en.State, " ", "-")
 		if !en.Supported {
 			cls += " unsupported"
 		}
-		w.raw("<tr class=\"", cls, "\"><td>", e(en.Name), " <code>", e(en.Customer), "</code></td><td>", strconv.Itoa(en.Ring), "</td><td>", e(en.Version),
+		w.raw("<tr class=\"", cls, "\"><td>", e(en.Name), " <code>", e(en.Customer), "</code></td><td>", strconv.Itoa(en.Ring), "</td><td>", e(runs),
 			"</td><td>", strconv.Itoa(en.Behind), "</td><td>", e(en.State))
 		if en.Outcome == "partial" {
 			w.raw(" (partial)")

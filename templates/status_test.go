@@ -22,8 +22,9 @@ func fleetFixture() *templates.FleetStatus {
 				State: templates.StateScheduled, Day: "2026-12-19",
 				Ticket: &templates.StatusTicket{ID: 1002, URL: "https://x.example/agent/tickets/1002", Status: "new", Scheduled: "2026-12-19", Start: "08:00"}},
 			{Customer: "northwind", Name: "Northwind Traders", Ring: 2, Version: "4.0.0", Target: "4.3.0", Behind: 3, ChangeProcess: "cab", State: templates.StateNotScheduled},
+			{Customer: "litware", Name: "Litware Inc.", Ring: 2, Target: "4.3.0", Supported: true, ChangeProcess: "standard", State: templates.StateNotScheduled},
 		},
-		Summary: templates.FleetSummary{Entries: 4, OnLatest: 1, OnLatestPercent: 25, OutOfSupport: []string{"northwind"}, InFlight: []string{"contoso"}, Overdue: []string{"fabrikam"},
+		Summary: templates.FleetSummary{Entries: 5, Implementing: 1, OnLatest: 1, OnLatestPercent: 25, OutOfSupport: []string{"northwind"}, InFlight: []string{"contoso"}, Overdue: []string{"fabrikam"},
 			Versions:  []templates.VersionCount{{Version: "4.3.0", Count: 1}, {Version: "4.2.0", Count: 1}, {Version: "4.1.0", Count: 1}, {Version: "4.0.0", Count: 1}},
 			Engineers: []templates.EngineerLoad{{Email: "marcus.lee@atlas-workplace.example", Name: "Marcus Lee", Upgrades: 1}, {Email: "jonas.weber@atlas-workplace.example", Name: "Jonas <b>Weber</b>"}}},
 	}
@@ -46,6 +47,10 @@ func TestStatusHTML(t *testing.T) {
 		"@media print",
 		"ring 1: early adopters",
 		"CAB-2291",
+		// The entry being implemented runs nothing yet, and is not counted
+		// in the share on the newest release.
+		"<td>nothing yet</td>",
+		"on 4.3.0 (1 of the 4 running; 1 being implemented)",
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the page lacks %q", want)

@@ -130,6 +130,13 @@ func (c *Content) checkManifest(data []byte) error {
 	if m.SchemaVersion != ManifestSchemaVersion {
 		return invalid(ManifestFile, "schemaVersion %d is not supported", m.SchemaVersion)
 	}
+	// An upgrade has the version it starts from; a new deployment has none.
+	switch {
+	case m.Install && m.From != "":
+		return invalid(ManifestFile, "says it installs %s on a new tenant, yet upgrades from %s", m.To, m.From)
+	case !m.Install && m.From == "":
+		return invalid(ManifestFile, "names no version to upgrade from, and is not an install bundle")
+	}
 	listed := map[string]bool{}
 	for _, f := range m.Files {
 		if listed[f.Path] {

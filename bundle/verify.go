@@ -20,8 +20,8 @@ import (
 type Expect struct {
 	// Product is the product id; empty accepts any.
 	Product string
-	// Version is the version the file must upgrade to (a bundle) or belong to
-	// (SHA256SUMS); empty accepts any.
+	// Version is the version the file must upgrade to or install (a bundle)
+	// or belong to (SHA256SUMS); empty accepts any.
 	Version string
 }
 
@@ -40,6 +40,19 @@ type Report struct {
 	Downloaded string `json:"downloaded,omitempty"`
 	// Warning says what was not checked, for files not written by atlas-release.
 	Warning string `json:"warning,omitempty"`
+}
+
+// KindInstall is the "kind" field of an install bundle's trusted comment:
+// the signature says that the bundle deploys a version on a new tenant, and
+// a bundle whose manifest.json says otherwise is refused.
+const KindInstall = "install"
+
+// describeKind names what a bundle is, for errors.
+func describeKind(install bool) string {
+	if install {
+		return "an install bundle (a new deployment)"
+	}
+	return "an upgrade bundle"
 }
 
 // IsBundle reports whether a file name is a runbook bundle's.
@@ -124,6 +137,9 @@ func Verify(file string, sigText []byte, pub minisign.PublicKey, expect Expect, 
 	case m.Product != v.Fields["product"] || m.From != v.Fields["from"] || m.To != v.Fields["to"]:
 		return nil, fmt.Errorf("%s: %w: %s says %s %s → %s, but the signature says %s %s → %s", name, ErrInvalid, ManifestFile,
 			m.Product, m.From, m.To, v.Fields["product"], v.Fields["from"], v.Fields["to"])
+	case m.Install != (v.Fields["kind"] == KindInstall):
+		return nil, fmt.Errorf("%s: %w: %s says %s, but the signature says %s", name, ErrInvalid, ManifestFile,
+			describeKind(m.Install), describeKind(v.Fields["kind"] == KindInstall))
 	}
 	rep.Bundle = m
 	if err := unchanged(f, file, before, priv.n); err != nil {

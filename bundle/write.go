@@ -48,7 +48,10 @@ type File struct {
 
 // Spec describes a bundle.
 type Spec struct {
+	// From is empty for an install bundle, which deploys To on a new tenant.
 	Product, From, To string
+	// Install marks the bundle of a new deployment at To: it has no From.
+	Install bool
 	// Generator names the tool and its version.
 	Generator string
 	// Snapshot marks an unsigned rehearsal that no customer-facing command accepts.
@@ -64,10 +67,13 @@ type Spec struct {
 type Manifest struct {
 	SchemaVersion int    `json:"schemaVersion"`
 	Product       string `json:"product"`
-	From          string `json:"from"`
-	To            string `json:"to"`
-	Generator     string `json:"generator"`
-	Snapshot      bool   `json:"snapshot"`
+	// From is the version upgraded from; an install bundle has none.
+	From string `json:"from,omitempty"`
+	To   string `json:"to"`
+	// Install marks the bundle that deploys To on a new tenant.
+	Install   bool   `json:"install,omitempty"`
+	Generator string `json:"generator"`
+	Snapshot  bool   `json:"snapshot"`
 	// Files are sorted by path; SHA256 is of the uncompressed content, so a
 	// rebuild can be checked even if compressed bytes differ.
 	Files []FileEntry `json:"files"`
@@ -90,6 +96,10 @@ type entry struct {
 // manifest.json and SHA256SUMS, and writes entries sorted by path with fixed
 // headers, so that the same files always give the same bytes.
 func Write(ctx context.Context, w io.Writer, spec Spec) (*Manifest, error) {
+	if spec.Install != (spec.From == "") {
+		// What Check refuses to read is never written.
+		return nil, fmt.Errorf("a bundle upgrades from a version or installs one on a new tenant, not both or neither (from %q, install %t)", spec.From, spec.Install)
+	}
 	if err := validPaths(spec.Files); err != nil {
 		return nil, err
 	}
@@ -104,7 +114,7 @@ func Write(ctx context.Context, w io.Writer, spec Spec) (*Manifest, error) {
 		entries = append(entries, entry{f, size, sum})
 	}
 	slices.SortFunc(entries, func(a, b entry) int { return cmp.Compare(a.Path, b.Path) })
-	m := &Manifest{SchemaVersion: ManifestSchemaVersion, Product: spec.Product, From: spec.From, To: spec.To,
+	m := &Manifest{SchemaVersion: ManifestSchemaVersion, Product: spec.Product, From: spec.From, To: spec.To, Install: spec.Install,
 		Generator: spec.Generator, Snapshot: spec.Snapshot, Files: make([]FileEntry, 0, len(entries))}
 	for _, e := range entries {
 		m.Files = append(m.Files, FileEntry{Path: e.Path, Size: e.size, SHA256: e.sum})

@@ -1,6 +1,7 @@
 // Package cut is the release owner's main job: from a workspace and a version, it
 // validates the release, renders its notes and upgrade guide, builds one runbook
-// bundle per supported source version, checksums and signs everything, and writes
+// bundle per supported source version and one that deploys the version on a
+// new tenant (the install bundle), checksums and signs everything, and writes
 // the result to dist/<version>/ in one atomic step. It is also the one reader of
 // a cut (Open): publish, and anyone else, take a cut's files and documents from
 // it, checked as verify checks them.
@@ -25,10 +26,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"aead.dev/minisign"
@@ -96,8 +99,42 @@ type Options struct {
 	// ModTime is the modification time of every archive entry; zero means the
 	// release date. SOURCE_DATE_EPOCH sets it.
 	ModTime time.Time
-	// Progress reports what the cut is doing; it may be nil.
-	Progress func(step, message string)
+	// Progress is told what the cut is doing as it does it: when each step
+	// and each bundle starts, how many bytes a bundle has, when each is done.
+	// It may be nil. Calls never overlap, even while bundles are written side
+	// by side, so it needs no lock of its own.
+	Progress func(Event)
+}
+
+// EventKind says what an Event reports.
+type EventKind int
+
+// The kinds of event, in the order a step or a bundle goes through them.
+const (
+	// Started: a step, or an item of a step, begins.
+	Started EventKind = iota
+	// Wrote: Bytes of the item have been written so far.
+	Wrote
+	// Done: the step or item is over; Message sums it up, Bytes is the size
+	// of an item.
+	Done
+	// Skipped: the step does not run.
+	Skipped
+	// Note: Message is something the release owner should know.
+	Note
+)
+
+// Event is one report of a cut's progress. It says nothing of time: the
+// caller, which knows the clock, measures how long a step took.
+type Event struct {
+	Kind EventKind
+	// Step is one of the Step constants.
+	Step string
+	// Item names what a step works on when it is not the step as a whole: a
+	// bundle's file name.
+	Item    string
+	Bytes   int64
+	Message string
 }
 
 // Metadata is metadata.json: what the cut produced.
@@ -112,8 +149,11 @@ type Metadata struct {
 	ModTime   string `json:"modTime"`
 	PublicKey string `json:"publicKey,omitempty"`
 	KeyID     string `json:"keyId,omitempty"`
-	// Sources are the versions that got a bundle, newest first.
+	// Sources are the versions that got an upgrade bundle, newest first.
 	Sources []string `json:"sources"`
+	// Install names the install bundle, which deploys the version on a new
+	// tenant; empty when the release has no install procedure.
+	Install string `json:"install,omitempty"`
 	// Skipped lists the steps that did not run.
 	Skipped []string `json:"skipped"`
 	// Files are every file of the cut but metadata.json, sorted by name.
@@ -126,8 +166,10 @@ type Artifact struct {
 	Kind   string `json:"kind"`
 	Size   int64  `json:"size"`
 	SHA256 string `json:"sha256"`
-	// From is the source version of a bundle.
-	From string `json:"from,omitempty"`
+	// From is the source version of an upgrade bundle; an install bundle
+	// has none, and says Install.
+	From    string `json:"from,omitempty"`
+	Install bool   `json:"install,omitempty"`
 	// Locale is the locale of a document (release notes, upgrade guide).
 	Locale string `json:"locale,omitempty"`
 }
@@ -146,10 +188,13 @@ type job struct {
 	opts     Options
 	ws       *releases.Workspace
 	manifest *releases.Manifest
-	dir      string // the temporary output folder
+	dir      string     // the temporary output folder
+	mu       sync.Mutex // serializes the calls of opts.Progress
+	summary  string     // what the running step sums itself up as
 	modTime  time.Time
 	public   *minisign.PublicKey
 	paths    []*releases.Path
+	install  *releases.Path // nil when the release has no install procedure
 	files    []Artifact
 	meta     Metadata
 }
@@ -224,12 +269,15 @@ func Run(ctx context.Context, opts Options) (*Metadata, string, error) {
 		}
 		if slices.Contains(opts.Skip, p.name) || (p.name == StepSign && opts.Snapshot) {
 			j.meta.Skipped = append(j.meta.Skipped, p.name)
-			j.progress(p.name, "skipped")
+			j.report(Event{Kind: Skipped, Step: p.name})
 			continue
 		}
+		j.summary = ""
+		j.report(Event{Kind: Started, Step: p.name})
 		if err := p.run(j, ctx); err != nil {
 			return nil, "", fmt.Errorf("%s: %w", p.name, err)
 		}
+		j.report(Event{Kind: Done, Step: p.name, Message: j.summary})
 	}
 	if err := syncDir(dir); err != nil {
 		return nil, "", err
@@ -256,8 +304,34 @@ func commit(dir, target string) error {
 	return syncDir(filepath.Dir(target))
 }
 
-func (j *job) progress(step, format string, args ...any) {
-	if j.opts.Progress != nil {
-		j.opts.Progress(step, fmt.Sprintf(format, args...))
+// report tells opts.Progress about e, one call at a time.
+func (j *job) report(e Event) {
+	if j.opts.Progress == nil {
+		return
 	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.opts.Progress(e)
+}
+
+// sumUp sets what the running step's Done event says.
+func (j *job) sumUp(format string, args ...any) { j.summary = fmt.Sprintf(format, args...) }
+
+// note reports something the release owner should know.
+func (j *job) note(step, format string, args ...any) {
+	j.report(Event{Kind: Note, Step: step, Message: fmt.Sprintf(format, args...)})
+}
+
+// countingWriter reports the bytes of an item as they are written.
+type countingWriter struct {
+	w      io.Writer
+	n      int64
+	report func(n int64)
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	c.report(c.n)
+	return n, err
 }

@@ -96,8 +96,15 @@ func TestReproducible(t *testing.T) {
 		t.Fatal(err)
 	}
 	ta, tb := readTree(t, dirA), readTree(t, dirB)
-	if len(ta) != 17 {
-		t.Fatalf("%d files in the cut, want 17", len(ta))
+	if len(ta) != 19 {
+		t.Fatalf("%d files in the cut, want 19", len(ta))
+	}
+	// The install bundle and its signature are in the cut like the upgrade
+	// bundles, and SHA256SUMS vouches for them.
+	for _, name := range []string{"atlas-4.3.0-install.tar.gz", "atlas-4.3.0-install.tar.gz.minisig"} {
+		if len(ta[name]) == 0 || !bytes.Contains(ta[cut.ChecksumsFile], []byte("  "+name+"\n")) {
+			t.Errorf("%s is missing from the cut or from SHA256SUMS", name)
+		}
 	}
 	// The German notes and guide are in the cut, flat (GitHub asset names
 	// have no folders), and SHA256SUMS vouches for them.
@@ -207,8 +214,8 @@ func TestConcurrentCuts(t *testing.T) {
 	if ok != 1 {
 		t.Fatalf("%d cuts succeeded, want 1", ok)
 	}
-	if n := len(readTree(t, filepath.Join(dist, "4.3.0"))); n != 17 {
-		t.Fatalf("%d files, want 17", n)
+	if n := len(readTree(t, filepath.Join(dist, "4.3.0"))); n != 19 {
+		t.Fatalf("%d files, want 19", n)
 	}
 }
 
@@ -249,8 +256,8 @@ func TestSkip(t *testing.T) {
 			t.Fatalf("bundle %s written although skipped", name)
 		}
 	}
-	if strings.Join(meta.Skipped, ",") != "bundle" {
-		t.Fatalf("skipped %v", meta.Skipped)
+	if strings.Join(meta.Skipped, ",") != "bundle" || meta.Install != "" {
+		t.Fatalf("skipped %v, install bundle %q", meta.Skipped, meta.Install)
 	}
 	opts.Skip = []string{cut.StepSign}
 	opts.Clean = true

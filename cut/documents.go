@@ -78,7 +78,8 @@ func Documents(ws *releases.Workspace, set *templates.Set, v *semver.Version, s 
 	return out, nil
 }
 
-// render renders the two documents of v in one locale.
+// render renders the two documents of v in one locale; the notes link to the
+// guide by its file name (publish points the link at the guide's article).
 func render(ws *releases.Workspace, set *templates.Set, locale string, v *semver.Version, s templates.Signing, generator string) ([]Document, error) {
 	lws, err := ws.Localized(locale)
 	if err != nil {
@@ -88,6 +89,8 @@ func render(ws *releases.Workspace, set *templates.Set, locale string, v *semver
 	if err != nil {
 		return nil, err
 	}
+	// The notes link to the guide beside them, in their locale.
+	notes.GuideFile = DocumentFile(KindGuide, locale, ws.Config.DefaultLocale(), "html")
 	paths, err := lws.BundlePaths(v)
 	if err != nil {
 		return nil, err

@@ -64,6 +64,7 @@ func TestOpenGivesEachLocalesDocuments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	notes.GuideFile = cut.DocumentFile(cut.KindGuide, "en-us", "en-us", "html") // as the cut renders them
 	article, err := set.NotesArticle(notes)
 	if err != nil {
 		t.Fatal(err)

@@ -53,24 +53,28 @@ func TestBundlesWrittenSideBySide(t *testing.T) {
 	barrier := &barrierFS{FS: opts.Workspace.FS, release: make(chan struct{})}
 	opts.Workspace.FS = barrier
 	var bundles []string
-	opts.Progress = func(step, msg string) {
-		if step != cut.StepValidate || strings.HasPrefix(msg, "ok;") { // validation is over
+	opts.Progress = func(e cut.Event) {
+		if e.Step != cut.StepValidate || e.Kind == cut.Done { // validation is over
 			barrier.armed.Store(true)
 		}
-		if step == cut.StepBundle {
-			bundles = append(bundles, strings.Fields(msg)[0])
+		if e.Step == cut.StepBundle && e.Kind == cut.Done && e.Item == "" {
+			for _, b := range strings.Split(e.Message, ", ") {
+				bundles = append(bundles, strings.Fields(b)[0])
+			}
 		}
 	}
 	meta, _, err := cut.Run(t.Context(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Progress names the bundles in the order of the sources, newest first,
-	// whichever finished first.
+	// The bundle step's summary names the bundles in the order of the
+	// sources, newest first, then the install bundle, whichever finished
+	// first.
 	var want []string
 	for _, from := range meta.Sources {
 		want = append(want, cut.BundleFile(meta.Product, from, meta.Version))
 	}
+	want = append(want, cut.InstallFile(meta.Product, meta.Version))
 	if len(want) < 2 || !slices.Equal(bundles, want) {
 		t.Errorf("progress named bundles %v, want %v", bundles, want)
 	}
@@ -89,7 +93,7 @@ func TestBundleFailureIsReported(t *testing.T) {
 			opts := options(t, ws, dist)
 			failing := &failingFS{FS: opts.Workspace.FS}
 			opts.Workspace.FS = failing
-			opts.Progress = func(step, _ string) { failing.armed.Store(step != cut.StepValidate) }
+			opts.Progress = func(e cut.Event) { failing.armed.Store(e.Step != cut.StepValidate) }
 			_, _, err := cut.Run(t.Context(), opts)
 			if err == nil || !strings.Contains(err.Error(), "the disk is on fire") || !strings.Contains(err.Error(), ".tar.gz") {
 				t.Fatalf("error %v", err)

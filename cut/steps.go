@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -20,6 +21,7 @@ import (
 	"aead.dev/minisign"
 
 	"github.com/atlas-release/atlas-release/bundle"
+	"github.com/atlas-release/atlas-release/internal/human"
 	"github.com/atlas-release/atlas-release/releases"
 	"github.com/atlas-release/atlas-release/signing"
 	"github.com/atlas-release/atlas-release/templates"
@@ -52,16 +54,37 @@ func (j *job) validate(context.Context) error {
 	for _, p := range paths {
 		j.meta.Sources = append(j.meta.Sources, p.From.String())
 	}
+	// A release below policy.oldestVersion has no install procedure and gets
+	// no install bundle; from there on, validate has made sure every release
+	// resolves to one, so any other failure is a failure.
+	install, err := ws.InstallPlan(v)
+	switch {
+	case errors.Is(err, releases.ErrNoInstall):
+	case err != nil:
+		return fmt.Errorf("the install procedure of %s: %w", v, err)
+	default:
+		j.install = install
+	}
 	j.meta.SchemaVersion = 1
 	j.meta.Product = ws.Config.Product.ID
 	j.meta.Version = v.String()
 	j.meta.Snapshot = j.opts.Snapshot
 	j.meta.Generator = j.opts.Generator
 	j.meta.ModTime = j.modTime.UTC().Format("2006-01-02T15:04:05Z")
-	if len(j.paths) == 0 {
-		j.progress(StepValidate, "%s has no earlier version to upgrade from: no bundle", v)
-	} else {
-		j.progress(StepValidate, "ok; bundles from %s", strings.Join(j.meta.Sources, ", "))
+	var what []string
+	if len(j.paths) > 0 {
+		what = append(what, "bundles from "+strings.Join(j.meta.Sources, ", "))
+	}
+	if j.install != nil {
+		what = append(what, "an install bundle for new deployments")
+	}
+	switch {
+	case len(what) == 0:
+		j.sumUp("ok; %s has no earlier version to upgrade from and no install procedure: no bundle", v)
+	case len(j.paths) == 0:
+		j.sumUp("ok; %s has no earlier version to upgrade from: %s", v, what[0])
+	default:
+		j.sumUp("ok; %s", strings.Join(what, " and "))
 	}
 	return nil
 }
@@ -86,7 +109,7 @@ func (j *job) checkKey() error {
 				signing.KeyID(pub.ID()), releases.ConfigFile, signing.KeyID(want.ID()))
 		}
 	} else {
-		j.progress(StepValidate, "signing.publicKey is not set in %s: customers learn the key only from the guide; add\n  signing:\n    publicKey: %s",
+		j.note(StepValidate, "signing.publicKey is not set in %s: customers learn the key only from the guide; add\n  signing:\n    publicKey: %s",
 			releases.ConfigFile, pub.String())
 	}
 	j.public = &pub
@@ -142,7 +165,7 @@ func (j *job) render(context.Context) error {
 			locales = append(locales, d.Locale)
 		}
 	}
-	j.progress(StepRender, "release notes and upgrade guide in %s", strings.Join(locales, ", "))
+	j.sumUp("release notes and upgrade guide in %s", strings.Join(locales, ", "))
 	return nil
 }
 
@@ -152,7 +175,17 @@ func (j *job) downloadURL(file string) string {
 	return downloadURL(j.ws.Config.GitHub, j.opts.Version, j.opts.Snapshot)(file)
 }
 
-// bundles writes one runbook bundle per source version. The bundles are
+// allPaths are the paths that get a bundle: the upgrades, newest source
+// first, then the install.
+func (j *job) allPaths() []*releases.Path {
+	if j.install == nil {
+		return j.paths
+	}
+	return append(slices.Clip(j.paths), j.install)
+}
+
+// bundles writes one runbook bundle per source version, and the install
+// bundle. The bundles are
 // independent and compressing them is most of a cut, so up to GOMAXPROCS are
 // written at once, each streamed to its file as before (none is held whole in
 // memory). Their files are recorded and their progress reported in the order of
@@ -166,11 +199,12 @@ func (j *job) bundles(ctx context.Context) error {
 		err   error
 		done  chan struct{}
 	}
-	results := make([]result, len(j.paths))
+	paths := j.allPaths()
+	results := make([]result, len(paths))
 	slots := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	for i, p := range j.paths {
+	for i, p := range paths {
 		results[i].done = make(chan struct{})
 		wg.Add(1)
 		go func() {
@@ -186,10 +220,13 @@ func (j *job) bundles(ctx context.Context) error {
 			files, err := j.bundle(ctx, p)
 			if err != nil {
 				cancel(err) // the first cause is kept
+			} else {
+				j.report(Event{Kind: Done, Step: StepBundle, Item: files[0].Name, Bytes: files[0].Size})
 			}
 			results[i].files, results[i].err = files, err
 		}()
 	}
+	var written []string
 	for i := range results {
 		<-results[i].done
 		if results[i].err != nil {
@@ -198,11 +235,15 @@ func (j *job) bundles(ctx context.Context) error {
 		}
 		for _, a := range results[i].files {
 			j.files = append(j.files, a)
+			if a.Install && a.Kind == KindBundle {
+				j.meta.Install = a.Name // only once it is written: --skip bundle leaves it out
+			}
 			if a.Kind == KindBundle {
-				j.progress(StepBundle, "%s (%s)", a.Name, humanSize(a.Size))
+				written = append(written, fmt.Sprintf("%s (%s)", a.Name, human.Size(a.Size)))
 			}
 		}
 	}
+	j.sumUp("%s", strings.Join(written, ", "))
 	return nil
 }
 
@@ -211,13 +252,17 @@ func (j *job) bundles(ctx context.Context) error {
 // but what it reads.
 func (j *job) bundle(ctx context.Context, p *releases.Path) ([]Artifact, error) {
 	cfg := j.ws.Config
-	name := BundleFile(cfg.Product.ID, p.From.String(), p.To.String())
+	name := j.bundleFile(p)
+	j.report(Event{Kind: Started, Step: StepBundle, Item: name})
 	files, err := j.bundleFiles(p)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	spec := bundle.Spec{Product: cfg.Product.ID, From: p.From.String(), To: p.To.String(), Generator: j.opts.Generator,
+	spec := bundle.Spec{Product: cfg.Product.ID, From: p.From.String(), To: p.To.String(), Install: p.Install, Generator: j.opts.Generator,
 		Snapshot: j.opts.Snapshot, ModTime: j.modTime, Files: files}
+	if p.Install {
+		spec.From = "" // a new deployment starts from nothing
+	}
 	written, err := j.writeBundle(ctx, name, spec)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -230,8 +275,27 @@ func BundleFile(product, from, to string) string {
 	return templates.BundleName(product, from, to) + ".tar.gz"
 }
 
+// InstallFile names the install bundle of a version: <product>-<version>-install.tar.gz.
+func InstallFile(product, version string) string {
+	return templates.InstallBundleName(product, version) + ".tar.gz"
+}
+
+// bundleName is the name of a path's bundle without .tar.gz; bundleFile with it.
+func (j *job) bundleName(p *releases.Path) string {
+	if p.Install {
+		return templates.InstallBundleName(j.ws.Config.Product.ID, p.To.String())
+	}
+	return templates.BundleName(j.ws.Config.Product.ID, p.From.String(), p.To.String())
+}
+
+func (j *job) bundleFile(p *releases.Path) string { return j.bundleName(p) + ".tar.gz" }
+
 // bundleFiles lists what a path's bundle holds: the runbook in three forms, the
 // scripts its steps run, the communications of its releases, and VERIFY.txt.
+// An install bundle's communications are those of a first deployment: the
+// deployment request and the calendar, no announcements (users have nothing
+// yet that could change or go offline) and none of the releases' messages,
+// which speak of an upgrade's window.
 func (j *job) bundleFiles(p *releases.Path) ([]bundle.File, error) {
 	set := j.opts.Templates
 	rb := templates.NewRunbook(j.ws, p, j.opts.Generator)
@@ -253,6 +317,9 @@ func (j *job) bundleFiles(p *releases.Path) ([]bundle.File, error) {
 		}
 	}
 	for _, h := range p.Hops {
+		if p.Install {
+			break
+		}
 		for _, m := range h.Releases {
 			for _, c := range m.Communications {
 				files = append(files, bundle.File{Path: path.Join("communications", m.Version+"-"+c.ID+".md"), Data: communication(m, c)})
@@ -266,8 +333,10 @@ func (j *job) bundleFiles(p *releases.Path) ([]bundle.File, error) {
 	files = append(files, comms...)
 	var verify bytes.Buffer
 	doc := &templates.VerifyDoc{Product: templates.Product{ID: j.ws.Config.Product.ID, Name: j.ws.Config.Product.Name},
-		Bundle: templates.BundleName(j.ws.Config.Product.ID, p.From.String(), p.To.String()), From: p.From.String(), To: p.To.String(),
-		Signing: j.signingInfo()}
+		Bundle: j.bundleName(p), From: p.From.String(), To: p.To.String(), Install: p.Install, Signing: j.signingInfo()}
+	if p.Install {
+		doc.From = ""
+	}
 	if err := set.RenderVerify(&verify, doc); err != nil {
 		return nil, err
 	}
@@ -279,15 +348,24 @@ func (j *job) bundleFiles(p *releases.Path) ([]bundle.File, error) {
 // calendar, and the announcements of every locale that translates them and
 // every release on the path.
 func (j *job) communications(p *releases.Path) ([]bundle.File, error) {
-	name := BundleFile(j.ws.Config.Product.ID, p.From.String(), p.To.String())
+	name := j.bundleFile(p)
 	c := templates.NewCommunications(j.ws, p, templates.CommsOptions{Generator: j.opts.Generator, BundleURL: j.downloadURL(name)})
-	rendered, err := j.opts.Templates.RenderCommunications(c, false)
+	var rendered []templates.CommunicationFile
+	var err error
+	if p.Install {
+		rendered, err = j.opts.Templates.RenderDeployment(c)
+	} else {
+		rendered, err = j.opts.Templates.RenderCommunications(c, false)
+	}
 	if err != nil {
 		return nil, err
 	}
 	var files []bundle.File
 	for _, f := range rendered {
 		files = append(files, bundle.File{Path: path.Join("communications", f.Name), Data: f.Data})
+	}
+	if p.Install {
+		return files, nil // no announcements to translate
 	}
 	for _, l := range j.ws.Config.Locales {
 		localized, ok, err := templates.LocalizedAnnouncements(j.ws, p, l, templates.CommsOptions{Generator: j.opts.Generator, BundleURL: j.downloadURL(name)})
@@ -330,7 +408,8 @@ func (j *job) writeBundle(ctx context.Context, name string, spec bundle.Spec) ([
 	defer f.Close()
 	digest := signing.NewDigest()
 	defer digest.Close()
-	buf := newBufferedWriter(io.MultiWriter(f, digest))
+	counted := &countingWriter{w: f, report: func(n int64) { j.report(Event{Kind: Wrote, Step: StepBundle, Item: name, Bytes: n}) }}
+	buf := newBufferedWriter(io.MultiWriter(counted, digest))
 	if _, err := bundle.Write(ctx, buf, spec); err != nil {
 		return nil, err
 	}
@@ -341,12 +420,19 @@ func (j *job) writeBundle(ctx context.Context, name string, spec bundle.Spec) ([
 		return nil, err
 	}
 	sum := digest.SHA256()
-	out := []Artifact{{Name: name, Kind: KindBundle, Size: digest.Size(), SHA256: sum, From: spec.From}}
+	out := []Artifact{{Name: name, Kind: KindBundle, Size: digest.Size(), SHA256: sum, From: spec.From, Install: spec.Install}}
 	if j.opts.Snapshot {
 		return out, nil
 	}
-	sig := digest.Sign(*j.opts.Key, signing.Comment("bundle", name, "product", spec.Product, "from", spec.From, "to", spec.To, "sha256", sum))
-	a, err := j.writeArtifact(Artifact{Name: name + SignatureExt, Kind: KindSignature, From: spec.From}, sig)
+	// The comment binds what the bundle is: an upgrade names its source, an
+	// install says so (bundle.Verify holds manifest.json to it).
+	what := []string{"from", spec.From}
+	if spec.Install {
+		what = []string{"kind", bundle.KindInstall}
+	}
+	comment := append(append([]string{"bundle", name, "product", spec.Product}, what...), "to", spec.To, "sha256", sum)
+	sig := digest.Sign(*j.opts.Key, signing.Comment(comment...))
+	a, err := j.writeArtifact(Artifact{Name: name + SignatureExt, Kind: KindSignature, From: spec.From, Install: spec.Install}, sig)
 	if err != nil {
 		return nil, err
 	}
@@ -385,7 +471,7 @@ func (j *job) checksum(context.Context) error {
 	if err := j.writeFile(Artifact{Name: ChecksumsFile, Kind: KindChecksums}, b.Bytes()); err != nil {
 		return err
 	}
-	j.progress(StepChecksum, "%s lists %d files", ChecksumsFile, len(j.files)-1)
+	j.sumUp("%s lists %d files", ChecksumsFile, len(j.files)-1)
 	return nil
 }
 
@@ -400,7 +486,11 @@ func (j *job) sign(context.Context) error {
 	if err := j.writeFile(Artifact{Name: ChecksumsFile + SignatureExt, Kind: KindSignature}, sig); err != nil {
 		return err
 	}
-	j.progress(StepSign, "%d bundles and %s signed with key %s", len(j.paths), ChecksumsFile, j.meta.KeyID)
+	bundles := fmt.Sprintf("%d bundles", len(j.allPaths()))
+	if len(j.allPaths()) == 1 {
+		bundles = "1 bundle"
+	}
+	j.sumUp("%s and %s signed with key %s", bundles, ChecksumsFile, j.meta.KeyID)
 	return nil
 }
 
@@ -418,19 +508,8 @@ func (j *job) metadata(context.Context) error {
 	if err := templates.WriteJSON(&b, &j.meta); err != nil {
 		return err
 	}
+	j.sumUp("%s", MetadataFile)
 	return os.WriteFile(filepath.Join(j.dir, MetadataFile), b.Bytes(), 0o644)
-}
-
-func humanSize(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }
 
 // syncDir flushes a folder's entries to disk, so that a power cut after the rename

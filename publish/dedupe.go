@@ -97,6 +97,7 @@ func (p *plan) archiveDuplicates(ctx context.Context, o ZendeskOptions, w *write
 	}
 	for i, id := range ids {
 		d := &p.result.Duplicates[len(p.result.Duplicates)-len(ids)+i]
+		w.start(p.version+" "+p.kind, "archive duplicate")
 		if err := o.Client.ArchiveArticle(ctx, id); err != nil {
 			d.Outcome, d.Error = OutcomeFailed, err.Error()
 			return fmt.Errorf("archiving duplicate article %d: %w", id, err)

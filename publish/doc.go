@@ -19,7 +19,13 @@
 // workspace's rendering is compared with them, and a difference (a manifest
 // edited after the cut) is reported, not published. Only with FromWorkspace
 // are articles that no cut holds published as the workspace renders them, and
-// the result says so for each.
+// the result says so for each. The one change publish makes to a cut's text:
+// the release notes link to the upgrade guide beside them in the cut
+// (upgrade-guide.de.html), and in the help center that link points at the
+// guide's article in the same locale (/hc/de/articles/<id>). The guide is
+// therefore written before its notes, within one run; where it has no
+// article, the link is dropped to its text and the result says so
+// (guidelink.go).
 //
 // ZenDesk publishing can be re-run any number of times, from any machine:
 // articles are found by their labels, not by local state. A run first reads

@@ -17,36 +17,11 @@ import (
 // stays unknown after looking for it.
 const maxLookups = 3
 
-// writer runs the writes of a publish and reports them.
-type writer struct {
-	progress func(Progress)
-	onWrite  func(Write)
-	mu       sync.Mutex
-	done     int
-	total    int
-}
-
-// wrote reports a completed write.
-func (w *writer) wrote(wr Write) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.done++
-	if w.progress != nil {
-		w.progress(Progress{Done: w.done, Total: max(w.total, w.done), What: wr.Item + ": " + wr.Action})
-	}
-	if w.onWrite != nil {
-		w.onWrite(wr)
-	}
-}
-
 // execute carries out the plans, several articles at a time; the writes of one
 // article are in order. Every article is attempted; the errors are returned
 // together, in plan order.
 func execute(ctx context.Context, o ZendeskOptions, plans []*plan) error {
-	w := &writer{progress: o.Progress, onWrite: o.OnWrite}
-	for _, p := range plans {
-		w.total += p.writes(o)
-	}
+	w := newWriter(TargetZendesk, o.Progress, o.OnWrite)
 	workers := o.Concurrency
 	if workers <= 0 {
 		workers = 4
@@ -54,15 +29,34 @@ func execute(ctx context.Context, o ZendeskOptions, plans []*plan) error {
 	errs := make([]error, len(plans))
 	sem := make(chan struct{}, workers)
 	var wg sync.WaitGroup
-	for i, p := range plans {
+	for _, p := range plans {
+		p.done = make(chan struct{})
+	}
+	// The guides start first: the notes wait for theirs, which link to it,
+	// and every guide holds a worker before any notes take one.
+	var order []int
+	for _, guides := range []bool{true, false} {
+		for i, p := range plans {
+			if (p.kind == KindGuide) == guides {
+				order = append(order, i)
+			}
+		}
+	}
+	for _, i := range order {
+		p := plans[i]
 		if p.writes(o) == 0 {
+			close(p.done)
 			continue
 		}
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
-			defer func() { <-sem; wg.Done() }()
-			if err := p.execute(ctx, o, w); err != nil {
+			defer func() { close(p.done); <-sem; wg.Done() }()
+			if p.guide != nil {
+				<-p.guide.done
+				p.linkWrittenGuide()
+			}
+			if err := p.execute(ctx, o, w.inGroup(i)); err != nil {
 				errs[i] = fmt.Errorf("%s %s: %w", p.version, p.kind, err)
 			}
 			p.result.Translations = results(p.trans)
@@ -72,7 +66,8 @@ func execute(ctx context.Context, o ZendeskOptions, plans []*plan) error {
 	return errors.Join(errs...)
 }
 
-// writes predicts the number of writes of a plan, for progress.
+// writes predicts the number of writes of a plan; a plan without any is not
+// run.
 func (p *plan) writes(o ZendeskOptions) int {
 	n := len(p.dups)
 	for _, t := range p.trans {
@@ -124,6 +119,7 @@ func (p *plan) execute(ctx context.Context, o ZendeskOptions, w *writer) (err er
 	ambiguous := false
 	if p.remote == nil {
 		first := p.trans[0]
+		w.start(p.name(first.doc.locale), "create article")
 		a, amb, err := p.createArticle(ctx, o, first.doc)
 		ambiguous = amb
 		if err != nil {
@@ -149,6 +145,7 @@ func (p *plan) execute(ctx context.Context, o ZendeskOptions, w *writer) (err er
 		}
 		switch t.action {
 		case Create:
+			w.start(p.name(locale), "create translation")
 			tr, err := p.createTranslation(ctx, o, t.doc)
 			if err != nil {
 				t.result.Outcome, t.result.Error = OutcomeFailed, err.Error()
@@ -165,6 +162,7 @@ func (p *plan) execute(ctx context.Context, o ZendeskOptions, w *writer) (err er
 				published := false
 				u.Draft = &published
 			}
+			w.start(p.name(locale), string(t.action))
 			tr, err := c.UpdateTranslation(ctx, p.remote.id, locale, u)
 			if err != nil {
 				t.result.Outcome, t.result.Error = OutcomeFailed, err.Error()
@@ -188,6 +186,7 @@ func (p *plan) execute(ctx context.Context, o ZendeskOptions, w *writer) (err er
 			continue
 		}
 		published := false
+		w.start(p.name(t.doc.locale), "publish")
 		tr, err := c.UpdateTranslation(ctx, p.remote.id, t.doc.locale, zendesk.TranslationUpdate{Draft: &published})
 		if err != nil {
 			t.result.Outcome, t.result.Error = OutcomeFailed, err.Error()
@@ -209,6 +208,7 @@ func (p *plan) execute(ctx context.Context, o ZendeskOptions, w *writer) (err er
 	meta, _ := placement(cfg.Zendesk, &p.remote.meta)
 	if !sameLabels(labels, p.remote.labels) || meta != (zendesk.ArticleMetadata{}) {
 		meta.LabelNames = &labels
+		w.start(p.version+" "+p.kind, "update labels")
 		a, err := c.UpdateArticle(ctx, p.remote.id, meta)
 		if err != nil {
 			return err

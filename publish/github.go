@@ -28,8 +28,10 @@ type GitHubOptions struct {
 	// release).
 	Replace bool
 	// DryRun plans without writing.
-	DryRun   bool
-	Progress func(Progress)
+	DryRun bool
+	// Progress is told when each write starts and when it is done; it may be
+	// nil.
+	Progress func(Event)
 	// OnWrite is told about every completed write (the journal records them).
 	OnWrite func(Write)
 }
@@ -129,15 +131,7 @@ func GitHub(ctx context.Context, o GitHubOptions) (*GitHubResult, error) {
 	if o.DryRun {
 		return res, nil
 	}
-	w := &writer{progress: o.Progress, onWrite: o.OnWrite}
-	for _, a := range res.Assets {
-		if a.Action != Unchanged {
-			w.total++
-		}
-	}
-	if res.Release != Unchanged {
-		w.total += 2
-	}
+	w := newWriter(TargetGitHub, o.Progress, o.OnWrite)
 	fail := func(err error) (*GitHubResult, error) {
 		if res.Outcome != OutcomeDone {
 			res.Outcome, res.Error = OutcomeFailed, err.Error()
@@ -145,6 +139,7 @@ func GitHub(ctx context.Context, o GitHubOptions) (*GitHubResult, error) {
 		return res, err
 	}
 	if rel == nil {
+		w.start(tag, "create draft release")
 		if rel, err = createRelease(ctx, gh, tag, name, body); err != nil {
 			return fail(err)
 		}
@@ -160,7 +155,8 @@ func GitHub(ctx context.Context, o GitHubOptions) (*GitHubResult, error) {
 		if a.Action == Unchanged {
 			continue
 		}
-		asset, err := uploadAsset(ctx, gh, rel, c, a.Name, plan[a.Name], a.SHA256)
+		w.start(a.Name, "upload")
+		asset, err := uploadAsset(ctx, gh, rel, c, a.Name, plan[a.Name], a.SHA256, w)
 		if err != nil {
 			a.Outcome, a.Error = OutcomeFailed, err.Error()
 			return fail(err)
@@ -179,6 +175,7 @@ func GitHub(ctx context.Context, o GitHubOptions) (*GitHubResult, error) {
 	}
 	rel.Assets = assets
 	if res.Release != Unchanged {
+		w.start(tag, "publish release")
 		published, err := gh.Publish(ctx, rel.ID, name, body, isLatest(o.Workspace, version))
 		if err != nil {
 			return fail(err)
@@ -226,12 +223,12 @@ func confirmAssets(ctx context.Context, gh *ghrelease.Client, rel *ghrelease.Rel
 			a.Outcome, a.Error = OutcomeFailed, why
 			wrong = append(wrong, a.Name+" "+why)
 			if round < maxConfirmRounds {
-				asset, err := uploadAsset(ctx, gh, rel, c, a.Name, byName[a.Name], a.SHA256)
+				w.start(a.Name, "upload")
+				asset, err := uploadAsset(ctx, gh, rel, c, a.Name, byName[a.Name], a.SHA256, w)
 				if err != nil {
 					a.Error = why + "; uploading it again failed: " + err.Error()
 					return nil, fmt.Errorf("%s %s; uploading it again failed: %w", a.Name, why, err)
 				}
-				w.total++
 				w.wrote(Write{Action: "upload", Item: a.Name, ID: asset.ID, SHA256: a.SHA256})
 			}
 		}
@@ -378,7 +375,7 @@ func createRelease(ctx context.Context, gh *ghrelease.Client, tag, name, body st
 
 // uploadAsset uploads one file, replacing an existing asset first; after an
 // unknown outcome it looks at the assets before trying again.
-func uploadAsset(ctx context.Context, gh *ghrelease.Client, rel *ghrelease.Release, c *cut.Folder, name string, existing *ghrelease.Asset, sum string) (*ghrelease.Asset, error) {
+func uploadAsset(ctx context.Context, gh *ghrelease.Client, rel *ghrelease.Release, c *cut.Folder, name string, existing *ghrelease.Asset, sum string, w *writer) (*ghrelease.Asset, error) {
 	if existing != nil {
 		if err := gh.DeleteAsset(ctx, existing.ID); err != nil && ghrelease.KindOf(err) != ghrelease.KindNotFound {
 			return nil, err
@@ -398,7 +395,7 @@ func uploadAsset(ctx context.Context, gh *ghrelease.Client, rel *ghrelease.Relea
 	case contentType == "":
 		contentType = "application/octet-stream"
 	}
-	open := func() (io.ReadCloser, error) { return wsfs.OpenFile(path) }
+	open := w.sending(name, "upload", func() (io.ReadCloser, error) { return wsfs.OpenFile(path) })
 	var last error
 	for range maxLookups {
 		a, err := gh.Upload(ctx, rel, name, contentType, st.Size(), open)
@@ -519,6 +516,13 @@ func releaseText(ws *releases.Workspace, c *cut.Folder) (string, string) {
 	var text string
 	if notes, ok, _ := c.Document(cut.KindNotes, c.DefaultLocale); ok {
 		text = strings.TrimSpace(string(notes.Markdown))
+	}
+	// The notes link to the guide beside them in the cut, which on the
+	// release's page is one of its files: a link relative to the page would
+	// lead nowhere.
+	if gh := cfg.GitHub; gh != nil {
+		guide := cut.DocumentFile(cut.KindGuide, c.DefaultLocale, c.DefaultLocale, "html")
+		text = strings.ReplaceAll(text, "]("+guide+")", "]("+gh.DownloadURL(c.Meta.Version, guide)+")")
 	}
 	// The page has its own title.
 	if strings.HasPrefix(text, "# ") {

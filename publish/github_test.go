@@ -169,6 +169,10 @@ func TestGitHubFirstPublishThenNothing(t *testing.T) {
 		}
 	}
 	rel := e.srv.Releases()[0]
+	// The notes' link to the guide beside them leads to the release's copy.
+	if guide := "(" + e.ws.Config.GitHub.DownloadURL("4.3.0", "upgrade-guide.html") + ")"; !strings.Contains(rel.Body, guide) || strings.Contains(rel.Body, "(upgrade-guide.html)") {
+		t.Errorf("the release's notes do not link to the guide %s:\n%s", guide, rel.Body)
+	}
 	if rel.Name != "Atlas 4.3.0" || !strings.Contains(rel.Body, "minisign -H -Vm") || !strings.Contains(rel.Body, e.cut.Meta.PublicKey) || rel.MakeLatest != "true" {
 		t.Errorf("release %q, latest %q, body:\n%s", rel.Name, rel.MakeLatest, rel.Body)
 	}

@@ -29,6 +29,10 @@ type ReleaseOptions struct {
 	Recheck bool
 	// DryRun plans every target and writes nothing, not even the journal.
 	DryRun bool
+	// Progress is told when each target starts, is done or is skipped, and
+	// when each of its writes starts and is done; it may be nil. Release sets
+	// the targets' Progress. Calls never overlap.
+	Progress func(Event)
 }
 
 // ReleaseResult is what publishing a release did.
@@ -63,6 +67,12 @@ func Release(ctx context.Context, o ReleaseOptions) (*ReleaseResult, error) {
 		return nil, err
 	}
 	res := &ReleaseResult{Version: c.Meta.Version, Journal: j.Path(), StaleJournal: stale}
+	progress := serialized(o.Progress)
+	report := func(kind EventKind, target, message string) {
+		if progress != nil {
+			progress(Event{Kind: kind, Target: target, Message: message})
+		}
+	}
 	type target struct {
 		name string
 		run  func(onWrite func(Write)) (url string, gh *GitHubResult, zd *ZendeskResult, err error)
@@ -71,7 +81,7 @@ func Release(ctx context.Context, o ReleaseOptions) (*ReleaseResult, error) {
 	if o.GitHub != nil {
 		targets = append(targets, target{TargetGitHub, func(onWrite func(Write)) (string, *GitHubResult, *ZendeskResult, error) {
 			g := *o.GitHub
-			g.Cut, g.DryRun, g.OnWrite = c, o.DryRun, onWrite
+			g.Cut, g.DryRun, g.OnWrite, g.Progress = c, o.DryRun, onWrite, progress
 			r, err := GitHub(ctx, g)
 			url := ""
 			if r != nil {
@@ -84,7 +94,7 @@ func Release(ctx context.Context, o ReleaseOptions) (*ReleaseResult, error) {
 		targets = append(targets, target{TargetZendesk, func(onWrite func(Write)) (string, *GitHubResult, *ZendeskResult, error) {
 			z := *o.Zendesk
 			z.Cuts = map[string]*cut.Folder{c.Meta.Version: c}
-			z.DryRun, z.OnWrite = o.DryRun, onWrite
+			z.DryRun, z.OnWrite, z.Progress = o.DryRun, onWrite, progress
 			r, err := Zendesk(ctx, z)
 			return "", nil, r, err
 		}})
@@ -99,9 +109,12 @@ func Release(ctx context.Context, o ReleaseOptions) (*ReleaseResult, error) {
 		switch {
 		case failed != nil:
 			tr.State = "not run"
+			report(Skipped, t.name, "not run: an earlier target failed")
 		case rec.State == StateDone && !o.Recheck && !o.DryRun:
 			tr.State, tr.URL = "skipped", rec.URL
+			report(Skipped, t.name, "skipped: done in an earlier run")
 		default:
+			report(Started, t.name, "")
 			var mu sync.Mutex
 			var journalErr error
 			onWrite := func(w Write) {
@@ -135,6 +148,7 @@ func Release(ctx context.Context, o ReleaseOptions) (*ReleaseResult, error) {
 					failed = ferr
 				}
 			}
+			report(Done, t.name, tr.State)
 		}
 		res.Targets = append(res.Targets, tr)
 	}

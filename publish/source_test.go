@@ -3,6 +3,7 @@ package publish_test
 import (
 	"crypto/rand"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -110,13 +111,34 @@ func TestPublishesTheCutsText(t *testing.T) {
 		t.Errorf("%d translations differ from the workspace, want 1 (the English notes)", differs)
 	}
 	sent := strings.Join(sentBodies(t, e.srv), "\x00")
-	for _, name := range []string{"release-notes.html", "upgrade-guide.html", "release-notes.de.html", "upgrade-guide.de.html"} {
-		file, err := os.ReadFile(filepath.Join(c.Dir, name))
+	var guideID int64
+	for _, a := range res.Articles {
+		if a.Kind == publish.KindGuide {
+			guideID = a.ID
+		}
+	}
+	// Every body is the cut's file, byte for byte, but for the notes' one
+	// link to the guide beside them, which points at the guide's article.
+	for _, tc := range []struct{ name, guideFile, locale string }{
+		{"release-notes.html", "upgrade-guide.html", "en-us"},
+		{"upgrade-guide.html", "", ""},
+		{"release-notes.de.html", "upgrade-guide.de.html", "de"},
+		{"upgrade-guide.de.html", "", ""},
+	} {
+		file, err := os.ReadFile(filepath.Join(c.Dir, tc.name))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains("\x00"+sent+"\x00", "\x00"+string(file)+"\x00") {
-			t.Errorf("the help center did not get %s byte for byte", name)
+		want := string(file)
+		if tc.guideFile != "" {
+			link := `href="` + tc.guideFile + `"`
+			if n := strings.Count(want, link); n != 1 {
+				t.Fatalf("%s has %d links %s, want 1", tc.name, n, link)
+			}
+			want = strings.Replace(want, link, fmt.Sprintf(`href="/hc/%s/articles/%d"`, tc.locale, guideID), 1)
+		}
+		if !strings.Contains("\x00"+sent+"\x00", "\x00"+want+"\x00") {
+			t.Errorf("the help center did not get %s byte for byte (but for the link to the guide)", tc.name)
 		}
 	}
 	if strings.Contains(sent, "fifteen templates") || !strings.Contains(sent, "twelve templates") {

@@ -51,17 +51,11 @@ type ZendeskOptions struct {
 	DryRun bool
 	// Concurrency is how many articles are written at once (default 4).
 	Concurrency int
-	// Progress is told about every write; it may be nil.
-	Progress func(Progress)
+	// Progress is told when each write starts and when it is done; it may be
+	// nil. Calls never overlap, even while articles are written side by side.
+	Progress func(Event)
 	// OnWrite is told about every completed write (the journal records them).
 	OnWrite func(Write)
-}
-
-// Progress reports one write.
-type Progress struct {
-	Done, Total int
-	// What names the write, e.g. "4.3.0 release-notes de: update".
-	What string
 }
 
 // Action is what a publish does to an article or a translation.
@@ -176,6 +170,19 @@ type TranslationResult struct {
 	// renders otherwise (a manifest or template changed after the cut): the
 	// cut's text is published all the same.
 	WorkspaceDiffers bool `json:"workspaceDiffers,omitempty"`
+	// GuideLink is where the release notes' link to the same release's
+	// upgrade guide points in the help center: the guide's article in the
+	// same locale, root-relative ("/hc/de/articles/123"; ".../new" in a dry
+	// run for an article the run would create). Empty when the notes have no
+	// such link, or when the guide has no article in this locale: then the
+	// link is dropped to its text, and Notice says so.
+	GuideLink string `json:"guideLink,omitempty"`
+	// Notice says what a reader should know about the published text.
+	Notice string `json:"notice,omitempty"`
+	// Stale names the translated items of this locale whose source text
+	// changed since they were translated (validate's AR1408), with where the
+	// source text is: an "unchanged" article can still be out of date.
+	Stale []string `json:"stale,omitempty"`
 	// Diff is the unified diff of the help center's text and the text to
 	// publish, for updates and drift.
 	Diff string `json:"diff,omitempty"`
@@ -247,6 +254,10 @@ type document struct {
 	fp          string
 	// source is SourceCut or SourceWorkspace.
 	source string
+	// raw is the body as the cut (or the workspace) has it; guideFile, for
+	// the notes, is the file name their link to the upgrade guide has there:
+	// body is raw with that link pointed at the guide's article.
+	raw, guideFile string
 }
 
 // plan is everything a run will do to one article.
@@ -259,6 +270,11 @@ type plan struct {
 	placement zendesk.ArticleMetadata
 	// dups are younger duplicates of the article to archive.
 	dups []int64
+	// guide is, for the release notes, the same version's upgrade guide,
+	// which their link points to: written first.
+	guide *plan
+	// done is closed when the run is finished with the article.
+	done chan struct{}
 }
 
 type transPlan struct {
@@ -318,6 +334,11 @@ func Zendesk(ctx context.Context, o ZendeskOptions) (*ZendeskResult, error) {
 		return nil, err
 	}
 	for _, p := range plans {
+		if p.guide != nil {
+			p.planGuideLinks(remote[identityLabel(cfg.Product.ID, KindGuide, p.version)])
+		}
+	}
+	for _, p := range plans {
 		p.decide(o, remote)
 		p.dups = dups[identityLabel(cfg.Product.ID, p.kind, p.version)]
 		if o.DryRun {
@@ -360,6 +381,7 @@ func render(o ZendeskOptions) ([]*plan, []string, error) {
 		if err != nil {
 			return nil, nil, err
 		}
+		stale := staleItems(ws, v)
 		byKind := map[string]*plan{}
 		for _, kind := range Kinds {
 			p := &plan{version: v.String(), kind: kind, result: &ArticleResult{Version: v.String(), Kind: kind}}
@@ -369,10 +391,11 @@ func render(o ZendeskOptions) ([]*plan, []string, error) {
 			byKind[kind] = p
 			plans = append(plans, p)
 		}
+		byKind[KindNotes].guide = byKind[KindGuide]
 		for _, d := range docs {
 			p := byKind[d.doc.Kind]
 			p.trans = append(p.trans, &transPlan{doc: d.published, result: &TranslationResult{Locale: d.doc.Locale, Title: d.published.title,
-				Source: d.published.source, WorkspaceDiffers: d.differs}})
+				Source: d.published.source, WorkspaceDiffers: d.differs, Stale: stale[d.doc.Kind][d.doc.Locale]}})
 			if !slices.Contains(locales, d.doc.Locale) {
 				locales = append(locales, d.doc.Locale)
 			}
@@ -383,6 +406,28 @@ func render(o ZendeskOptions) ([]*plan, []string, error) {
 		return cmp.Compare(slices.Index(ws.Config.Locales, a), slices.Index(ws.Config.Locales, b))
 	})
 	return plans, locales, nil
+}
+
+// staleItems lists, by article kind and locale, the translated items of
+// release v whose source text changed since they were translated: the notes
+// show every translated item, the upgrade guide only the content-freeze
+// reason.
+func staleItems(ws *releases.Workspace, v *semver.Version) map[string]map[string][]string {
+	out := map[string]map[string][]string{KindNotes: {}, KindGuide: {}}
+	m, ok := ws.Find(v)
+	if !ok {
+		return out
+	}
+	for _, st := range ws.StaleTranslations(m) {
+		for _, it := range st.Items {
+			name := fmt.Sprintf("%s (%s:%d:%d)", it.Name(), it.SourceFile, max(it.Source.Line, 1), max(it.Source.Col, 1))
+			out[KindNotes][st.Locale] = append(out[KindNotes][st.Locale], name)
+			if it.Kind == releases.ContentFreezeItem {
+				out[KindGuide][st.Locale] = append(out[KindGuide][st.Locale], name)
+			}
+		}
+	}
+	return out
 }
 
 // sourced is a document as the workspace renders it, and the text that is
@@ -439,7 +484,10 @@ func documents(o ZendeskOptions, v *semver.Version) ([]sourced, *cut.Folder, err
 			return nil, nil, fmt.Errorf("%s in %s: the %s article is %d bytes; the help center accepts about %d", v, d.Locale, d.Kind, len(from.HTML), zendesk.MaxBodyBytes)
 		}
 		body := string(from.HTML)
-		sd.published = &document{locale: d.Locale, title: from.Title, body: body, fp: Fingerprint(from.Title, body), source: source}
+		sd.published = &document{locale: d.Locale, title: from.Title, body: body, fp: Fingerprint(from.Title, body), source: source, raw: body}
+		if d.Kind == KindNotes {
+			sd.published.guideFile = cut.DocumentFile(cut.KindGuide, d.Locale, o.Workspace.Config.DefaultLocale(), "html")
+		}
 		out = append(out, sd)
 	}
 	return out, c, nil

@@ -121,6 +121,11 @@ func Announce(ctx context.Context, o AnnounceOptions) (*AnnounceResult, error) {
 		case c.Internal:
 			res.NotAnnounced = append(res.NotAnnounced, c.ID+" (the vendor's own environment)")
 			continue
+		case entry.Status == NeedsInstall:
+			// Nothing deployed yet: its implementation lead plans the
+			// deployment (upgrades schedule opens its deployment ticket).
+			res.NotAnnounced = append(res.NotAnnounced, c.ID+" (new deployment, scheduled by its implementation lead)")
+			continue
 		case entry.Status != NeedsUpgrade:
 			res.NotAnnounced = append(res.NotAnnounced, fmt.Sprintf("%s (%s)", c.ID, entry.Status))
 			continue

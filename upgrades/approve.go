@@ -69,7 +69,7 @@ func Approve(ctx context.Context, o ApproveOptions) (*ApproveResult, error) {
 	if ref := strings.TrimSpace(o.Ref); ref == "" || ref != o.Ref || len(ref) > 200 || strings.ContainsFunc(ref, func(r rune) bool { return r < ' ' || r == 0x7f }) {
 		return nil, invalidf("--ref %q is not a change board reference like CAB-2291: one line of text, at most 200 characters", o.Ref)
 	}
-	if from, err := releases.ParseVersion(c.Version); err != nil || !from.LessThan(o.To) {
+	if from, err := releases.ParseVersion(c.Version); !c.NeedsDeployment() && (err != nil || !from.LessThan(o.To)) {
 		return nil, invalidf("%s runs %s: there is no upgrade to %s to approve", c.ID, c.Version, o.To)
 	}
 	if _, err := ws.Release(o.To); err != nil {
@@ -106,7 +106,7 @@ func Approve(ctx context.Context, o ApproveOptions) (*ApproveResult, error) {
 	if o.Client == nil {
 		return res, nil
 	}
-	ext := externalID(ws.Config.Product.ID, c.ID, o.To.String())
+	ext := ticketID(ws.Config.Product.ID, c, o.To.String())
 	tickets, err := o.Client.TicketsByExternalID(ctx, ext)
 	if err != nil {
 		return nil, err

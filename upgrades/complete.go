@@ -39,10 +39,14 @@ type CompleteOptions struct {
 
 // CompleteResult is a recorded outcome.
 type CompleteResult struct {
-	Customer string           `json:"customer"`
-	From     string           `json:"from"`
-	To       string           `json:"to"`
-	Outcome  releases.Outcome `json:"outcome"`
+	Customer string `json:"customer"`
+	// From is empty for a deployment.
+	From string `json:"from,omitempty"`
+	To   string `json:"to"`
+	// Deployment: the customer ran nothing before; the ticket is its
+	// deployment ticket, and customers.yaml gains its version.
+	Deployment bool             `json:"deployment,omitempty"`
+	Outcome    releases.Outcome `json:"outcome"`
 	// Minutes are the windows' lengths, in order.
 	Minutes []int `json:"minutes"`
 	// Version is what customers.yaml says the customer runs now.
@@ -103,41 +107,62 @@ func Complete(ctx context.Context, o CompleteOptions) (*CompleteResult, error) {
 	if h == nil {
 		h = &releases.History{SchemaVersion: 1, Version: o.To.String()}
 	}
-	runs, err := releases.ParseVersion(c.Version)
-	if err != nil {
-		return nil, &InputError{fmt.Errorf("%s: %w", c.ID, err)}
-	}
 	// The version the upgrade started from: customers.yaml until the upgrade
 	// is recorded, then the history's (customers.yaml says the release then).
-	from := runs
-	if e := h.Entry(c.ID); e != nil && e.Completion != nil && runs.Equal(o.To) {
-		if from, err = releases.ParseVersion(e.Completion.From); err != nil {
-			return nil, &InputError{fmt.Errorf("%s: %w", releases.HistoryFile(o.To), err)}
+	// A new deployment (a customer being implemented, no version yet) is
+	// recorded as from the release itself, as releases.Path of an install
+	// has it: no history path of an upgrade starts there.
+	deploy := c.NeedsDeployment()
+	from := o.To
+	if !deploy {
+		runs, err := releases.ParseVersion(c.Version)
+		if err != nil {
+			return nil, &InputError{fmt.Errorf("%s: %w", c.ID, err)}
+		}
+		from = runs
+		if e := h.Entry(c.ID); e != nil && e.Completion != nil && runs.Equal(o.To) {
+			if from, err = releases.ParseVersion(e.Completion.From); err != nil {
+				return nil, &InputError{fmt.Errorf("%s: %w", releases.HistoryFile(o.To), err)}
+			}
+			deploy = from.Equal(o.To)
+		}
+		if !deploy && !from.LessThan(o.To) {
+			return nil, invalidf("%s runs %s: there is no upgrade to %s to complete", c.ID, c.Version, o.To)
 		}
 	}
-	if !from.LessThan(o.To) {
-		return nil, invalidf("%s runs %s: there is no upgrade to %s to complete", c.ID, c.Version, o.To)
+	what := "upgrade to"
+	if deploy {
+		what = "deployment of"
 	}
 	comp := releases.Completion{From: from.String(), Outcome: o.Outcome, Windows: o.Windows, HandsOnMinutes: o.HandsOnMinutes, Note: o.Note}
 	if err := comp.Check(); err != nil {
-		return nil, &InputError{fmt.Errorf("%s's upgrade to %s: %w", c.ID, o.To, err)}
+		return nil, &InputError{fmt.Errorf("%s's %s %s: %w", c.ID, what, o.To, err)}
 	}
 	if strings.ContainsFunc(o.Note, func(r rune) bool { return r < ' ' && r != '\n' || r == 0x7f }) || len(o.Note) > 2000 {
 		return nil, invalidf("--note: at most 2000 characters of text, without control characters")
 	}
-	res := &CompleteResult{Customer: c.ID, From: from.String(), To: o.To.String(), Outcome: o.Outcome, Version: c.Version,
+	res := &CompleteResult{Customer: c.ID, From: from.String(), To: o.To.String(), Deployment: deploy, Outcome: o.Outcome, Version: c.Version,
 		HistoryFile: releases.HistoryFile(o.To), CustomersFile: releases.CustomersFile}
+	if deploy {
+		res.From = ""
+	}
 	for _, w := range o.Windows {
 		res.Minutes = append(res.Minutes, w.Minutes())
 	}
 	planned := *c
 	planned.Version = from.String()
+	path := fmt.Sprintf("the path from %s to %s", from, o.To)
+	if deploy {
+		planned.Version, planned.Stage = "", releases.StageImplementation
+		path = fmt.Sprintf("the deployment of %s", o.To)
+	}
 	if entry, _, err := planOne(ws, &planned, o.To); err == nil && len(entry.Windows) != len(o.Windows) && o.Outcome == releases.OutcomeOK {
-		res.Warnings = append(res.Warnings, fmt.Sprintf("the path from %s to %s plans windows: %d, recorded: %d", from, o.To, len(entry.Windows), len(o.Windows)))
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%s plans windows: %d, recorded: %d", path, len(entry.Windows), len(o.Windows)))
 	}
 	// The files first, in memory: an edit that cannot be made in place
 	// refuses the completion before the ticket is touched.
 	if h.Complete(c.ID, comp) {
+		var err error
 		if res.HistoryData, err = h.Marshal(); err != nil {
 			return nil, err
 		}
@@ -168,13 +193,19 @@ func Complete(ctx context.Context, o CompleteOptions) (*CompleteResult, error) {
 // completeTicket writes the outcome on the change ticket, once: a ticket that
 // carries the outcome's tag (and, for ok, is solved) already says it.
 func completeTicket(ctx context.Context, o CompleteOptions, c *releases.Customer, comp releases.Completion, res *CompleteResult) error {
-	ext := externalID(o.Workspace.Config.Product.ID, c.ID, o.To.String())
+	// Not ticketID: once recorded, customers.yaml says the customer runs the
+	// release, and its ticket is still the deployment's.
+	kind := ticketKinds[res.Deployment]
+	ext := kind.externalID(o.Workspace.Config.Product.ID, c.ID, o.To.String())
 	tickets, err := o.Client.TicketsByExternalID(ctx, ext)
 	if err != nil {
 		return err
 	}
 	tk := oldestTicket(tickets)
 	if tk == nil {
+		if res.Deployment {
+			return invalidf("no deployment ticket %s for %s's deployment of %s: schedule it first, or record a deployment made without one with --no-ticket", ext, c.ID, o.To)
+		}
 		return invalidf("no change ticket %s for %s's upgrade to %s: schedule it first, or record an upgrade made without one with --no-ticket", ext, c.ID, o.To)
 	}
 	res.Ticket = &TicketResult{Action: TicketFound, ID: tk.ID, URL: o.Client.TicketURL(tk.ID), ExternalID: ext, Subject: tk.Subject}
@@ -194,7 +225,7 @@ func completeTicket(ctx context.Context, o CompleteOptions, c *releases.Customer
 	// A safe update: a ticket people changed since it was read is not
 	// overwritten (409); running again reads it afresh.
 	stamp := tk.UpdatedAt
-	u := zendesk.TicketUpdate{Comment: &zendesk.TicketComment{HTMLBody: completionComment(c.ID, o.To, comp)}, AdditionalTags: []string{tag}, UpdatedStamp: &stamp}
+	u := zendesk.TicketUpdate{Comment: &zendesk.TicketComment{HTMLBody: completionComment(c.ID, o.To, comp, res.Deployment)}, AdditionalTags: []string{tag}, UpdatedStamp: &stamp}
 	for _, t := range []string{OutcomeOKTag, OutcomeRolledBackTag, OutcomePartialTag} {
 		if t != tag && slices.Contains(tk.Tags, t) {
 			u.RemoveTags = append(u.RemoveTags, t)
@@ -225,9 +256,13 @@ func completeTicket(ctx context.Context, o CompleteOptions, c *releases.Customer
 
 // completionComment is the ticket's internal comment: the figures of the
 // upgrade.
-func completionComment(customer string, to *semver.Version, c releases.Completion) string {
+func completionComment(customer string, to *semver.Version, c releases.Completion, deployment bool) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "<p><strong>Upgrade of %s from %s to %s: %s.</strong></p><ul>", html.EscapeString(customer), html.EscapeString(c.From), to, c.Outcome)
+	if deployment {
+		fmt.Fprintf(&b, "<p><strong>Deployment of %s %s: %s.</strong></p><ul>", html.EscapeString(customer), to, c.Outcome)
+	} else {
+		fmt.Fprintf(&b, "<p><strong>Upgrade of %s from %s to %s: %s.</strong></p><ul>", html.EscapeString(customer), html.EscapeString(c.From), to, c.Outcome)
+	}
 	for i, w := range c.Windows {
 		fmt.Fprintf(&b, "<li>Window %d: %s to %s (%d min)</li>", i+1, html.EscapeString(w.Started), html.EscapeString(w.Finished), w.Minutes())
 	}

@@ -3,6 +3,7 @@ package upgrades
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -18,7 +19,18 @@ import (
 // A file whose scalar is not where its parser says (or is written in a way
 // this edit does not reproduce, such as escapes or a multi-line scalar) is
 // refused rather than guessed at.
+//
+// An entry without a version (a customer being implemented, now deployed)
+// gains a line "version: …" after its name (or id), indented like its other
+// keys; a flow mapping is refused.
 func SetCustomerVersion(src []byte, customer, version string) ([]byte, bool, error) {
+	item, err := customerNode(src, customer)
+	if err != nil {
+		return nil, false, err
+	}
+	if !hasKey(item, "version") {
+		return insertCustomerVersion(src, item, customer, version)
+	}
 	n, err := customerVersionNode(src, customer)
 	if err != nil {
 		return nil, false, err
@@ -63,8 +75,79 @@ func SetCustomerVersion(src []byte, customer, version string) ([]byte, bool, err
 	return out, true, nil
 }
 
+// insertCustomerVersion adds "version: <version>" to an entry that has none,
+// on a line of its own after the line of its name (or id) key.
+func insertCustomerVersion(src []byte, item *yaml.Node, customer, version string) ([]byte, bool, error) {
+	if item.Style&yaml.FlowStyle != 0 {
+		return nil, false, fmt.Errorf("%s: %s is written as a flow mapping ({…}): add version: %s to it by hand", releases.CustomersFile, customer, version)
+	}
+	var key, val *yaml.Node
+	for _, name := range []string{"name", "id"} {
+		for i := 0; i+1 < len(item.Content); i += 2 {
+			if k := item.Content[i]; k.Kind == yaml.ScalarNode && k.Value == name && key == nil {
+				key, val = k, item.Content[i+1]
+			}
+		}
+		if key != nil {
+			break
+		}
+	}
+	// The line after the key's must be where the entry goes on: a value on
+	// the key's line, written on one line.
+	if key == nil || val.Kind != yaml.ScalarNode || val.Line != key.Line || val.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		return nil, false, fmt.Errorf("%s: %s has no one-line name or id to add its version after: add version: %s by hand", releases.CustomersFile, customer, version)
+	}
+	start, err := offsetOf(src, key.Line, 1)
+	if err != nil {
+		return nil, false, err
+	}
+	eol := bytes.IndexByte(src[start:], '\n')
+	if eol < 0 {
+		return nil, false, fmt.Errorf("%s: the entry of %s ends the file without a line break: add version: %s by hand", releases.CustomersFile, customer, version)
+	}
+	at := start + eol + 1
+	nl := "\n"
+	if eol > 0 && src[start+eol-1] == '\r' {
+		nl = "\r\n"
+	}
+	line := strings.Repeat(" ", key.Column-1) + "version: " + version + nl
+	out := make([]byte, 0, len(src)+len(line))
+	out = append(out, src[:at]...)
+	out = append(out, line...)
+	out = append(out, src[at:]...)
+	// The edit must say what was meant: the entry, with its version.
+	check, err := customerVersionNode(out, customer)
+	if err != nil || check.Value != version {
+		return nil, false, fmt.Errorf("%s: adding the version of %s did not work: add version: %s by hand", releases.CustomersFile, customer, version)
+	}
+	return out, true, nil
+}
+
+// hasKey reports whether a mapping has a key, whatever its value.
+func hasKey(m *yaml.Node, key string) bool {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if k := m.Content[i]; k.Kind == yaml.ScalarNode && k.Value == key {
+			return true
+		}
+	}
+	return false
+}
+
 // customerVersionNode finds the scalar of customers[id=customer].version.
 func customerVersionNode(src []byte, customer string) (*yaml.Node, error) {
+	found, err := customerNode(src, customer)
+	if err != nil {
+		return nil, err
+	}
+	v := mappingValue(found, "version")
+	if v == nil || v.Kind != yaml.ScalarNode {
+		return nil, fmt.Errorf("%s: %s has no version to change", releases.CustomersFile, customer)
+	}
+	return v, nil
+}
+
+// customerNode finds the mapping of customers[id=customer].
+func customerNode(src []byte, customer string) (*yaml.Node, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
 		return nil, fmt.Errorf("%s: %w", releases.CustomersFile, err)
@@ -91,11 +174,7 @@ func customerVersionNode(src []byte, customer string) (*yaml.Node, error) {
 	if found == nil {
 		return nil, fmt.Errorf("%s has no customer %s", releases.CustomersFile, customer)
 	}
-	v := mappingValue(found, "version")
-	if v == nil || v.Kind != yaml.ScalarNode {
-		return nil, fmt.Errorf("%s: %s has no version to change", releases.CustomersFile, customer)
-	}
-	return v, nil
+	return found, nil
 }
 
 // mappingValue is the value of a key in a mapping, nil for none (or for a key

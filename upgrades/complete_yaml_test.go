@@ -62,22 +62,51 @@ func TestSetCustomerVersionGolden(t *testing.T) {
 // refused, never guessed at.
 func TestSetCustomerVersionRefuses(t *testing.T) {
 	for name, tc := range map[string]struct{ src, want string }{
-		"no such customer": {"customers:\n  - id: a\n    version: 4.1.0\n", "no customer zz"},
-		"twice":            {"customers:\n  - id: zz\n    version: 4.1.0\n  - id: zz\n    version: 4.2.0\n", "twice"},
-		"block scalar":     {"customers:\n  - id: zz\n    version: |\n      4.1.0\n", "block scalar"},
-		"escaped":          {"customers:\n  - id: zz\n    version: \"4.1\\x2e0\"\n", "not written as"},
-		"folded plain":     {"customers:\n  - id: zz\n    version: 4.1.0\n      trailing\n", "not written as"},
-		"no version":       {"customers:\n  - id: zz\n", "no version"},
-		"version a list":   {"customers:\n  - id: zz\n    version: [4.1.0]\n", "no version"},
-		"not yaml":         {"customers: [\n", "customers.yaml"},
-		"not a mapping":    {"- a\n", "not a mapping"},
-		"no customers":     {"schemaVersion: 1\n", "no list of customers"},
-		"alias":            {"x: &v 4.1.0\ncustomers:\n  - id: zz\n    version: *v\n", "customers.yaml"},
+		"no such customer":       {"customers:\n  - id: a\n    version: 4.1.0\n", "no customer zz"},
+		"twice":                  {"customers:\n  - id: zz\n    version: 4.1.0\n  - id: zz\n    version: 4.2.0\n", "twice"},
+		"block scalar":           {"customers:\n  - id: zz\n    version: |\n      4.1.0\n", "block scalar"},
+		"escaped":                {"customers:\n  - id: zz\n    version: \"4.1\\x2e0\"\n", "not written as"},
+		"folded plain":           {"customers:\n  - id: zz\n    version: 4.1.0\n      trailing\n", "not written as"},
+		"no version, flow":       {"customers:\n  - {id: zz, name: Z}\n", "flow mapping"},
+		"no version, eof":        {"customers:\n  - id: zz\n    name: Z", "without a line break"},
+		"no version, name block": {"customers:\n  - id: zz\n    name: >\n      Z\n", "no one-line name"},
+		"version a list":         {"customers:\n  - id: zz\n    version: [4.1.0]\n", "no version"},
+		"not yaml":               {"customers: [\n", "customers.yaml"},
+		"not a mapping":          {"- a\n", "not a mapping"},
+		"no customers":           {"schemaVersion: 1\n", "no list of customers"},
+		"alias":                  {"x: &v 4.1.0\ncustomers:\n  - id: zz\n    version: *v\n", "customers.yaml"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			out, _, err := SetCustomerVersion([]byte(tc.src), "zz", "4.3.0")
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("got %q, %v; want an error with %q", out, err, tc.want)
+			}
+		})
+	}
+}
+
+// TestSetCustomerVersionInserts: an entry without a version (a customer being
+// implemented, now deployed) gains one line after its name, or its id,
+// indented like its keys and ended like the file's lines.
+func TestSetCustomerVersionInserts(t *testing.T) {
+	for name, tc := range map[string]struct{ src, want string }{
+		"after the name": {
+			"customers:\n  - id: zz # new\n    name: Z Corp # being implemented\n    stage: implementation\n",
+			"customers:\n  - id: zz # new\n    name: Z Corp # being implemented\n    version: 4.3.0\n    stage: implementation\n"},
+		"after the id": {
+			"customers:\n- id: zz\n  stage: implementation\n- id: yy\n  version: 4.2.0\n",
+			"customers:\n- id: zz\n  version: 4.3.0\n  stage: implementation\n- id: yy\n  version: 4.2.0\n"},
+		"crlf": {
+			"customers:\r\n  - id: zz\r\n    name: Z\r\n",
+			"customers:\r\n  - id: zz\r\n    name: Z\r\n    version: 4.3.0\r\n"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			out, changed, err := SetCustomerVersion([]byte(tc.src), "zz", "4.3.0")
+			if err != nil || !changed || string(out) != tc.want {
+				t.Fatalf("got %q, %v, %v; want %q", out, changed, err, tc.want)
+			}
+			if again, changed, err := SetCustomerVersion(out, "zz", "4.3.0"); err != nil || changed || !bytes.Equal(again, out) {
+				t.Errorf("again: %q, %v, %v", again, changed, err)
 			}
 		})
 	}
@@ -95,6 +124,7 @@ func FuzzSetCustomerVersion(f *testing.F) {
 	}
 	f.Add([]byte("customers:\n  - {id: zz, version: 4.1.0}\n"), "zz")
 	f.Add([]byte("customers:\n  - id: zz\n    version: \"4.1.0\" # q\n"), "zz")
+	f.Add([]byte("customers:\n  - id: zz\n    name: Z\n    stage: implementation\n"), "zz")
 	f.Fuzz(func(t *testing.T, src []byte, customer string) {
 		out, changed, err := SetCustomerVersion(src, customer, "9.9.9")
 		if err != nil || !changed {
@@ -103,6 +133,13 @@ func FuzzSetCustomerVersion(f *testing.F) {
 		n, err := customerVersionNode(out, customer)
 		if err != nil || n.Value != "9.9.9" {
 			t.Fatalf("edited into %q: %v", out, err)
+		}
+		if _, err := customerVersionNode(src, customer); err != nil {
+			// Inserted: one line more, the rest as it was.
+			if bytes.Count(out, []byte("\n")) != bytes.Count(src, []byte("\n"))+1 || !bytes.Contains(out, []byte("version: 9.9.9")) {
+				t.Fatalf("inserted into %q: %q", src, out)
+			}
+			return
 		}
 		if d := len(out) - len(src); d != len("9.9.9")-len(mustVersionNode(t, src, customer).Value) {
 			t.Fatalf("the edit changed %d bytes more than the version", d)

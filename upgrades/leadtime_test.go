@@ -46,7 +46,7 @@ func TestScheduleChangeBoardLeadTime(t *testing.T) {
 		"requested when opened":        {customer: "contoso", date: "2026-12-12", today: releases.NewDate(2026, 12, 5), requested: releases.NewDate(2026, 11, 27)},
 		"a request later than today":   {customer: "contoso", date: "2026-12-12", today: releases.NewDate(2026, 11, 20), requested: releases.NewDate(2026, 12, 1)},
 		"standard customers have none": {customer: "fabrikam", date: "2026-12-08", today: releases.NewDate(2026, 12, 7)},
-		"not the preferred day":        {customer: "contoso", date: "2026-12-20", today: releases.NewDate(2026, 12, 1), warning: "2026-12-20 is a Sunday; contoso prefers saturdays"},
+		"not the preferred day":        {customer: "contoso", date: "2026-12-20", today: releases.NewDate(2026, 12, 1), warning: "2026-12-20 is a Sunday; contoso prefers Saturdays"},
 		"northwind's 21 days":          {customer: "northwind", date: "2026-12-20", today: releases.NewDate(2026, 12, 1), refused: "earliest window requested on 2026-12-01 is 2026-12-22"},
 	} {
 		t.Run(name, func(t *testing.T) {

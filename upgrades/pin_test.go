@@ -123,6 +123,8 @@ func TestParseChangeSubject(t *testing.T) {
 		"Upgrade Contoso Ltd to Atlas 4.3.0 on 2026-12-05 24:00 (Europe/Berlin)":           "",
 		"Upgrade Contoso Ltd to Atlas 4.3.0 on 2026-12-05 08:60 (Europe/Berlin)":           "",
 		"Re: Upgrade Contoso Ltd to Atlas 4.3.0 on 2026-12-05 08:00 (Europe/Berlin)":       "",
+		"Deploy Atlas 4.3.0 for Litware Inc. on 2026-12-09 09:00 (America/New_York)":       "2026-12-09 09:00",
+		"Deployed Atlas 4.3.0 for Litware Inc. on 2026-12-09 09:00 (America/New_York)":     "",
 		"":                                "",
 		"Upgrade on  ()":                  "",
 		"Upgrade x on 2026-12-05 08:00 (": "",

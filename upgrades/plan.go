@@ -24,15 +24,20 @@ const (
 	NeedsUpgrade Status = "upgrade"
 	UpToDate     Status = "up to date"
 	Ahead        Status = "ahead"
+	// NeedsInstall is a customer being implemented with nothing deployed yet
+	// (no version in customers.yaml): a new deployment of the target, from
+	// its install bundle.
+	NeedsInstall Status = "install"
 )
 
 // Entry is one customer's upgrade to the target.
 type Entry struct {
 	Customer string `json:"customer"`
 	Name     string `json:"name"`
-	From     string `json:"from"`
-	To       string `json:"to"`
-	Status   Status `json:"status"`
+	// From is the version the customer runs; empty for a new deployment.
+	From   string `json:"from,omitempty"`
+	To     string `json:"to"`
+	Status Status `json:"status"`
 	// Stops are the versions the path lands on, the target last.
 	Stops []string `json:"stops,omitempty"`
 	// Windows are the maintenance windows, one per hop.
@@ -48,8 +53,9 @@ type Entry struct {
 	PreferredWindow string `json:"preferredWindow"`
 	Locale          string `json:"locale"`
 	// Bundle is the runbook bundle of the cut of the target that starts at
-	// the customer's version, and BundleURL where it is downloaded; Note says
-	// what to do when no bundle starts there.
+	// the customer's version (for a new deployment, the target's install
+	// bundle), and BundleURL where it is downloaded; Note says what to do when
+	// no bundle starts there.
 	Bundle    string `json:"bundle,omitempty"`
 	BundleURL string `json:"bundleUrl,omitempty"`
 	Note      string `json:"note,omitempty"`
@@ -89,6 +95,7 @@ func planOne(ws *releases.Workspace, c *releases.Customer, to *semver.Version) (
 // never changed. A nil memo plans every time.
 type pathMemo struct {
 	paths   map[string]memoPath
+	install *memoPath
 	sources []*releases.Manifest
 	sourced bool
 }
@@ -113,6 +120,18 @@ func (m *pathMemo) plan(ws *releases.Workspace, from, to *semver.Version) (*rele
 	return p, err
 }
 
+// installPlan is the target's install procedure, composed once.
+func (m *pathMemo) installPlan(ws *releases.Workspace, to *semver.Version) (*releases.Path, error) {
+	if m == nil {
+		return ws.InstallPlan(to)
+	}
+	if m.install == nil {
+		p, err := ws.InstallPlan(to)
+		m.install = &memoPath{p, err}
+	}
+	return m.install.path, m.install.err
+}
+
 func (m *pathMemo) sourcesOf(ws *releases.Workspace, to *semver.Version) []*releases.Manifest {
 	if m == nil {
 		return ws.Sources(to)
@@ -127,9 +146,12 @@ func (m *pathMemo) sourcesOf(ws *releases.Workspace, to *semver.Version) []*rele
 func (m *pathMemo) planOne(ws *releases.Workspace, c *releases.Customer, to *semver.Version) (*Entry, *releases.Path, error) {
 	cfg := ws.Config
 	e := &Entry{Customer: c.ID, Name: c.Name, From: c.Version, To: to.String(), ChangeProcess: string(c.ChangeProcess),
-		PreferredWindow: fmt.Sprintf("%s %s %s", c.Window.Day, c.Window.Start, c.Window.TimeZone), Locale: c.Locale, GlobalAdminBlocks: 0}
+		PreferredWindow: fmt.Sprintf("%s %s %s", c.Window.Weekday(), c.Window.Start, c.Window.TimeZone), Locale: c.Locale, GlobalAdminBlocks: 0}
 	if e.Locale == "" {
 		e.Locale = cfg.DefaultLocale()
+	}
+	if c.NeedsDeployment() {
+		return m.planInstall(ws, e, to)
 	}
 	from, err := releases.ParseVersion(c.Version)
 	if err != nil {
@@ -148,20 +170,7 @@ func (m *pathMemo) planOne(ws *releases.Workspace, c *releases.Customer, to *sem
 		return nil, nil, fmt.Errorf("%s: %w", c.ID, err)
 	}
 	e.Status = NeedsUpgrade
-	for _, h := range p.Hops {
-		e.Stops = append(e.Stops, h.To.String())
-		e.Windows = append(e.Windows, templates.Window{EstimateMinutes: h.Window.EstimateMinutes, MaxMinutes: h.Window.MaxMinutes})
-	}
-	e.HandsOnMinutes = p.Total.HandsOnMinutes
-	e.Prerequisites = len(p.Prerequisites)
-	e.GlobalAdminBlocks = len(p.Total.GABlocks)
-	for _, rm := range p.Total.HandsOn {
-		e.People = append(e.People, rm.Role.Name)
-	}
-	for _, o := range p.Total.Outages {
-		e.Outages = append(e.Outages, fmt.Sprintf("%s %d–%d min", o.Feature.Name, o.MinMinutes, o.MaxMinutes))
-	}
-	e.ContentFreeze = string(p.Total.Freeze.Decision)
+	figuresOf(e, p)
 	sources := m.sourcesOf(ws, to)
 	bundled := slices.ContainsFunc(sources, func(m *releases.Manifest) bool { return m.SemVer().Equal(from) })
 	switch {
@@ -178,4 +187,47 @@ func (m *pathMemo) planOne(ws *releases.Workspace, c *releases.Customer, to *sem
 		e.Note = fmt.Sprintf("%s has no runbook bundle", to)
 	}
 	return e, p, nil
+}
+
+// planInstall plans a new deployment of the target for a customer being
+// implemented: the target's install procedure, in one window, from the
+// install bundle that every cut of a release with an install procedure
+// carries. A target without one is a note, not an error: the rest of the
+// fleet's plan still stands.
+func (m *pathMemo) planInstall(ws *releases.Workspace, e *Entry, to *semver.Version) (*Entry, *releases.Path, error) {
+	cfg := ws.Config
+	e.Status = NeedsInstall
+	p, err := m.installPlan(ws, to)
+	if errors.Is(err, releases.ErrNoInstall) {
+		e.Note = fmt.Sprintf("%s has nothing deployed yet, but there is %v", e.Customer, err)
+		return e, nil, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", e.Customer, err)
+	}
+	figuresOf(e, p)
+	e.Bundle = templates.InstallBundleName(cfg.Product.ID, to.String()) + ".tar.gz"
+	if cfg.GitHub != nil {
+		e.BundleURL = cfg.GitHub.DownloadURL(to.String(), e.Bundle)
+	}
+	return e, p, nil
+}
+
+// figuresOf fills in what a path takes: its windows, effort, people, Global
+// Administrator blocks, outages and content freeze.
+func figuresOf(e *Entry, p *releases.Path) {
+	for _, h := range p.Hops {
+		e.Stops = append(e.Stops, h.To.String())
+		e.Windows = append(e.Windows, templates.Window{EstimateMinutes: h.Window.EstimateMinutes, MaxMinutes: h.Window.MaxMinutes})
+	}
+	e.HandsOnMinutes = p.Total.HandsOnMinutes
+	e.Prerequisites = len(p.Prerequisites)
+	e.GlobalAdminBlocks = len(p.Total.GABlocks)
+	for _, rm := range p.Total.HandsOn {
+		e.People = append(e.People, rm.Role.Name)
+	}
+	for _, o := range p.Total.Outages {
+		e.Outages = append(e.Outages, fmt.Sprintf("%s %d–%d min", o.Feature.Name, o.MinMinutes, o.MaxMinutes))
+	}
+	e.ContentFreeze = string(p.Total.Freeze.Decision)
 }

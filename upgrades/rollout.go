@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/atlas-release/atlas-release/internal/human"
+
 	"github.com/Masterminds/semver/v3"
 
 	"github.com/atlas-release/atlas-release/releases"
@@ -46,13 +48,16 @@ const (
 
 // Slot is an entry's place in the rollout.
 type Slot struct {
-	Customer string     `json:"customer"`
-	Name     string     `json:"name"`
-	Internal bool       `json:"internal,omitempty"`
-	Ring     int        `json:"ring"`
-	From     string     `json:"from"`
-	To       string     `json:"to"`
-	Status   SlotStatus `json:"status"`
+	Customer string `json:"customer"`
+	Name     string `json:"name"`
+	Internal bool   `json:"internal,omitempty"`
+	Ring     int    `json:"ring"`
+	// From is empty for a deployment.
+	From string `json:"from"`
+	To   string `json:"to"`
+	// Deployment: the entry runs nothing yet; its window deploys To.
+	Deployment bool       `json:"deployment,omitempty"`
+	Status     SlotStatus `json:"status"`
 	// Windows are the planned windows in the entry's time zone; none when done.
 	Windows  []templates.ScheduledWindow `json:"windows,omitempty"`
 	TimeZone string                      `json:"timeZone"`
@@ -163,10 +168,16 @@ func buildFleet(o RolloutOptions) (*fleet, error) {
 		if err != nil {
 			return nil, &InputError{err}
 		}
-		if e.Status != NeedsUpgrade {
+		switch {
+		case e.Status == NeedsInstall && len(e.Windows) == 0:
+			// validate (AR1701) keeps this from happening to a valid workspace.
+			return nil, invalidf("%s", e.Note)
+		case e.Status != NeedsUpgrade && e.Status != NeedsInstall:
 			f.upToDay = append(f.upToDay, c.ID)
 			continue
 		}
+		// A new deployment takes its place like an upgrade, in one window as
+		// long as the install's.
 		loc := zones[c.Window.TimeZone]
 		if loc == nil {
 			if loc, err = c.Window.Location(); err != nil {
@@ -407,8 +418,8 @@ func compareStart(a, b Slot) int {
 func (f *fleet) slot(o RolloutOptions, fe *fleetEntry, a *assignment) Slot {
 	c := fe.cu
 	e := f.entries[c.ID]
-	s := Slot{Customer: c.ID, Name: c.Name, Internal: c.Internal, Ring: fe.ring, From: e.From, To: e.To, TimeZone: fe.loc.String(),
-		ChangeProcess: string(c.ChangeProcess), Approval: approvalOf(o.History, c.ID)}
+	s := Slot{Customer: c.ID, Name: c.Name, Internal: c.Internal, Ring: fe.ring, From: e.From, To: e.To, Deployment: e.Status == NeedsInstall,
+		TimeZone: fe.loc.String(), ChangeProcess: string(c.ChangeProcess), Approval: approvalOf(o.History, c.ID)}
 	if !fe.done.IsZero() {
 		s.Status, s.Note = SlotDone, "completed "+fe.done.UTC().Format("2006-01-02 15:04 UTC")
 		return s
@@ -435,7 +446,7 @@ func (f *fleet) slot(o RolloutOptions, fe *fleetEntry, a *assignment) Slot {
 	}
 	if loc := f.in.zoneOf(en); loc != nil {
 		w := a.windows[0]
-		s.EngineerHours = w.start.In(loc).Format("Mon 2006-01-02 ") + localSpan(w, loc)
+		s.EngineerHours = human.Day(w.start.In(loc)) + " " + localSpan(w, loc)
 	}
 	switch {
 	case a.waiting:

@@ -55,11 +55,13 @@ func ReadTickets(ctx context.Context, client *zendesk.Client, ws *releases.Works
 	engineers := map[int64]string{}
 	var lookedUp bool
 	for _, c := range ws.Customers.Customers {
-		from, err := releases.ParseVersion(c.Version)
-		if err != nil || !from.LessThan(to) {
-			continue
+		if !c.NeedsDeployment() {
+			from, err := releases.ParseVersion(c.Version)
+			if err != nil || !from.LessThan(to) {
+				continue
+			}
 		}
-		tickets, err := client.TicketsByExternalID(ctx, externalID(ws.Config.Product.ID, c.ID, to.String()))
+		tickets, err := client.TicketsByExternalID(ctx, ticketID(ws.Config.Product.ID, &c, to.String()))
 		if err != nil {
 			return nil, fmt.Errorf("reading the change ticket of %s: %w", c.ID, err)
 		}

@@ -246,7 +246,9 @@ func TestRolloutApply(t *testing.T) {
 	for _, tk := range e.tickets() {
 		byExt[tk.ExternalID] = tk
 	}
-	if len(byExt) != 5 || !slices.Contains(byExt["atlas-upgrade-contoso-4.3.0"].Tags, upgrades.CABPendingTag) ||
+	// Litware, being implemented, gets its deployment ticket in ring 2.
+	if len(byExt) != 6 || !slices.Contains(byExt["atlas-upgrade-contoso-4.3.0"].Tags, upgrades.CABPendingTag) ||
+		byExt["atlas-deployment-litware-4.3.0"] == nil || !slices.Contains(byExt["atlas-deployment-litware-4.3.0"].Tags, "ring-2") ||
 		!slices.Contains(byExt["atlas-upgrade-northwind-4.3.0"].Tags, "ring-2") || byExt["atlas-upgrade-fabrikam-4.3.0"] != nil {
 		t.Fatalf("tickets %v", byExt)
 	}

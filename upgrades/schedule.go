@@ -73,8 +73,12 @@ const (
 // ScheduleResult is a scheduled upgrade.
 type ScheduleResult struct {
 	Customer string `json:"customer"`
-	From     string `json:"from"`
-	To       string `json:"to"`
+	// From is empty for a deployment.
+	From string `json:"from,omitempty"`
+	To   string `json:"to"`
+	// Deployment: the customer runs nothing yet, and the ticket is the
+	// deployment of To from its install bundle.
+	Deployment bool `json:"deployment,omitempty"`
 	// Windows are the planned windows, in the customer's time zone.
 	Windows  []templates.ScheduledWindow `json:"windows"`
 	TimeZone string                      `json:"timeZone"`
@@ -123,12 +127,24 @@ func Schedule(ctx context.Context, o ScheduleOptions) (*ScheduleResult, error) {
 		}
 		return nil, invalidf("no customer %q in %s (customers: %s)", o.Customer, releases.CustomersFile, strings.Join(ids, ", "))
 	}
-	from, err := releases.ParseVersion(c.Version)
-	if err != nil {
-		return nil, err
-	}
-	if !from.LessThan(o.To) {
-		return nil, invalidf("%s runs %s already: nothing to upgrade to %s", c.ID, from, o.To)
+	deploy := c.NeedsDeployment()
+	var (
+		from *semver.Version
+		err  error
+	)
+	if deploy {
+		// Nothing deployed yet: the install procedure of the target, or the
+		// reason there is none.
+		if _, err := ws.InstallPlan(o.To); err != nil {
+			return nil, fmt.Errorf("%s has nothing deployed yet: %w", c.ID, err)
+		}
+	} else {
+		if from, err = releases.ParseVersion(c.Version); err != nil {
+			return nil, err
+		}
+		if !from.LessThan(o.To) {
+			return nil, invalidf("%s runs %s already: nothing to upgrade to %s", c.ID, from, o.To)
+		}
 	}
 	target, err := ws.Release(o.To)
 	if err != nil {
@@ -154,9 +170,12 @@ func Schedule(ctx context.Context, o ScheduleOptions) (*ScheduleResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &ScheduleResult{Customer: c.ID, From: from.String(), To: o.To.String(), TimeZone: start.Location().String()}
+	res := &ScheduleResult{Customer: c.ID, To: o.To.String(), Deployment: deploy, TimeZone: start.Location().String()}
+	if !deploy {
+		res.From = from.String()
+	}
 	if start.Weekday() != c.Window.Weekday() {
-		res.Warnings = append(res.Warnings, fmt.Sprintf("%s is a %s; %s prefers %ss", o.Date, start.Weekday(), c.ID, strings.ToLower(c.Window.Weekday().String())))
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%s is a %s; %s prefers %ss", o.Date, start.Weekday(), c.ID, c.Window.Weekday()))
 	}
 	if cabWarning != "" {
 		res.Warnings = append(res.Warnings, cabWarning)
@@ -166,10 +185,16 @@ func Schedule(ctx context.Context, o ScheduleOptions) (*ScheduleResult, error) {
 	}
 	comms := templates.NewCommunications(ws, p, templates.CommsOptions{Generator: o.Generator, Customer: c, Start: start, BundleURL: entry.BundleURL})
 	res.Windows = comms.Schedule.Windows
-	if res.Files, err = o.Templates.RenderCommunications(comms, false); err != nil {
+	kind := ticketKinds[deploy]
+	if deploy {
+		res.Files, err = o.Templates.RenderDeployment(comms)
+	} else {
+		res.Files, err = o.Templates.RenderCommunications(comms, false)
+	}
+	if err != nil {
 		return nil, err
 	}
-	if c.Locale != "" && c.Locale != cfg.DefaultLocale() {
+	if !deploy && c.Locale != "" && c.Locale != cfg.DefaultLocale() {
 		localized, ok, err := templates.LocalizedAnnouncements(ws, p, c.Locale, templates.CommsOptions{Generator: o.Generator, Customer: c, Start: start, BundleURL: entry.BundleURL})
 		if err != nil {
 			return nil, err
@@ -184,18 +209,18 @@ func Schedule(ctx context.Context, o ScheduleOptions) (*ScheduleResult, error) {
 		}
 	}
 	var body bytes.Buffer
-	if err := o.Templates.RenderCommunication(&body, templates.ChangeRequestMarkdown, comms, templates.HTML); err != nil {
+	if err := o.Templates.RenderCommunication(&body, kind.template, comms, templates.HTML); err != nil {
 		return nil, err
 	}
 	first := res.Windows[0]
-	res.Ticket = TicketResult{Action: TicketPlanned, ExternalID: externalID(cfg.Product.ID, c.ID, o.To.String()),
-		Subject: changeSubject(c.Name, cfg.Product.Name, o.To.String(), first, res.TimeZone)}
+	res.Ticket = TicketResult{Action: TicketPlanned, ExternalID: kind.externalID(cfg.Product.ID, c.ID, o.To.String()),
+		Subject: kind.subject(c.Name, cfg.Product.Name, o.To.String(), first, res.TimeZone)}
 	if o.DryRun {
 		return res, nil
 	}
 	ticket := zendesk.NewTicket{Subject: res.Ticket.Subject, ExternalID: res.Ticket.ExternalID,
 		Comment:    zendesk.TicketComment{HTMLBody: body.String(), Public: false},
-		Tags:       append([]string{ownTag, cfg.Product.ID + "-upgrade", "customer-" + c.ID, cfg.Product.ID + "-" + o.To.String()}, o.Tags...),
+		Tags:       append([]string{ownTag, cfg.Product.ID + "-" + kind.name, "customer-" + c.ID, cfg.Product.ID + "-" + o.To.String()}, o.Tags...),
 		AssigneeID: o.AssigneeID}
 	if o.Lock != nil {
 		unlock, err := o.Lock(ctx, res.Ticket.ExternalID)
@@ -253,11 +278,39 @@ func checkLeadTime(o ScheduleOptions, c *releases.Customer) (warning string, err
 	return "", nil
 }
 
-// changeSubject is a change ticket's subject: it says when the first window
-// starts, so that a ticket moved to another start gets a new one, and a
-// rollout reads back the slot an open ticket holds (parseChangeSubject).
-func changeSubject(customer, product, to string, first templates.ScheduledWindow, zone string) string {
-	return fmt.Sprintf("Upgrade %s to %s %s on %s %s (%s)", customer, product, to, first.Date, first.Time, zone)
+// ticketKind is what a customer's ticket opens: an upgrade of what the
+// customer runs, or the new deployment of a customer being implemented. Both
+// go through the same look-up, lock and duplicate check; they differ in the
+// request, the subject and the external id.
+type ticketKind struct {
+	// name goes into the external id and the <product>-<name> tag.
+	name     string
+	template string
+	// verb starts the subject; parseChangeSubject reads back both kinds'.
+	verb string
+}
+
+// ticketKinds are the kinds, by whether the customer needs a deployment.
+var ticketKinds = map[bool]ticketKind{
+	false: {name: "upgrade", template: templates.ChangeRequestMarkdown, verb: "Upgrade"},
+	true:  {name: "deployment", template: templates.DeploymentRequestMarkdown, verb: "Deploy"},
+}
+
+// subject is a ticket's subject: it says when the first window starts, so
+// that a ticket moved to another start gets a new one, and a rollout reads
+// back the slot an open ticket holds (parseChangeSubject).
+func (k ticketKind) subject(customer, product, to string, first templates.ScheduledWindow, zone string) string {
+	if k.template == templates.DeploymentRequestMarkdown {
+		return fmt.Sprintf("%s %s %s for %s on %s %s (%s)", k.verb, product, to, customer, first.Date, first.Time, zone)
+	}
+	return fmt.Sprintf("%s %s to %s %s on %s %s (%s)", k.verb, customer, product, to, first.Date, first.Time, zone)
+}
+
+// externalID identifies a customer's upgrade, or deployment, of a version:
+// one ticket each. The kind is part of it, so that the deployment ticket and
+// a later upgrade ticket of one customer never share an id.
+func (k ticketKind) externalID(product, customer, version string) string {
+	return product + "-" + k.name + "-" + customer + "-" + version
 }
 
 // subjectSlot finds the slot at the end of a change ticket's subject.
@@ -268,7 +321,11 @@ var subjectSlot = regexp.MustCompile(` on ([0-9]{4}-[0-9]{2}-[0-9]{2}) ([0-9]{2}
 // (or that people edited).
 func parseChangeSubject(subject string) (day releases.Date, start string, ok bool) {
 	m := subjectSlot.FindStringSubmatch(subject)
-	if m == nil || !strings.HasPrefix(subject, "Upgrade ") {
+	ours := false
+	for _, k := range ticketKinds {
+		ours = ours || strings.HasPrefix(subject, k.verb+" ")
+	}
+	if m == nil || !ours {
 		return releases.Date{}, "", false
 	}
 	d, err := releases.ParseDate(m[1])
@@ -281,9 +338,10 @@ func parseChangeSubject(subject string) (day releases.Date, start string, ok boo
 	return d, m[2], true
 }
 
-// externalID identifies a customer's upgrade to a version: one ticket each.
-func externalID(product, customer, version string) string {
-	return product + "-upgrade-" + customer + "-" + version
+// ticketID is the external id of a customer's ticket for a version: its
+// deployment when it runs nothing yet, else its upgrade.
+func ticketID(product string, c *releases.Customer, version string) string {
+	return ticketKinds[c.NeedsDeployment()].externalID(product, c.ID, version)
 }
 
 // DuplicateTag marks a ticket solved as the duplicate of another: two runs

@@ -65,17 +65,23 @@ func FleetStatus(ctx context.Context, o StatusOptions) (*templates.FleetStatus, 
 		c := &ws.Customers.Customers[i]
 		e := templates.StatusEntry{Customer: c.ID, Name: c.Name, Internal: c.Internal, Ring: c.RingOf(policy), Version: c.Version,
 			Target: to.String(), ChangeProcess: string(c.ChangeProcess), Approval: approvalOf(o.History, c.ID)}
-		runs, err := releases.ParseVersion(c.Version)
-		if err != nil {
-			return nil, &InputError{fmt.Errorf("%s: %w", c.ID, err)}
-		}
-		for _, m := range ws.Manifests {
-			if m.SemVer().GreaterThan(runs) && !m.SemVer().GreaterThan(to) {
-				e.Behind++
+		if c.NeedsDeployment() {
+			// Being implemented, nothing deployed: not behind, and not out of
+			// support; its ticket is the deployment's.
+			e.Supported = true
+		} else {
+			runs, err := releases.ParseVersion(c.Version)
+			if err != nil {
+				return nil, &InputError{fmt.Errorf("%s: %w", c.ID, err)}
 			}
+			for _, m := range ws.Manifests {
+				if m.SemVer().GreaterThan(runs) && !m.SemVer().GreaterThan(to) {
+					e.Behind++
+				}
+			}
+			e.Supported = e.Behind <= st.SupportedReleases
+			versions[runs.String()]++
 		}
-		e.Supported = e.Behind <= st.SupportedReleases
-		versions[runs.String()]++
 		if h := o.History; h != nil {
 			if he := h.Entry(c.ID); he != nil && he.Completion != nil {
 				e.Outcome = string(he.Completion.Outcome)
@@ -106,7 +112,7 @@ func FleetStatus(ctx context.Context, o StatusOptions) (*templates.FleetStatus, 
 func entryState(e *templates.StatusEntry, today releases.Date) string {
 	solved := e.Ticket != nil && (e.Ticket.Status == "solved" || e.Ticket.Status == "closed")
 	switch {
-	case e.Behind == 0:
+	case e.Behind == 0 && e.Version != "":
 		return templates.StateUpToDate
 	case e.Outcome == string(releases.OutcomeRolledBack) && (e.Ticket == nil || !solved):
 		return templates.StateRolledBack
@@ -132,6 +138,9 @@ func summarize(st *templates.FleetStatus, versions map[string]int, standby *rele
 		if e.Version == st.Latest {
 			s.OnLatest++
 		}
+		if e.Version == "" {
+			s.Implementing++
+		}
 		if !e.Supported {
 			s.OutOfSupport = append(s.OutOfSupport, e.Customer)
 		}
@@ -145,8 +154,8 @@ func summarize(st *templates.FleetStatus, versions map[string]int, standby *rele
 			load[e.Ticket.Engineer]++
 		}
 	}
-	if s.Entries > 0 {
-		s.OnLatestPercent = (s.OnLatest*100 + s.Entries/2) / s.Entries
+	if running := s.Entries - s.Implementing; running > 0 {
+		s.OnLatestPercent = (s.OnLatest*100 + running/2) / running
 	}
 	for v, n := range versions {
 		s.Versions = append(s.Versions, templates.VersionCount{Version: v, Count: n})
@@ -177,7 +186,7 @@ func readStatusTickets(ctx context.Context, o StatusOptions, to string) (map[str
 	ws := o.Workspace
 	assigned := false
 	for _, c := range ws.Customers.Customers {
-		found, err := o.Client.TicketsByExternalID(ctx, externalID(ws.Config.Product.ID, c.ID, to))
+		found, err := o.Client.TicketsByExternalID(ctx, ticketID(ws.Config.Product.ID, &c, to))
 		if err != nil {
 			return nil, nil, fmt.Errorf("reading the change ticket of %s: %w", c.ID, err)
 		}

@@ -76,7 +76,7 @@ func TestFleetStatus(t *testing.T) {
 		t.Errorf("adatum %+v", by["adatum"])
 	}
 	s := st.Summary
-	if s.Entries != 7 || s.OnLatest != 1 || s.OnLatestPercent != 14 || !slices.Equal(s.OutOfSupport, []string{"northwind"}) ||
+	if s.Entries != 8 || s.Implementing != 1 || s.OnLatest != 1 || s.OnLatestPercent != 14 || !slices.Equal(s.OutOfSupport, []string{"northwind"}) ||
 		!slices.Equal(s.InFlight, []string{"contoso"}) || !slices.Equal(s.Overdue, []string{"fabrikam"}) || st.SupportedReleases != 2 {
 		t.Errorf("summary %+v", s)
 	}

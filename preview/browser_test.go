@@ -192,3 +192,18 @@ func TestLivePreviewLatencySynthetic(t *testing.T) {
 		latencies[len(latencies)/2], latencies[0], latencies[len(latencies)-1])
 	reportLatency(t, "synthetic-40x60", latencies)
 }
+
+// TestLivePreviewAccessible runs axe-core on every kind of page the preview
+// serves: the home page, a release's notes and guide, the changelog, the
+// runbook page with its plan, and the upgrades.
+func TestLivePreviewAccessible(t *testing.T) {
+	bctx := browsertest.Start(t, 1280, 800, 120*time.Second)
+	base := serveDir(t, example.Copy(t))
+	for _, p := range []string{"/", notes43, strings.Replace(notes43, "release-notes", "upgrade-guide", 1), "/changelog",
+		"/runbook?from=4.1.0&to=4.3.0", "/upgrades"} {
+		if err := chromedp.Do(bctx, chromedp.Navigate(base+p), chromedp.WaitVisible(chromedp.CSS("#page-title"))); err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		browsertest.CheckAxe(t, bctx, p)
+	}
+}

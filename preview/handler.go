@@ -236,7 +236,9 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, d := range docs {
-		if d.Kind == kind && d.Locale == locale {
+		// The notes link to the guide beside them by its file name in a cut
+		// (upgrade-guide.de.html): that name serves the guide here too.
+		if d.Locale == locale && (d.Kind == kind || cut.DocumentFile(d.Kind, d.Locale, snap.ws.Config.DefaultLocale(), "html") == kind) {
 			var b bytes.Buffer
 			if err := articleTemplate.Execute(&b, struct {
 				Title string

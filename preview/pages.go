@@ -85,6 +85,6 @@ var runbookTemplate = template.Must(template.New("runbook").Parse(`<form method=
 <p>The runbook.html of the bundle, byte for byte:</p>
 <iframe id="runbook" title="Runbook" src="/runbook.html?from={{.From}}&amp;to={{.To}}"></iframe>
 <h2>Plan</h2>
-<pre id="plan">{{.Plan}}</pre>{{end}}`))
+<pre id="plan" tabindex="0">{{.Plan}}</pre>{{end}}`))
 
-var preTemplate = template.Must(template.New("pre").Parse(`<pre>{{.}}</pre>`))
+var preTemplate = template.Must(template.New("pre").Parse(`<pre tabindex="0">{{.}}</pre>`))

@@ -62,7 +62,11 @@ func TestPages(t *testing.T) {
 	}{
 		{"/", 200, []string{"2023 Q", "4.3.0", "released", "validate with no problems", `href="` + notes43 + `"`, `href="/release/4.3.0/de/upgrade-guide"`}},
 		{notes43, 200, []string{`<article class="hc">`, `id="article-title"`, "A gallery of Add It templates"}},
-		{"/release/4.3.0/de/release-notes", 200, []string{`<article class="hc">`}},
+		{"/release/4.3.0/de/release-notes", 200, []string{`<article class="hc">`, `href="upgrade-guide.de.html"`}},
+		// The notes' link to the guide beside them, as in a cut, leads to it.
+		{"/release/4.3.0/de/upgrade-guide.de.html", 200, []string{`<article class="hc">`, "Upgrade"}},
+		{"/release/4.3.0/en-us/upgrade-guide.html", 200, []string{`<article class="hc">`}},
+		{"/release/4.3.0/en-us/upgrade-guide.de.html", 404, nil},
 		{"/release/4.3.0/en-us/upgrade-guide", 200, []string{`<article class="hc">`}},
 		{"/changelog", 200, []string{"4.3.0", "4.0.0"}},
 		{"/runbook?from=4.1.0&to=4.3.0", 200, []string{`src="/runbook.html?from=4.1.0&amp;to=4.3.0"`, `id="plan"`, `&#34;from&#34;: &#34;4.1.0&#34;`}},

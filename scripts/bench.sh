@@ -9,7 +9,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 go build -o "$tmp/measure" ./scripts/measure
 
-echo "== Issue 16: the speed table (a 40 x 60 synthetic workspace generated here; each ratio from one run, command and reference taking turns; cut rows need minisign)"
+echo "== Issue 16: the speed table (a 40 x 60 synthetic workspace generated here; each ratio from one run, command and reference taking turns; validate and runbook rows warm (run repeatedly: the decode cache in the table's own folder) and cold (ATLAS_RELEASE_CACHE=off); cut rows need minisign)"
 "$tmp/measure" -table "$bin"
 
 echo

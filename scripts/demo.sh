@@ -20,6 +20,9 @@ step "Validate the example workspace ($ws)"
 step "What a customer on 4.1 faces to reach 4.3"
 "$bin" -C "$ws" plan --from 4.1 --to 4.3
 
+step "What deploying 4.3 on a new tenant takes (a customer being implemented)"
+"$bin" -C "$ws" plan --install 4.3
+
 step "A throwaway signing key, for this demo only ($out/keys)"
 "$bin" keygen --out-dir "$out/keys" --unencrypted
 

@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"strconv"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -64,7 +63,7 @@ func calendarRun(opts *CalendarOptions) error {
 	cad := c.Cadence
 	fmt.Fprintf(ios.Out, "%s release calendar %d (a release every %d months ± %d days, %d major%s a year; as of %s)\n\n",
 		ws.Config.Product.Name, c.Year, cad.MonthsBetweenReleases, cad.ToleranceDays, cad.MajorsPerYear, plural(cad.MajorsPerYear), c.Today)
-	tw := tabwriter.NewWriter(ios.Out, 0, 0, 2, ' ', 0)
+	tw := newTable(ios, ios.Out)
 	fmt.Fprintln(tw, "QUARTER\tVERSION\tKIND\tDATE\tSTATUS")
 	for _, q := range c.Quarters {
 		if len(q.Entries) == 0 {

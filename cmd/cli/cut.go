@@ -5,13 +5,13 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"aead.dev/minisign"
 	"github.com/spf13/cobra"
 
 	"github.com/atlas-release/atlas-release/cut"
+	"github.com/atlas-release/atlas-release/internal/human"
 	"github.com/atlas-release/atlas-release/signing"
 )
 
@@ -42,7 +42,9 @@ func NewCmdCut(f *Factory) *cobra.Command {
 		Long: `Cut a release: validate the workspace, render the release notes and the upgrade
 guide (in every locale that translates the release: release-notes.de.html, …;
 the HTML is what publish zendesk publishes), build one runbook bundle per supported source version (policy.bundleSources,
-newest first), write SHA256SUMS over every file, sign every bundle and SHA256SUMS
+newest first) and the install bundle <product>-<version>-install.tar.gz that new
+deployments take (from the release's install procedure; a first release has only
+this one), write SHA256SUMS over every file, sign every bundle and SHA256SUMS
 (minisign, prehashed), and write metadata.json — into dist/<version>/.
 
 Steps: validate, render, bundle, checksum, sign, metadata. --skip render or
@@ -57,7 +59,12 @@ atomic step. Two cuts of one version never run at once.
 The secret key comes from --key or ATLAS_SIGNING_KEY (a path); its passphrase from
 ATLAS_SIGNING_PASSPHRASE, standard input, or a prompt. Archive entries carry the
 release date as their time, or SOURCE_DATE_EPOCH: the same workspace always gives
-the same bytes.`,
+the same bytes.
+
+Progress goes to standard error: on a terminal, each step and each bundle is
+announced when it starts, shows a spinner and the bytes written while it runs,
+and its duration when done; elsewhere (a pipe, a CI log), each step is one plain
+line once it is over, the same on every run.`,
 		Example: `  atlas-release cut 4.3 --key ~/.atlas-release/atlas-release.key
   ATLAS_SIGNING_KEY=release.key ATLAS_SIGNING_PASSPHRASE=… atlas-release cut 4.3 --clean
   atlas-release cut 4.3 --snapshot`,
@@ -126,15 +133,13 @@ func cutRun(cmd *cobra.Command, opts *CutOptions) error {
 		dist = filepath.Join(root, "dist")
 	}
 	ios := f.IO
+	prog := newProgress(ios, f.Now, progressTick)
+	defer prog.stop()
 	meta, dir, err := cut.Run(cmd.Context(), cut.Options{
 		Workspace: ws, Templates: set, Version: v, Dist: dist, Clean: opts.Clean, Snapshot: opts.Snapshot, Skip: opts.Skip,
-		Key: key, Generator: f.Generator(), ModTime: modTime,
-		Progress: func(step, msg string) {
-			if ios.StderrTTY || step == cut.StepValidate {
-				fmt.Fprintf(ios.ErrOut, "%s %s\n", ios.Dim(fmt.Sprintf("%-9s", step)), msg)
-			}
-		},
+		Key: key, Generator: f.Generator(), ModTime: modTime, Progress: prog.cut,
 	})
+	prog.stop()
 	if err != nil {
 		return err
 	}
@@ -146,10 +151,14 @@ func cutRun(cmd *cobra.Command, opts *CutOptions) error {
 		what = "Snapshot (unsigned, not for customers)"
 	}
 	fmt.Fprintf(ios.Out, "%s %s %s in %s\n\n", what, meta.Product, meta.Version, dir)
-	tw := tabwriter.NewWriter(ios.Out, 0, 0, 2, ' ', 0)
+	tw := newTable(ios, ios.Out)
 	fmt.Fprintln(tw, "FILE\tKIND\tSIZE\tSHA-256")
 	for _, a := range meta.Files {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s…\n", a.Name, a.Kind, a.Size, a.SHA256[:16])
+		kind := a.Kind
+		if a.Install && a.Kind == cut.KindBundle {
+			kind += " (install)" // the bundle new deployments take
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s…\n", a.Name, kind, human.Size(a.Size), a.SHA256[:16])
 	}
 	tw.Flush()
 	if meta.PublicKey != "" {

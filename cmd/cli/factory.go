@@ -1,10 +1,16 @@
 package cli
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
+	"slices"
+	"sync"
 	"time"
 
 	"aead.dev/minisign"
@@ -35,6 +41,10 @@ type Factory struct {
 	// Ctrl-C (see run); nil never ends it, for commands run inside tests.
 	Exit func(code int)
 
+	// CacheDir is the folder of the decode cache (see decodeCache); nil or
+	// an error means no cache.
+	CacheDir func() (string, error)
+
 	// onExit are what must be undone even when Exit cuts a command short, such
 	// as a terminal left without echo by a passphrase prompt.
 	onExit exitHooks
@@ -53,6 +63,10 @@ func NewFactory(build BuildInfo) *Factory {
 		Now:    time.Now,
 		Build:  build,
 		Exit:   os.Exit,
+		CacheDir: func() (string, error) {
+			dir, err := os.UserCacheDir()
+			return filepath.Join(dir, "atlas-release"), err
+		},
 	}
 }
 
@@ -113,7 +127,7 @@ func (f *Factory) Workspace() (*releases.Workspace, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open workspace %s: %w", root, err)
 	}
-	ws, err := releases.Load(fsys)
+	ws, err := releases.LoadCached(fsys, f.decodeCache())
 	if err != nil {
 		return nil, fmt.Errorf("load workspace %s: %w", root, err)
 	}
@@ -201,3 +215,129 @@ func (f *Factory) PublicKey(flag, value string) (key minisign.PublicKey, ok bool
 
 // Generator names this tool in generated documents.
 func (f *Factory) Generator() string { return "atlas-release " + f.Build.Version }
+
+// CacheEnv turns the decode cache off when set to "off".
+const CacheEnv = "ATLAS_RELEASE_CACHE"
+
+// decodeCache is where every command's workspace load keeps each file's
+// decoded value between runs: <user cache dir>/atlas-release/<build>/, one
+// entry per file content. Without an identity of the build, or with
+// ATLAS_RELEASE_CACHE=off, there is none.
+func (f *Factory) decodeCache() releases.DiskCache {
+	if f.CacheDir == nil || f.Getenv(CacheEnv) == "off" {
+		return releases.DiskCache{}
+	}
+	tool := toolIdentity()
+	dir, err := f.CacheDir()
+	if tool == "" || err != nil || dir == "" {
+		return releases.DiskCache{}
+	}
+	sum := sha256.Sum256([]byte(tool))
+	return releases.DiskCache{Tool: tool, Store: &fileStore{dir: filepath.Join(dir, hex.EncodeToString(sum[:8]))}}
+}
+
+// toolIdentity names the code that decodes: it must change whenever a file
+// could decode differently. A build from a clean checkout is named by its
+// recorded build settings (revision, Go version, flags); any other build by
+// the executable itself (path, size, modification time), so that every
+// rebuild of a working tree starts a new cache. Empty means unknown.
+func toolIdentity() string {
+	if info, ok := debug.ReadBuildInfo(); ok {
+		var rev, modified string
+		for _, s := range info.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				modified = s.Value
+			}
+		}
+		if rev != "" && modified == "false" {
+			return "build:" + info.String()
+		}
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	st, err := os.Stat(exe)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("exe:%s:%d:%d", exe, st.Size(), st.ModTime().UnixNano())
+}
+
+// fileStore keeps cache entries as files named by their key. Every failure
+// is a miss: a home that cannot be written only makes loads slower.
+type fileStore struct {
+	dir     string
+	created sync.Once
+}
+
+// keptBuilds is how many builds' folders the cache keeps: each rebuild of a
+// working tree starts a folder, and the oldest go when a new one is made.
+const keptBuilds = 4
+
+func (s *fileStore) Get(key string) []byte {
+	f, err := os.Open(filepath.Join(s.dir, key))
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, releases.MaxCacheEntry+1))
+	if err != nil || len(b) > releases.MaxCacheEntry {
+		return nil
+	}
+	return b
+}
+
+// Put writes the entry under a temporary name and renames it into place, so
+// that a reader never sees half an entry.
+func (s *fileStore) Put(key string, entry []byte) {
+	s.created.Do(s.create)
+	tmp, err := os.CreateTemp(s.dir, ".tmp-*")
+	if err != nil {
+		return
+	}
+	_, err = tmp.Write(entry)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), filepath.Join(s.dir, key))
+	}
+	if err != nil {
+		_ = os.Remove(tmp.Name())
+	}
+}
+
+// create makes the build's folder and, when it is new, removes the folders of
+// all but the keptBuilds most recently used builds (entry writes keep a
+// folder's time fresh), so that the cache does not grow with every rebuild.
+func (s *fileStore) create() {
+	if _, err := os.Stat(s.dir); err == nil || os.MkdirAll(s.dir, 0o700) != nil {
+		return
+	}
+	parent := filepath.Dir(s.dir)
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return
+	}
+	type build struct {
+		name string
+		used time.Time
+	}
+	var builds []build
+	for _, e := range entries {
+		if _, err := hex.DecodeString(e.Name()); err != nil || len(e.Name()) != 16 || !e.IsDir() || e.Name() == filepath.Base(s.dir) {
+			continue // not a build's folder, or this one
+		}
+		if info, err := e.Info(); err == nil {
+			builds = append(builds, build{e.Name(), info.ModTime()})
+		}
+	}
+	slices.SortFunc(builds, func(a, b build) int { return b.used.Compare(a.used) })
+	for _, b := range builds[min(len(builds), keptBuilds-1):] {
+		_ = os.RemoveAll(filepath.Join(parent, b.name))
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"strconv"
 
 	"golang.org/x/term"
 )
@@ -19,6 +20,9 @@ type IOStreams struct {
 	StdinTTY, StdoutTTY, StderrTTY bool
 	// Color enables ANSI colours on Out and ErrOut.
 	Color bool
+	// Width is the terminal's width in columns, 0 when output goes elsewhere;
+	// COLUMNS overrides what the terminal says.
+	Width int
 }
 
 // SystemIO returns the process's streams. Colour is on for terminals unless
@@ -33,7 +37,33 @@ func SystemIO(getenv func(string) string) *IOStreams {
 		StderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
 	}
 	io.Color = io.StdoutTTY && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb"
+	if io.StdoutTTY || io.StderrTTY {
+		io.Width = terminalWidth(getenv)
+	}
 	return io
+}
+
+// terminalWidth is COLUMNS when it is a positive number, else the width of
+// whichever of standard output and error is a terminal.
+func terminalWidth(getenv func(string) string) int {
+	if n, err := strconv.Atoi(getenv("COLUMNS")); err == nil && n > 0 {
+		return n
+	}
+	for _, f := range []*os.File{os.Stdout, os.Stderr} {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+			return w
+		}
+	}
+	return 0
+}
+
+// width is the columns a line on a terminal may take; without a known width,
+// the traditional 80.
+func (s *IOStreams) width() int {
+	if s.Width > 0 {
+		return s.Width
+	}
+	return 80
 }
 
 // TestIO returns streams backed by buffers, as a script would see them.

@@ -34,7 +34,14 @@ Without a version, the next one is proposed: a major once the cadence's minors
 since the last major are out, otherwise the next minor.
 
 The manifest holds "FILL IN" placeholders where a person must write; validate
-points at each one that is left.`,
+points at each one that is left.
+
+When no earlier release declares how a new tenant is deployed (a workspace's
+first release), the manifest also gets an install section: a prerequisite, a
+step that runs scripts/Install-<Product>.ps1 and a check. That script is
+written too, as a placeholder that fails until someone writes the deployment,
+so that the release validates once its FILL IN values are replaced, and its
+cut holds the install bundle <product>-<version>-install.tar.gz.`,
 		Example: `  atlas-release new            # propose the next version
   atlas-release new 4.4 --date 2023-08-21
   atlas-release new 5.0 --stdout`,
@@ -97,6 +104,22 @@ func newRun(opts *NewOptions) error {
 		return err
 	}
 	fmt.Fprintf(ios.Out, "Created %s: %s release, shipping %s (%s).\n", rel, p.Kind, p.ReleaseDate, p.Reason)
+	// The scripts the manifest runs, so that it validates; a script that
+	// exists is the workspace's, and is kept.
+	for _, f := range ws.NewScripts(p) {
+		file := filepath.Join(root, filepath.FromSlash(f.Path))
+		if _, err := os.Stat(file); err == nil {
+			fmt.Fprintf(ios.Out, "Kept %s, which the install procedure runs.\n", f.Path)
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			return err
+		}
+		if err := writeNewFile(file, f.Data, 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(ios.Out, "Created %s: the placeholder of the script that deploys %s on a new tenant (its install procedure).\n", f.Path, p.Version)
+	}
 	fmt.Fprintf(ios.Out, "Replace its FILL IN values; `atlas-release validate %s` points at the ones left.\n", p.Version)
 	return nil
 }

@@ -42,7 +42,7 @@ ZenDesk Help Center keeps: the Markdown converted), json.`,
 			return notesRun(opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Format, "format", "md", "output `FORMAT`: md, html or json (default: from the extension of --out, else md)")
+	cmd.Flags().StringVar(&opts.Format, "format", "", "output `FORMAT`: md, html or json (default: from the extension of --out, else md)")
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write to `FILE` (.md, .html or .json names the format) instead of standard output")
 	return cmd
 }

@@ -9,8 +9,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/atlas-release/atlas-release/templates"
 )
@@ -44,8 +46,13 @@ func plural(n int) string {
 // --out that names a format (.md, .html, .json) chooses it, so that
 // `--out runbook.html` needs no --format; a --format given as well must agree
 // with it (given tells an explicit --format from the default). Any other
-// extension, or standard output, leaves the choice to --format.
+// extension, or standard output, leaves the choice to --format, whose default
+// is empty: Markdown. (An empty default keeps cobra from printing one beside
+// the help's "default: from the extension of --out, else md".)
 func outFormat(format string, given bool, out string) (templates.Format, error) {
+	if format == "" && !given {
+		format = string(templates.Markdown)
+	}
 	fromFlag, err := templates.ParseFormat(format)
 	if err != nil {
 		return "", usageErrorf("--format: %v", err)
@@ -125,3 +132,119 @@ func printable(s string) string {
 	}
 	return s
 }
+
+// truncate cuts s to at most width columns (runes), ending it with "…" when
+// it was longer.
+func truncate(s string, width int) string {
+	if width <= 0 || utf8.RuneCountInString(s) <= width {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:width-1]) + "…"
+}
+
+// table is the one way the CLI prints a table. Rows are written to it as
+// tab-separated cells, as to a text/tabwriter, and Flush prints them aligned,
+// two spaces between columns. On a terminal it fits the terminal's width: the
+// widest column is cut, its cells ending in "…", until every line fits.
+// Output that is not a terminal is never cut, so scripts see every byte.
+type table struct {
+	w     io.Writer
+	width int // the columns a line may take; 0: no limit
+	buf   bytes.Buffer
+}
+
+// minColumn is the narrowest a column is cut to: a few characters and "…".
+const minColumn = 6
+
+// newTable returns a table that prints to w, fitted to the terminal when w
+// is the standard output and that is a terminal.
+func newTable(ios *IOStreams, w io.Writer) *table {
+	t := &table{w: w}
+	if ios.StdoutTTY && w == ios.Out {
+		t.width = ios.width()
+	}
+	return t
+}
+
+// Write takes rows of tab-separated cells, ending in newlines.
+func (t *table) Write(p []byte) (int, error) { return t.buf.Write(p) }
+
+// Flush prints the rows written so far.
+func (t *table) Flush() error {
+	text := strings.TrimSuffix(t.buf.String(), "\n")
+	t.buf.Reset()
+	if text == "" {
+		return nil
+	}
+	var rows [][]string
+	var widths []int
+	for line := range strings.SplitSeq(text, "\n") {
+		cells := strings.Split(line, "\t")
+		rows = append(rows, cells)
+		for i, c := range cells {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], visibleWidth(c))
+		}
+	}
+	floor := make([]int, len(widths))
+	for i, header := range rows[0] {
+		floor[i] = visibleWidth(header)
+	}
+	fitColumns(widths, floor, t.width)
+	var b strings.Builder
+	for _, cells := range rows {
+		var line strings.Builder
+		for i, c := range cells {
+			if visibleWidth(c) > widths[i] {
+				c = truncate(stripANSI(c), widths[i])
+			}
+			line.WriteString(c)
+			if i < len(cells)-1 {
+				line.WriteString(strings.Repeat(" ", widths[i]-visibleWidth(c)+2))
+			}
+		}
+		b.WriteString(strings.TrimRight(line.String(), " "))
+		b.WriteByte('\n')
+	}
+	_, err := io.WriteString(t.w, b.String())
+	return err
+}
+
+// fitColumns narrows the widest column, one column at a time, until a line of
+// the given column widths (two spaces apart) takes at most limit columns, or
+// every column is as narrow as its floor (its header) or minColumn, whichever
+// is wider. A limit of 0 leaves them alone.
+func fitColumns(widths, floor []int, limit int) {
+	if limit <= 0 {
+		return
+	}
+	total := 2 * (len(widths) - 1)
+	for _, w := range widths {
+		total += w
+	}
+	for total > limit {
+		widest := -1
+		for i, w := range widths {
+			if w > max(floor[i], minColumn) && (widest < 0 || w > widths[widest]) {
+				widest = i
+			}
+		}
+		if widest < 0 {
+			return
+		}
+		widths[widest]--
+		total--
+	}
+}
+
+// ansi matches the colour codes IOStreams paints with.
+var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
+func stripANSI(s string) string { return ansi.ReplaceAllString(s, "") }
+
+// visibleWidth is the columns s takes on a terminal: its runes, colour codes
+// left out.
+func visibleWidth(s string) int { return utf8.RuneCountInString(stripANSI(s)) }

@@ -36,6 +36,12 @@ func TestOutFormat(t *testing.T) {
 		{"pdf", true, "notes.pdf", "", true},
 		{"pdf", false, "notes.html", "", true},
 		{"", true, "notes.md", "", true},
+		// The default of --format is empty, so that cobra prints none beside
+		// the help's own: Markdown, unless --out names another format.
+		{"", false, "", templates.Markdown, false},
+		{"", false, "notes.txt", templates.Markdown, false},
+		{"", false, "notes.html", templates.HTML, false},
+		{"", true, "-", "", true},
 	} {
 		got, err := outFormat(tc.format, tc.given, tc.out)
 		var usage *usageError

@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"github.com/atlas-release/atlas-release/releases"
 	"github.com/atlas-release/atlas-release/templates"
 )
 
@@ -15,7 +15,9 @@ import (
 type PlanOptions struct {
 	F        *Factory
 	From, To string
-	JSON     bool
+	// Install is the version to deploy on a new tenant, instead of an upgrade.
+	Install string
+	JSON    bool
 }
 
 // NewCmdPlan builds `plan`.
@@ -32,9 +34,15 @@ the prerequisites.
 
 A path that starts below the oldest self-service version, or below a release's
 minSource, is refused with the version to reach first. --to defaults to the newest
-release.`,
+release.
+
+--install VERSION plans the deployment of VERSION on a new tenant instead: the
+install procedure of the newest release up to VERSION that declares one, with the
+steps later releases mark newDeployments, in one window. It takes no --from or
+--to.`,
 		Example: `  atlas-release plan --from 4.1 --to 4.3
-  atlas-release plan --from 4.0 --json | jq .total.window`,
+  atlas-release plan --from 4.0 --json | jq .total.window
+  atlas-release plan --install 4.3`,
 		Args: rangeArgs(0, 0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return planRun(opts)
@@ -42,22 +50,23 @@ release.`,
 	}
 	cmd.Flags().StringVar(&opts.From, "from", "", "the `VERSION` the tenant runs now (required)")
 	cmd.Flags().StringVar(&opts.To, "to", "", "the `VERSION` to upgrade to (default: the newest)")
+	cmd.Flags().StringVar(&opts.Install, "install", "", "plan the deployment of `VERSION` on a new tenant instead of an upgrade")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the plan as JSON (the runbook's JSON form without the steps)")
 	_ = cmd.RegisterFlagCompletionFunc("from", completeVersions(f))
 	_ = cmd.RegisterFlagCompletionFunc("to", completeVersions(f))
+	_ = cmd.RegisterFlagCompletionFunc("install", completeVersions(f))
 	return cmd
 }
 
 func planRun(opts *PlanOptions) error {
+	if err := installExclusive(opts.Install, opts.From, opts.To); err != nil {
+		return err
+	}
 	ws, err := opts.F.ValidWorkspace()
 	if err != nil {
 		return err
 	}
-	from, to, err := pathArgs(ws, opts.From, opts.To)
-	if err != nil {
-		return err
-	}
-	path, err := ws.Plan(from, to)
+	path, err := composePath(ws, opts.Install, opts.From, opts.To)
 	if err != nil {
 		return err
 	}
@@ -72,21 +81,57 @@ func planRun(opts *PlanOptions) error {
 	return writePlan(opts.F.IO, rb)
 }
 
+// installExclusive refuses --install together with --from or --to: a new
+// tenant has no version to upgrade from.
+func installExclusive(install, from, to string) error {
+	if install != "" && (from != "" || to != "") {
+		return usageErrorf("--install deploys a new tenant: it takes no --from or --to")
+	}
+	return nil
+}
+
+// composePath composes the deployment of --install, or else the upgrade path
+// of --from and --to.
+func composePath(ws *releases.Workspace, install, from, to string) (*releases.Path, error) {
+	if install != "" {
+		v, err := versionArg("--install", install)
+		if err != nil {
+			return nil, err
+		}
+		return ws.InstallPlan(v)
+	}
+	f, t, err := pathArgs(ws, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return ws.Plan(f, t)
+}
+
 // writePlan prints the plan for people; the same text is stable for scripts.
 func writePlan(ios *IOStreams, rb *templates.Runbook) error {
 	w := ios.Out
-	fmt.Fprintf(w, "%s %s → %s: %d maintenance window%s\n", rb.Product.Name, rb.From, rb.To, len(rb.Hops), plural(len(rb.Hops)))
+	if rb.Install {
+		fmt.Fprintf(w, "%s %s on a new tenant: 1 maintenance window, from the install procedure of %s\n", rb.Product.Name, rb.To, rb.Base)
+	} else {
+		fmt.Fprintf(w, "%s %s → %s: %d maintenance window%s\n", rb.Product.Name, rb.From, rb.To, len(rb.Hops), plural(len(rb.Hops)))
+	}
 	for _, h := range rb.Hops {
-		fmt.Fprintf(w, "\n%s\n", ios.Bold(fmt.Sprintf("Upgrade %d: %s → %s (applies %s)", h.Number, h.From, h.To, strings.Join(h.Releases, ", "))))
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		if rb.Install {
+			fmt.Fprintf(w, "\n%s\n", ios.Bold(fmt.Sprintf("%s (includes %s)", h.Heading, strings.Join(h.Releases, ", "))))
+		} else {
+			fmt.Fprintf(w, "\n%s\n", ios.Bold(fmt.Sprintf("%s (applies %s)", h.Heading, strings.Join(h.Releases, ", "))))
+		}
+		tw := newTable(ios, w)
 		fmt.Fprintf(tw, "  Window\t%s (at most %s)\n", templates.Minutes(h.Window.EstimateMinutes), templates.Minutes(h.Window.MaxMinutes))
 		fmt.Fprintf(tw, "  Hands-on\t%s\n", templates.Minutes(h.HandsOnMinutes))
-		fmt.Fprintf(tw, "  Outages\t%s\n", outages(h.Outages))
-		fmt.Fprintf(tw, "  Content freeze\t%s\n", freeze(h.ContentFreeze))
+		if !rb.Install { // a new tenant has no service to interrupt and no content to freeze
+			fmt.Fprintf(tw, "  Outages\t%s\n", outages(h.Outages))
+			fmt.Fprintf(tw, "  Content freeze\t%s\n", freeze(h.ContentFreeze))
+		}
 		fmt.Fprintf(tw, "  Global Administrator\t%s\n", adminBlocks(h.GlobalAdmin))
 		tw.Flush()
 		fmt.Fprintln(w)
-		writePresence(w, h.Presence)
+		writePresence(ios, w, h.Presence)
 	}
 	if len(rb.Prerequisites) > 0 {
 		fmt.Fprintf(w, "\n%s\n", ios.Bold("Prerequisites (complete before the window)"))
@@ -98,7 +143,11 @@ func writePlan(ios *IOStreams, rb *templates.Runbook) error {
 			if p.Blocking {
 				extra += ", blocking"
 			}
-			fmt.Fprintf(w, "  - %s (%s, before %s): %s, %s%s\n", p.Title, p.Version, p.Before, p.RoleName, templates.Minutes(p.EffortMinutes), extra)
+			before := "before " + p.Before
+			if rb.Install {
+				before = "before the deployment"
+			}
+			fmt.Fprintf(w, "  - %s (%s, %s): %s, %s%s\n", p.Title, p.Version, before, p.RoleName, templates.Minutes(p.EffortMinutes), extra)
 		}
 	}
 	if len(rb.Hops) > 1 {
@@ -108,8 +157,8 @@ func writePlan(ios *IOStreams, rb *templates.Runbook) error {
 	return nil
 }
 
-func writePresence(w io.Writer, presence []templates.Presence) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+func writePresence(ios *IOStreams, w io.Writer, presence []templates.Presence) {
+	tw := newTable(ios, w)
 	fmt.Fprintln(tw, "  ROLE\tENTRA ID ROLE\tHANDS-ON\tWHEN\tPIM")
 	for _, p := range presence {
 		entra := "none"

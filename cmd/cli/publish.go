@@ -46,6 +46,12 @@ it writes, so nothing is duplicated and nothing is missing.
 Each target can also be published alone: publish github <version>, publish zendesk
 <version>.
 
+Progress goes to standard error, as for cut: on a terminal, each target and each
+write (an upload, an article or a translation) is announced when it starts, shows
+a spinner while it runs, and its duration when done; elsewhere (a pipe, a CI log),
+each write and each target is one plain line, the writes of a target listed in
+the plan's order once it is over, the same on every run.
+
 ` + githubEnvHelp + `
 
 ` + zendeskEnvHelp,
@@ -120,13 +126,13 @@ func publishRun(cmd *cobra.Command, opts *PublishOptions) error {
 		return err
 	}
 	ios := f.IO
-	bar := newProgressBar(ios)
-	ro := publish.ReleaseOptions{Cut: c, Recheck: opts.Recheck, DryRun: opts.DryRun}
+	prog := newProgress(ios, f.Now, progressTick)
+	defer prog.stop()
+	ro := publish.ReleaseOptions{Cut: c, Recheck: opts.Recheck, DryRun: opts.DryRun, Progress: prog.publish}
 	if ws.Config.GitHub != nil {
 		if ro.GitHub, err = opts.githubOptions(ws, c); err != nil {
 			return err
 		}
-		ro.GitHub.Progress = bar.update
 	}
 	if ws.Config.Zendesk != nil {
 		set, err := f.Templates()
@@ -139,10 +145,10 @@ func publishRun(cmd *cobra.Command, opts *PublishOptions) error {
 		}
 		// The articles are the cut's text: Release gives the target the cut.
 		ro.Zendesk = &publish.ZendeskOptions{Workspace: ws, Templates: set, Client: client, Versions: []*semver.Version{v},
-			Generator: f.Generator(), Draft: opts.Draft, Force: opts.Force, Progress: bar.update}
+			Generator: f.Generator(), Draft: opts.Draft, Force: opts.Force}
 	}
 	res, err := publish.Release(cmd.Context(), ro)
-	bar.done()
+	prog.stop()
 	if res == nil {
 		return err
 	}

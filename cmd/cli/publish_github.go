@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -30,6 +29,9 @@ stays wrong the release is left a draft and the command fails.
 
 The summary says only what was done: when a publish stops, each file's line says
 whether its upload was done, failed or not attempted, and why.
+
+Progress goes to standard error (see publish --help): one plain line per write when
+it is not a terminal.
 
 ` + githubEnvHelp,
 		Example: `  GITHUB_TOKEN=… atlas-release publish github 4.3
@@ -61,10 +63,10 @@ func publishGitHubRun(cmd *cobra.Command, opts *PublishOptions) error {
 		return err
 	}
 	ios := opts.F.IO
-	bar := newProgressBar(ios)
-	ghOpts.Progress = bar.update
-	res, err := publish.Release(cmd.Context(), publish.ReleaseOptions{Cut: c, GitHub: ghOpts, Recheck: true, DryRun: opts.DryRun})
-	bar.done()
+	prog := newProgress(ios, opts.F.Now, progressTick)
+	defer prog.stop()
+	res, err := publish.Release(cmd.Context(), publish.ReleaseOptions{Cut: c, GitHub: ghOpts, Recheck: true, DryRun: opts.DryRun, Progress: prog.publish})
+	prog.stop()
 	if res == nil || len(res.Targets) == 0 || res.Targets[0].GitHub == nil {
 		return err
 	}
@@ -108,7 +110,7 @@ func printGitHubResult(ios *IOStreams, res *publish.GitHubResult) {
 		fmt.Fprintf(ios.Out, "  %s\n", res.URL)
 	}
 	fmt.Fprintln(ios.Out)
-	tw := tabwriter.NewWriter(ios.Out, 0, 0, 2, ' ', 0)
+	tw := newTable(ios, ios.Out)
 	if stopped {
 		fmt.Fprintln(tw, "ASSET\tACTION\tRESULT\tSHA-256\tDOWNLOAD")
 	} else {

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/Masterminds/semver/v3"
 	"github.com/spf13/cobra"
@@ -73,6 +72,9 @@ without the tool's fingerprint labels) is archived by the same run or the next;
 two articles that were published or finished are refused for a person to settle.
 When a publish stops, each line says whether its writes were done, partly done,
 failed or not attempted, and why.
+
+Progress goes to standard error (see publish --help): one plain line per write when
+it is not a terminal.
 
 The upgrade guide of a cut names the key the cut was signed with. With
 --unsigned-from-workspace the guide needs the public key: --public-key (a key or
@@ -166,14 +168,25 @@ func publishZendeskRun(cmd *cobra.Command, opts *PublishZendeskOptions) error {
 	if err != nil {
 		return err
 	}
-	bar := newProgressBar(ios)
+	prog := newProgress(ios, f.Now, progressTick)
+	defer prog.stop()
+	// The one target is a step, as publish.Release reports it for publish.
+	prog.publish(publish.Event{Kind: publish.Started, Target: publish.TargetZendesk})
 	res, err := publish.Zendesk(cmd.Context(), publish.ZendeskOptions{
 		Workspace: ws, Templates: set, Client: client, Versions: versions, Generator: f.Generator(),
 		Cuts: cuts, FromWorkspace: opts.Unsigned, Signing: keyOf,
 		Draft: opts.Draft, Force: opts.Force, DryRun: opts.DryRun,
-		Progress: bar.update,
+		Progress: prog.publish,
 	})
-	bar.done()
+	state := publish.StateDone
+	switch {
+	case opts.DryRun:
+		state = "planned"
+	case err != nil:
+		state = publish.StateFailed
+	}
+	prog.publish(publish.Event{Kind: publish.Done, Target: publish.TargetZendesk, Message: state})
+	prog.stop()
 	if res != nil {
 		if opts.JSON {
 			if werr := writeJSON(ios.Out, res); werr != nil {
@@ -249,7 +262,7 @@ func printPublishResult(ios *IOStreams, res *publish.ZendeskResult) {
 	default:
 		fmt.Fprintf(ios.Out, "Published to %s\n\n", res.Instance)
 	}
-	tw := tabwriter.NewWriter(ios.Out, 0, 0, 2, ' ', 0)
+	tw := newTable(ios, ios.Out)
 	if stopped {
 		fmt.Fprintln(tw, "VERSION\tARTICLE\tLOCALE\tACTION\tRESULT\tSTATE\tURL\tTEXT FROM")
 	} else {
@@ -267,13 +280,13 @@ func printPublishResult(ios *IOStreams, res *publish.ZendeskResult) {
 				url = "-"
 			}
 			if !stopped {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", a.Version, a.Kind, t.Locale, paintAction(ios, t.Action), state, url, textSource(ios, a, t))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", a.Version, a.Kind, t.Locale, translationAction(ios, t), state, url, textSource(ios, a, t))
 				continue
 			}
 			if t.Action == publish.Create && t.Outcome == publish.OutcomeNotAttempted || t.Outcome == publish.OutcomeFailed && t.URL == "" {
 				state = "-" // it does not exist
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", a.Version, a.Kind, t.Locale, paintAction(ios, t.Action), paintOutcome(ios, t.Outcome), state, url,
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", a.Version, a.Kind, t.Locale, translationAction(ios, t), paintOutcome(ios, t.Outcome), state, url,
 				textSource(ios, a, t))
 			if t.Error != "" {
 				failures = append(failures, fmt.Sprintf("%s %s (%s): %s", a.Version, a.Kind, t.Locale, t.Error))
@@ -384,6 +397,13 @@ func printSourceWarnings(ios *IOStreams, res *publish.ZendeskResult) {
 			if t.Source == publish.SourceWorkspace {
 				unsigned = append(unsigned, fmt.Sprintf("%s %s (%s)", a.Version, a.Kind, t.Locale))
 			}
+			if t.Notice != "" {
+				fmt.Fprintf(ios.ErrOut, "%s %s %s (%s): %s\n", ios.Yellow("warning:"), a.Version, a.Kind, t.Locale, t.Notice)
+			}
+			if len(t.Stale) > 0 {
+				fmt.Fprintf(ios.ErrOut, "%s %s %s (%s): the translation is out of date: %s; update locales/%s/releases/%s.yaml, then run `atlas-release translations confirm %s %s`\n",
+					ios.Yellow("warning:"), a.Version, a.Kind, t.Locale, strings.Join(t.Stale, "; "), t.Locale, a.Version, t.Locale, a.Version)
+			}
 		}
 	}
 	if len(unsigned) > 0 {
@@ -405,6 +425,16 @@ func paintOutcome(ios *IOStreams, o publish.Outcome) string {
 	return string(o)
 }
 
+// translationAction is what a translation's row says it does: "stale" for a
+// translation left unchanged although the English text it translates changed,
+// so that it is not mistaken for one that is up to date.
+func translationAction(ios *IOStreams, t publish.TranslationResult) string {
+	if t.Action == publish.Unchanged && len(t.Stale) > 0 {
+		return ios.Yellow("stale")
+	}
+	return paintAction(ios, t.Action)
+}
+
 func paintAction(ios *IOStreams, a publish.Action) string {
 	switch a {
 	case publish.Drift:
@@ -417,32 +447,4 @@ func paintAction(ios *IOStreams, a publish.Action) string {
 		return ios.Green(string(a))
 	}
 	return string(a)
-}
-
-// progressBar draws the writes of a publish on a terminal's standard error.
-type progressBar struct {
-	ios   *IOStreams
-	drawn bool
-}
-
-func newProgressBar(ios *IOStreams) *progressBar { return &progressBar{ios: ios} }
-
-func (b *progressBar) update(p publish.Progress) {
-	if !b.ios.StderrTTY {
-		return
-	}
-	const width = 24
-	filled := width * p.Done / max(p.Total, 1)
-	what := p.What
-	if len(what) > 48 {
-		what = what[:47] + "…"
-	}
-	fmt.Fprintf(b.ios.ErrOut, "\r\x1b[K[%s%s] %d/%d %s", strings.Repeat("#", filled), strings.Repeat("-", width-filled), p.Done, p.Total, what)
-	b.drawn = true
-}
-
-func (b *progressBar) done() {
-	if b.drawn {
-		fmt.Fprint(b.ios.ErrOut, "\r\x1b[K")
-	}
 }

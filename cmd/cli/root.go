@@ -112,6 +112,7 @@ per version under releases/, and the scripts the runbooks run under scripts/.`,
 		NewCmdChangelog(f), NewCmdDiff(f), NewCmdCalendar(f), NewCmdServe(f))
 	add(groupReleaseDay, NewCmdCut(f), NewCmdVerify(f), NewCmdPublish(f))
 	add(groupCustomers, NewCmdUpgrades(f))
+	add(groupAuthoring, NewCmdTranslations(f))
 	add(groupSetup, NewCmdInit(f), NewCmdKeygen(f), NewCmdSchema(f))
 	cmd.SetHelpCommandGroupID(groupSetup)
 	cmd.SetCompletionCommandGroupID(groupSetup)

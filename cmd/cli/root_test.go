@@ -14,7 +14,7 @@ func TestRootHelpGroups(t *testing.T) {
 		t.Fatalf("exit %d", code)
 	}
 	want := [][]string{
-		{"Authoring a release:", "calendar", "changelog", "diff", "new", "notes", "plan", "runbook", "serve", "validate"},
+		{"Authoring a release:", "calendar", "changelog", "diff", "new", "notes", "plan", "runbook", "serve", "translations", "validate"},
 		{"Release day:", "cut", "publish", "verify"},
 		{"Customers' upgrades:", "upgrades"},
 		{"Setup:", "completion", "help", "init", "keygen", "schema"},

@@ -2,13 +2,17 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/spf13/cobra"
 
@@ -20,13 +24,17 @@ import (
 type RunbookOptions struct {
 	F        *Factory
 	From, To string
-	Format   string
+	// Install is the version to deploy on a new tenant, instead of an upgrade.
+	Install string
+	Format  string
 	// FormatGiven tells an explicit --format from the default, which the
 	// extension of --out overrides.
 	FormatGiven bool
 	Out         string
 	// All writes the runbook of every supported (from, to) pair into the folder Out.
 	All bool
+	// workers is how many paths --all renders at once; 0 means GOMAXPROCS.
+	workers int
 }
 
 // NewCmdRunbook builds `runbook`.
@@ -48,33 +56,50 @@ Formats:
 
 --to defaults to the newest release.
 
+--install VERSION writes the runbook that deploys VERSION on a new tenant
+instead: the install procedure of the newest release up to VERSION that
+declares one, then the steps later releases mark newDeployments, composed by
+the same rules, with where every step came from. It is named
+<product>-<version>-install and takes no --from or --to.
+
 --all writes the runbook of every supported path (every pair of versions that
 an upgrade may go from and to) into the folder --out, one file per runbook and
 format, named after the runbook: atlas-4.3.0-from-4.1.0.html. --format then
-takes a comma-separated list.`,
+takes a comma-separated list. The paths are rendered side by side, one per
+processor; the files are the same as one runbook at a time would write, each
+written whole, and the first path that fails stops the command.`,
 		Example: `  atlas-release runbook --from 4.1 --to 4.3
   atlas-release runbook --from 4.1 --out runbook.html
+  atlas-release runbook --install 4.3 --format json
   atlas-release runbook --all --format md,html,json --out site/runbooks`,
 		Args: rangeArgs(0, 0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.FormatGiven = cmd.Flags().Changed("format")
-			return runbookRun(opts)
+			return runbookRun(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringVar(&opts.From, "from", "", "the `VERSION` the tenant runs now (required)")
 	cmd.Flags().StringVar(&opts.To, "to", "", "the `VERSION` to upgrade to (default: the newest)")
-	cmd.Flags().StringVar(&opts.Format, "format", "md", "output `FORMAT`: md, html or json (with --all, a comma-separated list; default: from the extension of --out, else md)")
+	cmd.Flags().StringVar(&opts.Format, "format", "", "output `FORMAT`: md, html or json (with --all, a comma-separated list; default: from the extension of --out, else md)")
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write to `FILE` (.md, .html or .json names the format) instead of standard output (with --all, the folder)")
+	cmd.Flags().StringVar(&opts.Install, "install", "", "write the runbook that deploys `VERSION` on a new tenant")
 	cmd.Flags().BoolVar(&opts.All, "all", false, "write the runbook of every supported path into the folder --out")
 	_ = cmd.RegisterFlagCompletionFunc("from", completeVersions(f))
 	_ = cmd.RegisterFlagCompletionFunc("to", completeVersions(f))
+	_ = cmd.RegisterFlagCompletionFunc("install", completeVersions(f))
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"md", "html", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
-func runbookRun(opts *RunbookOptions) error {
+func runbookRun(ctx context.Context, opts *RunbookOptions) error {
+	if opts.All && opts.Install != "" {
+		return usageErrorf("--all writes every upgrade path: it takes no --install")
+	}
 	if opts.All {
-		return runbookAll(opts)
+		return runbookAll(ctx, opts)
+	}
+	if err := installExclusive(opts.Install, opts.From, opts.To); err != nil {
+		return err
 	}
 	format, err := outFormat(opts.Format, opts.FormatGiven, opts.Out)
 	if err != nil {
@@ -84,11 +109,7 @@ func runbookRun(opts *RunbookOptions) error {
 	if err != nil {
 		return err
 	}
-	from, to, err := pathArgs(ws, opts.From, opts.To)
-	if err != nil {
-		return err
-	}
-	path, err := ws.Plan(from, to)
+	path, err := composePath(ws, opts.Install, opts.From, opts.To)
 	if err != nil {
 		return err
 	}
@@ -100,9 +121,13 @@ func runbookRun(opts *RunbookOptions) error {
 	return render(opts.F, opts.Out, func(w io.Writer) error { return set.RenderRunbook(w, rb, format) })
 }
 
-// runbookAll writes every supported path's runbook in every format asked for,
-// composing each path once and reusing one buffer for every file.
-func runbookAll(opts *RunbookOptions) error {
+// runbookAll writes every supported path's runbook in every format asked for.
+// The paths are composed and rendered by up to GOMAXPROCS workers, each with
+// its own buffer; every file is whole (writeRegenerable), and the files are the
+// same bytes whatever the number of workers. A failure stops the workers from
+// taking more paths, and the error reported is the one of the first failing
+// path in (from, to) order, as a one-at-a-time run would report.
+func runbookAll(ctx context.Context, opts *RunbookOptions) error {
 	if opts.From != "" || opts.To != "" {
 		return usageErrorf("--all writes every path: it takes no --from or --to")
 	}
@@ -110,7 +135,11 @@ func runbookAll(opts *RunbookOptions) error {
 		return usageErrorf("--all needs --out: the folder to write the runbooks in")
 	}
 	var formats []templates.Format
-	for _, name := range strings.Split(opts.Format, ",") {
+	list := opts.Format
+	if list == "" && !opts.FormatGiven {
+		list = string(templates.Markdown) // as for one runbook: md unless told otherwise
+	}
+	for _, name := range strings.Split(list, ",") {
 		f, err := templates.ParseFormat(strings.TrimSpace(name))
 		if err != nil {
 			return usageErrorf("--format: %v", err)
@@ -127,28 +156,91 @@ func runbookAll(opts *RunbookOptions) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
+	type pair struct{ from, to *releases.Manifest }
+	var pairs []pair
 	for i, from := range ws.Manifests {
 		for _, to := range ws.Manifests[i+1:] {
-			path, err := ws.Plan(from.SemVer(), to.SemVer())
-			if errors.Is(err, releases.ErrPathRefused) {
-				continue // not a supported path: no runbook
-			}
-			if err != nil {
-				return err
-			}
-			rb := templates.NewRunbook(ws, path, opts.F.Generator())
-			for _, f := range formats {
-				buf.Reset()
-				if err := set.RenderRunbook(&buf, rb, f); err != nil {
-					return err
-				}
-				if err := writeRegenerable(filepath.Join(opts.Out, rb.Bundle+"."+string(f)), buf.Bytes()); err != nil {
-					return err
-				}
-			}
+			pairs = append(pairs, pair{from, to})
 		}
 	}
+	generator := opts.F.Generator()
+	var written, files atomic.Int64 // for the progress line
+	write := func(buf *bytes.Buffer, p pair) error {
+		path, err := ws.Plan(p.from.SemVer(), p.to.SemVer())
+		if errors.Is(err, releases.ErrPathRefused) {
+			return nil // not a supported path: no runbook
+		}
+		if err != nil {
+			return err
+		}
+		rb := templates.NewRunbook(ws, path, generator)
+		for _, f := range formats {
+			buf.Reset()
+			if err := set.RenderRunbook(buf, rb, f); err != nil {
+				return err
+			}
+			if err := writeRegenerable(filepath.Join(opts.Out, rb.Bundle+"."+string(f)), buf.Bytes()); err != nil {
+				return err
+			}
+			files.Add(1)
+			written.Add(int64(buf.Len()))
+		}
+		return nil
+	}
+
+	// On a terminal, a live line shows what has been written so far.
+	prog := newProgress(opts.F.IO, opts.F.Now, progressTick)
+	defer prog.stop()
+	const task = "runbooks"
+	prog.start(task, task, true)
+	var (
+		next     atomic.Int64 // the index of the next pair to take
+		mu       sync.Mutex
+		firstErr error
+		errAt    = len(pairs) // the index of the first failing pair
+	)
+	// stopped reports whether the pair at index i need not run: an earlier pair
+	// failed, or the command was interrupted.
+	stopped := func(i int) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return i > errAt || ctx.Err() != nil
+	}
+	var wg sync.WaitGroup
+	workers := opts.workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	for range min(workers, len(pairs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf bytes.Buffer
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(pairs) || stopped(i) {
+					return
+				}
+				if err := write(&buf, pairs[i]); err != nil {
+					mu.Lock()
+					if i < errAt {
+						errAt, firstErr = i, err
+					}
+					mu.Unlock()
+					continue
+				}
+				prog.wrote(task, written.Load())
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	prog.finish(task, task, fmt.Sprintf("%d files", files.Load()), false, false)
 	return nil
 }
 

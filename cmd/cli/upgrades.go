@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/Masterminds/semver/v3"
 	"github.com/spf13/cobra"
@@ -63,7 +62,11 @@ func newCmdUpgradesPlan(f *Factory) *cobra.Command {
 		Long: `For every customer of customers.yaml: the path from the version they run to --to
 (default: the newest release), the maintenance windows it needs, who must be
 present, whether a Global Administrator is needed, what goes offline, the
-customer's change process and preferred window, and the runbook bundle to use.`,
+customer's change process and preferred window, and the runbook bundle to use.
+A customer being implemented that runs nothing yet (stage: implementation, no
+version) is a new deployment: it is offered the target's install bundle
+(<product>-<version>-install.tar.gz), with the install procedure's window,
+effort and people.`,
 		Example: `  atlas-release upgrades plan
   atlas-release upgrades plan --to 4.3 --json`,
 		Args: rangeArgs(0, 0),
@@ -90,17 +93,25 @@ For a customer with a change board (changeProcess: cab), a window inside the
 board's lead time (cabLeadTimeDays, counted from --today) is refused unless
 the board approved it (upgrades approve); a day that is not the customer's
 preferred day is a warning.
+A customer being implemented that runs nothing yet (stage: implementation, no
+version) gets a deployment ticket instead (<product>-deployment-<customer>-<version>,
+"Deploy …"): the deployment request (deployment-request.md.tmpl, overridable
+like every template), one window as long as the install procedure's, and the
+install bundle's link; it is found, rescheduled and de-duplicated like an
+upgrade ticket, and never shares an id with the customer's later upgrades.
 Two schedules of one upgrade at once take turns on this machine (a lock in
 dist/); from two machines, the younger of two tickets opened at once is solved
 as the duplicate of the older.
 
 --out DIR writes the customer's communications: the change request, the
 announcements (in the customer's language when the workspace translates them)
-and an iCalendar file of the windows.
+and an iCalendar file of the windows; for a deployment, the deployment request
+and the calendar (users have nothing to be told of yet).
 
 ` + zendeskEnvHelp,
 		Example: `  atlas-release upgrades schedule contoso --to 4.3 --date 2026-12-05 --dry-run
-  atlas-release upgrades schedule contoso --to 4.3 --date 2026-12-05 --out comms/contoso`,
+  atlas-release upgrades schedule contoso --to 4.3 --date 2026-12-05 --out comms/contoso
+  atlas-release upgrades schedule litware --to 4.3 --date 2026-12-09 --dry-run`,
 		Args: rangeArgs(1, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Customer = args[0]
@@ -153,17 +164,34 @@ func upgradesPlanRun(opts *UpgradesOptions) error {
 	if opts.JSON {
 		return writeJSON(ios.Out, plan)
 	}
-	need := 0
+	need, installs := 0, 0
 	for _, e := range plan {
-		if e.Status == upgrades.NeedsUpgrade {
+		switch e.Status {
+		case upgrades.NeedsUpgrade:
 			need++
+		case upgrades.NeedsInstall:
+			installs++
 		}
 	}
-	fmt.Fprintf(ios.Out, "Upgrades to %s %s: %d of %d customer%s\n\n", ws.Config.Product.Name, to, need, len(plan), plural(len(plan)))
-	tw := tabwriter.NewWriter(ios.Out, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(ios.Out, "Upgrades to %s %s: %d of %d customer%s", ws.Config.Product.Name, to, need, len(plan), plural(len(plan)))
+	if installs > 0 {
+		fmt.Fprintf(ios.Out, "; new deployment%s: %d", plural(installs), installs)
+	}
+	fmt.Fprint(ios.Out, "\n\n")
+	tw := newTable(ios, ios.Out)
 	fmt.Fprintln(tw, "CUSTOMER\tRUNS\tPATH\tWINDOW\tHANDS-ON\tGLOBAL ADMIN\tOFFLINE\tCHANGE\tPREFERRED\tBUNDLE")
 	for _, e := range plan {
-		if e.Status != upgrades.NeedsUpgrade {
+		runs, path := e.From, e.From+" → "+strings.Join(e.Stops, " → ")
+		switch e.Status {
+		case upgrades.NeedsUpgrade:
+		case upgrades.NeedsInstall:
+			// Nothing deployed yet: the install procedure of the target, in one window.
+			runs, path = "nothing yet", "new deployment of "+e.To
+			if len(e.Windows) == 0 {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t\t\t\t\t\t\t%s\n", e.Customer, runs, path, "see note")
+				continue
+			}
+		default:
 			fmt.Fprintf(tw, "%s\t%s\t%s\t\t\t\t\t\t\t\n", e.Customer, e.From, e.Status)
 			continue
 		}
@@ -187,12 +215,15 @@ func upgradesPlanRun(opts *UpgradesOptions) error {
 		if e.ChangeProcess == string(releases.CABProcess) {
 			change = "CAB"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s → %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Customer, e.From, e.From, strings.Join(e.Stops, " → "),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Customer, runs, path,
 			strings.Join(windows, " + "), templates.Minutes(e.HandsOnMinutes), ga, offline, change, e.PreferredWindow, bundle)
 	}
 	tw.Flush()
 	fmt.Fprintln(ios.Out)
 	for _, e := range plan {
+		if e.BundleURL != "" && e.Status == upgrades.NeedsInstall {
+			fmt.Fprintf(ios.Out, "%s: deploy from %s\n", e.Customer, e.BundleURL)
+		}
 		if len(e.People) > 0 {
 			fmt.Fprintf(ios.Out, "%s: %s take part", e.Customer, strings.Join(e.People, ", "))
 			if e.Prerequisites > 0 {
@@ -269,14 +300,22 @@ func upgradesScheduleRun(cmd *cobra.Command, opts *UpgradesOptions) error {
 	}
 	verb := map[upgrades.TicketAction]string{upgrades.TicketCreated: "Opened", upgrades.TicketFound: "Found", upgrades.TicketRescheduled: "Rescheduled",
 		upgrades.TicketPlanned: "Would open"}[res.Ticket.Action]
-	fmt.Fprintf(ios.Out, "%s the change ticket: %s\n", verb, res.Ticket.Subject)
+	ticket := "change ticket"
+	if res.Deployment {
+		ticket = "deployment ticket"
+	}
+	fmt.Fprintf(ios.Out, "%s the %s: %s\n", verb, ticket, res.Ticket.Subject)
 	if res.Ticket.URL != "" {
 		fmt.Fprintf(ios.Out, "  %s (external id %s)\n", res.Ticket.URL, res.Ticket.ExternalID)
 	} else {
 		fmt.Fprintf(ios.Out, "  external id %s\n", res.Ticket.ExternalID)
 	}
 	for _, w := range res.Windows {
-		fmt.Fprintf(ios.Out, "  window %d, %s → %s: %s %s to %s %s (%s)\n", w.Hop, w.From, w.To, w.Date, w.Time, w.EndDate, w.EndTime, res.TimeZone)
+		what := w.From + " → " + w.To
+		if res.Deployment {
+			what = "new deployment of " + w.To
+		}
+		fmt.Fprintf(ios.Out, "  window %d, %s: %s %s to %s %s (%s)\n", w.Hop, what, w.Date, w.Time, w.EndDate, w.EndTime, res.TimeZone)
 	}
 	if opts.Out != "" {
 		fmt.Fprintf(ios.Out, "Communications in %s: ", opts.Out)

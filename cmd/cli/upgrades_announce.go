@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -115,7 +114,7 @@ func upgradesAnnounceRun(cmd *cobra.Command, opts *RolloutOptions) error {
 		fmt.Fprintf(ios.Out, "Release notes: %s\n", res.NotesURL)
 	}
 	fmt.Fprintln(ios.Out)
-	tw := tabwriter.NewWriter(ios.Out, 0, 0, 2, ' ', 0)
+	tw := newTable(ios, ios.Out)
 	fmt.Fprintln(tw, "CUSTOMER\tOWNER\tPATH\tLANGUAGE\tFIRST SLOT\tTICKET")
 	for _, a := range res.Announcements {
 		first := "none yet"

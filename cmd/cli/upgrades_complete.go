@@ -41,6 +41,10 @@ the outcome is ok, and left open with the tag upgrade-rolled-back or
 upgrade-partial otherwise. In the workspace, the outcome goes into
 history/<version>.yaml and, when ok, the customer's version in customers.yaml
 becomes the release: only that line changes, comments and formatting stay.
+A customer being implemented that ran nothing yet (no version) completes its
+deployment: its deployment ticket is solved, customers.yaml gains the line
+"version: <release>" after its name, and the history records the deployment
+as from the release itself.
 
 Times are local to the customer's time zone (2026-12-19T08:02) or carry their
 offset (2026-12-19T08:02:00+01:00). Re-running writes nothing. Refused (exit 3,
@@ -184,7 +188,11 @@ func upgradesCompleteRun(cmd *cobra.Command, opts *CompleteOptions) error {
 	for _, m := range res.Minutes {
 		mins = append(mins, fmt.Sprintf("%d min", m))
 	}
-	fmt.Fprintf(ios.Out, "%s %s's upgrade from %s to %s: %s (%s) in %s\n", verb, res.Customer, res.From, res.To, res.Outcome, strings.Join(mins, " + "), res.HistoryFile)
+	what := fmt.Sprintf("upgrade from %s to %s", res.From, res.To)
+	if res.Deployment {
+		what = "deployment of " + res.To
+	}
+	fmt.Fprintf(ios.Out, "%s %s's %s: %s (%s) in %s\n", verb, res.Customer, what, res.Outcome, strings.Join(mins, " + "), res.HistoryFile)
 	if res.CustomersData != nil {
 		fmt.Fprintf(ios.Out, "  %s: %s now runs %s\n", res.CustomersFile, res.Customer, res.Version)
 	}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -80,7 +79,7 @@ func upgradesReportRun(opts *ReportOptions) error {
 		return nil
 	}
 	fmt.Fprintf(ios.Out, "Estimates against actuals for %s %s: %d path%s, %d flagged\n\n", ws.Config.Product.Name, to, len(rep.Paths), plural(len(rep.Paths)), rep.Flagged)
-	tw := tabwriter.NewWriter(ios.Out, 0, 0, 2, ' ', 0)
+	tw := newTable(ios, ios.Out)
 	fmt.Fprintln(tw, "PATH\tWINDOW\tESTIMATE\tMAX\tUPGRADES\tMEDIAN\tWORST\t")
 	for _, p := range rep.Paths {
 		for _, w := range p.Windows {

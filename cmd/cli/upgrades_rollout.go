@@ -3,11 +3,11 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
 	"time"
+
+	"github.com/atlas-release/atlas-release/internal/human"
 
 	"github.com/Masterminds/semver/v3"
 	"github.com/spf13/cobra"
@@ -90,6 +90,10 @@ engineer's ZenDesk agent (looked up by email) and tagged ring-N; a CAB customer'
 ticket is tagged cab-pending until approved. Entries that wait for an earlier
 ring get their ticket on a later run. Re-running writes nothing when nothing
 changed, and moves only the tickets whose slot changed.
+
+A customer being implemented that runs nothing yet (stage: implementation, no
+version) is placed in its ring like the others, in one window as long as the
+install procedure's, and gets its deployment ticket (see upgrades schedule).
 
 ` + zendeskEnvHelp,
 		Example: `  atlas-release upgrades rollout --to 4.3
@@ -253,7 +257,7 @@ func upgradesProposeRun(cmd *cobra.Command, opts *RolloutOptions) error {
 		return writeJSON(out, p)
 	}
 	fmt.Fprintf(out, "Slots for %s (%s, ring %d) to %s from %s:\n", p.Customer, p.Name, p.Ring, p.To, p.From)
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	tw := newTable(opts.F.IO, out)
 	for i, s := range p.Slots {
 		fmt.Fprintf(tw, "  %d.\t%s\t%s\t%s\n", i+1, slotWhen(s), s.Engineer+" ("+s.EngineerHours+")", slotStatus(s))
 	}
@@ -276,7 +280,7 @@ func slotWhen(s upgrades.Slot) string {
 		if w.EndDate != w.Date {
 			end = w.EndDate + " " + w.EndTime
 		}
-		parts = append(parts, fmt.Sprintf("%s %s %s–%s", d.Format("Mon"), w.Date, w.Time, end))
+		parts = append(parts, fmt.Sprintf("%s %s–%s", human.Day(d), w.Time, end))
 	}
 	return strings.Join(parts, " + ") + " " + s.TimeZone
 }
@@ -341,18 +345,28 @@ func upgradesRolloutRun(cmd *cobra.Command, opts *RolloutOptions) error {
 	if opts.JSON {
 		return writeJSON(f.IO.Out, r)
 	}
-	printRollout(f.IO.Out, r, opts.Out)
+	printRollout(f.IO, r, opts.Out)
 	return nil
 }
 
-func printRollout(out io.Writer, r *upgrades.Rollout, rosters string) {
+func printRollout(ios *IOStreams, r *upgrades.Rollout, rosters string) {
+	out := ios.Out
 	upToDate := ""
 	if len(r.UpToDate) > 0 {
 		upToDate = fmt.Sprintf("; up to date: %s", strings.Join(r.UpToDate, ", "))
 	}
-	fmt.Fprintf(out, "Rollout of %s %s from %s: %d upgrade%s in %d ring%s%s\n\n", r.Product, r.To, r.From, len(r.Slots), plural(len(r.Slots)),
-		len(r.Rings), plural(len(r.Rings)), upToDate)
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	deployments := 0
+	for _, s := range r.Slots {
+		if s.Deployment {
+			deployments++
+		}
+	}
+	work := fmt.Sprintf("%d upgrade%s", len(r.Slots)-deployments, plural(len(r.Slots)-deployments))
+	if deployments > 0 {
+		work += fmt.Sprintf(" and %d new deployment%s", deployments, plural(deployments))
+	}
+	fmt.Fprintf(out, "Rollout of %s %s from %s: %s in %d ring%s%s\n\n", r.Product, r.To, r.From, work, len(r.Rings), plural(len(r.Rings)), upToDate)
+	tw := newTable(ios, out)
 	fmt.Fprintln(tw, "RING\tCUSTOMER\tWINDOW\tSTANDBY\tSTATUS\tTICKET")
 	for _, s := range r.Slots {
 		when, standby := "", ""
@@ -363,7 +377,12 @@ func printRollout(out io.Writer, r *upgrades.Rollout, rosters string) {
 		if s.Ticket != nil {
 			ticket = fmt.Sprintf("%s #%d", s.Ticket.Action, s.Ticket.ID)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", s.Ring, s.Customer, when, standby, s.Status, ticket)
+		customer := s.Customer
+		if s.Deployment {
+			// Runs nothing yet: the window deploys the install bundle.
+			customer += " (new deployment)"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", s.Ring, customer, when, standby, s.Status, ticket)
 	}
 	tw.Flush()
 	fmt.Fprintln(out)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -96,12 +95,17 @@ func upgradesStatusRun(cmd *cobra.Command, opts *StatusOptions) error {
 		return writeJSON(ios.Out, st)
 	}
 	s := st.Summary
-	fmt.Fprintf(ios.Out, "%s fleet status as of %s: %d %% on %s (%d of %d)\n", st.Product, st.Today, s.OnLatestPercent, st.Latest, s.OnLatest, s.Entries)
+	implementing := ""
+	if s.Implementing > 0 {
+		implementing = fmt.Sprintf("; %d being implemented", s.Implementing)
+	}
+	fmt.Fprintf(ios.Out, "%s fleet status as of %s: %d %% on %s (%d of %d running%s)\n", st.Product, st.Today, s.OnLatestPercent, st.Latest,
+		s.OnLatest, s.Entries-s.Implementing, implementing)
 	if !st.TicketsRead {
 		fmt.Fprintf(ios.ErrOut, "%s ZenDesk was not read (--no-tickets): ticket statuses are unknown\n", ios.Yellow("note:"))
 	}
 	fmt.Fprintln(ios.Out)
-	tw := tabwriter.NewWriter(ios.Out, 0, 0, 2, ' ', 0)
+	tw := newTable(ios, ios.Out)
 	fmt.Fprintln(tw, "ENTRY\tRING\tRUNS\tBEHIND\tSTATE\tTICKET\tWINDOW\tCAB\tSTANDBY")
 	for _, e := range st.Entries {
 		ticket, window, engineer := "", "", ""
@@ -125,7 +129,12 @@ func upgradesStatusRun(cmd *cobra.Command, opts *StatusOptions) error {
 		if e.Outcome == string(releases.OutcomePartial) {
 			state += " (" + e.Outcome + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Customer, e.Ring, e.Version, behind, state, ticket, window, cab, engineer)
+		runs := e.Version
+		if runs == "" {
+			// Being implemented: its ticket is the deployment's.
+			runs, behind = "nothing yet", "new deployment"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Customer, e.Ring, runs, behind, state, ticket, window, cab, engineer)
 	}
 	tw.Flush()
 	fmt.Fprintln(ios.Out)

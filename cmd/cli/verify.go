@@ -35,11 +35,14 @@ func NewCmdVerify(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "verify <file>",
 		Short: "Check that a downloaded bundle is authentic and complete",
-		Long: `Check a downloaded runbook bundle (or SHA256SUMS), in this order:
+		Long: `Check a downloaded runbook bundle — an upgrade's (<product>-<to>-from-<from>.tar.gz)
+or the install bundle of a new deployment (<product>-<version>-install.tar.gz) —
+or SHA256SUMS, in this order:
 
  1. its minisign signature (<file>.minisig) over the exact bytes, before anything
     reads them: prehashed only, by the expected key, and a signed trusted comment
-    that names this file, its SHA-256 and, with --expect-version, that version;
+    that names this file, its SHA-256, what it is (an upgrade from a version,
+    or an install) and, with --expect-version, that version;
  2. every entry of the archive: only files and folders, local paths, no duplicates
     (also by case), sizes counted and capped against decompression bombs;
  3. manifest.json and SHA256SUMS list exactly the files present, with the right
@@ -61,6 +64,7 @@ The public key is --key (the "RW…" line or a .pub file), else ATLAS_PUBLIC_KEY
 else signing.publicKey of the workspace you are in.`,
 		Example: `  atlas-release verify atlas-4.3.0-from-4.1.0.tar.gz --key RWQ… --expect-version 4.3
   atlas-release verify atlas-4.3.0-from-4.1.0.tar.gz --key atlas-release.pub --extract runbook
+  atlas-release verify atlas-4.3.0-install.tar.gz --key RWQ… --expect-version 4.3 --extract install
   atlas-release verify SHA256SUMS --key RWQ…
   atlas-release verify --url https://github.com/acme/runbooks/releases/download/v4.3.0/acme-4.3.0-from-4.1.0.tar.gz --key RWQ… --extract runbook`,
 		Args: rangeArgs(0, 1),
@@ -153,7 +157,11 @@ func verifyRun(cmd *cobra.Command, opts *VerifyOptions) error {
 		fmt.Fprintf(ios.Out, "  downloaded to %s (and its .minisig)\n", rep.Downloaded)
 	}
 	fmt.Fprintf(ios.Out, "  trusted comment: %s\n", printable(rep.Comment))
-	if m := rep.Bundle; m != nil {
+	switch m := rep.Bundle; {
+	case m == nil:
+	case m.Install:
+		fmt.Fprintf(ios.Out, "  install bundle: %s %s on a new tenant, %d files checked against manifest.json and SHA256SUMS\n", m.Product, m.To, len(m.Files)+2)
+	default:
 		fmt.Fprintf(ios.Out, "  runbook bundle: %s %s → %s, %d files checked against manifest.json and SHA256SUMS\n", m.Product, m.From, m.To, len(m.Files)+2)
 	}
 	if rep.Extracted != "" {

@@ -89,8 +89,9 @@ func TestInteroperability(t *testing.T) {
 	}
 	dist := filepath.Join(ws, "dist", "4.3.0")
 	bundles, _ := filepath.Glob(filepath.Join(dist, "*.tar.gz"))
-	if len(bundles) != 3 {
-		t.Fatalf("%d bundles", len(bundles))
+	// Three upgrades and the install bundle.
+	if len(bundles) != 4 || filepath.Base(bundles[3]) != "atlas-4.3.0-install.tar.gz" {
+		t.Fatalf("bundles %v", bundles)
 	}
 	for _, b := range append(bundles, filepath.Join(dist, "SHA256SUMS")) {
 		out := runTool(t, dist, minisignBin, "-H", "-Vm", filepath.Base(b), "-P", pub.String())

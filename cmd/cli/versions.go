@@ -25,7 +25,7 @@ func versionArg(flag, s string) (*semver.Version, error) {
 // upgrade themselves has no manifest and deserves its own answer.
 func pathArgs(ws *releases.Workspace, from, to string) (*semver.Version, *semver.Version, error) {
 	if from == "" {
-		return nil, nil, usageErrorf("--from is required: the version the tenant runs now")
+		return nil, nil, usageErrorf("--from is required: the version the tenant runs now (or --install VERSION for a new tenant)")
 	}
 	f, err := versionArg("--from", from)
 	if err != nil {

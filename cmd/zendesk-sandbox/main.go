@@ -4,7 +4,7 @@
 //
 //	zendesk-sandbox -C examples/atlas &
 //	ZENDESK_URL=http://127.0.0.1:8080 ZENDESK_OAUTH_TOKEN=sandbox atlas-release -C examples/atlas publish zendesk 4.3
-//	open http://127.0.0.1:8080/hc/en-us
+//	open http://127.0.0.1:8080/              the help center; tickets at /agent/tickets
 //
 // With -C it sets up the section, permission group, user segment and locales of
 // the workspace's atlas-release.yaml, and its standby engineers as agents. It listens on loopback addresses only.
@@ -94,9 +94,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	})
 	base := "http://" + ln.Addr().String()
 	srv.SetBaseURL(base)
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(stdout, "ZenDesk sandbox at %s (state in %s)\n  help center: %s/hc/%s\n  publish with: ZENDESK_URL=%s ZENDESK_OAUTH_TOKEN=%s atlas-release publish zendesk <version>\n",
-		base, *stateFile, base, state.DefaultLocale, base, *token)
+	hs := &http.Server{Handler: withHome(srv), ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(stdout, "ZenDesk sandbox at %s (state in %s)\n  help center: %s/hc/%s\n  tickets: %s/agent/tickets\n  publish with: ZENDESK_URL=%s ZENDESK_OAUTH_TOKEN=%s atlas-release publish zendesk <version>\n",
+		base, *stateFile, base, state.DefaultLocale, base, base, *token)
 	if *urlFile != "" {
 		if err := os.WriteFile(*urlFile, []byte(base+"\n"), 0o644); err != nil {
 			return err
@@ -112,6 +112,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return hs.Shutdown(shutdown)
+}
+
+// withHome sends a browser opening the sandbox's address to the help center
+// (whose /hc goes on to the default locale), instead of the API's 401.
+func withHome(api http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			http.Redirect(w, r, "/hc/", http.StatusFound)
+			return
+		}
+		api.ServeHTTP(w, r)
+	})
 }
 
 // newState sets up an empty help center, for the workspace when one is given.

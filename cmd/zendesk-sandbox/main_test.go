@@ -77,6 +77,10 @@ func TestSandboxServesAndKeepsState(t *testing.T) {
 	if list := get(t, base+"/hc/en-us"); !strings.Contains(list, "Rehearsal") {
 		t.Errorf("the article did not survive a restart:\n%s", list)
 	}
+	// The sandbox's address leads to the help center, in its default locale.
+	if home := get(t, base+"/"); !strings.Contains(home, "Rehearsal") || !strings.Contains(home, `<html lang="en-us">`) {
+		t.Errorf("%s/ does not lead to the help center:\n%s", base, home)
+	}
 }
 
 func TestSandboxListensOnLoopbackOnly(t *testing.T) {

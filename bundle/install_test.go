@@ -65,14 +65,18 @@ func TestInstallBundleVerify(t *testing.T) {
 	}{
 		{name: "genuine", file: installName, spec: installSpec(), pairs: []string{"product", "atlas", "kind", "install", "to", "4.3.0"},
 			expect: bundle.Expect{Product: "atlas", Version: "4.3.0"}},
-		{name: "signed as an upgrade with no source", file: installName, spec: installSpec(), pairs: []string{"product", "atlas", "to", "4.3.0"},
-			want: "manifest.json says an install bundle (a new deployment), but the signature says an upgrade bundle"},
+		{name: "signed with neither kind nor source", file: installName, spec: installSpec(), pairs: []string{"product", "atlas", "to", "4.3.0"},
+			want: "the signature names neither a version to upgrade from nor kind=install"},
 		{name: "signed as an upgrade from 4.2.0", file: installName, spec: installSpec(), pairs: []string{"product", "atlas", "from", "4.2.0", "to", "4.3.0"},
-			want: "manifest.json says atlas  → 4.3.0, but the signature says atlas 4.2.0 → 4.3.0"},
-		{name: "an upgrade signed as an install", file: "atlas-4.3.0-from-4.2.0.tar.gz", spec: upgrade, pairs: []string{"product", "atlas", "kind", "install", "from", "4.2.0", "to", "4.3.0"},
-			want: "manifest.json says an upgrade bundle, but the signature says an install bundle"},
+			want: "manifest.json says an install bundle (a new deployment) of atlas 4.3.0, but the signature says an upgrade bundle of atlas 4.2.0 → 4.3.0"},
+		{name: "an upgrade signed as an install", file: "atlas-4.3.0-from-4.2.0.tar.gz", spec: upgrade, pairs: []string{"product", "atlas", "kind", "install", "to", "4.3.0"},
+			want: "manifest.json says an upgrade bundle of atlas 4.2.0 → 4.3.0, but the signature says an install bundle (a new deployment) of atlas 4.3.0"},
+		{name: "signed as both install and upgrade", file: installName, spec: installSpec(), pairs: []string{"product", "atlas", "kind", "install", "from", "4.2.0", "to", "4.3.0"},
+			want: "the signature is contradictory: it says both an install bundle and an upgrade from 4.2.0"},
+		{name: "signed as an unknown kind", file: installName, spec: installSpec(), pairs: []string{"product", "atlas", "kind", "hotfix", "to", "4.3.0"},
+			want: `the signature says kind="hotfix"`},
 		{name: "another version expected", file: installName, spec: installSpec(), pairs: []string{"product", "atlas", "kind", "install", "to", "4.3.0"},
-			expect: bundle.Expect{Version: "4.4.0"}, want: `the signed to is "4.3.0", not "4.4.0"`},
+			expect: bundle.Expect{Version: "4.2.0"}, want: "the bundle is for 4.3.0, not 4.2.0"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -47,12 +47,29 @@ type Report struct {
 // a bundle whose manifest.json says otherwise is refused.
 const KindInstall = "install"
 
-// describeKind names what a bundle is, for errors.
-func describeKind(install bool) string {
+// describeBundle names what a bundle is, for errors: an install bundle has
+// no source version, so it is never shown as an upgrade from nothing.
+func describeBundle(product, from, to string, install bool) string {
 	if install {
-		return "an install bundle (a new deployment)"
+		return fmt.Sprintf("an install bundle (a new deployment) of %s %s", product, to)
 	}
-	return "an upgrade bundle"
+	return fmt.Sprintf("an upgrade bundle of %s %s → %s", product, from, to)
+}
+
+// signedKind reads what the trusted comment says a bundle is. A comment is
+// contradictory when it names both a source version and kind=install, and
+// incomplete when it names neither: both are refused rather than guessed.
+func signedKind(f map[string]string) (install bool, err error) {
+	install = f["kind"] == KindInstall
+	switch {
+	case f["kind"] != "" && !install:
+		return false, fmt.Errorf("%w: the signature says kind=%q, which is not a kind of bundle", ErrInvalid, f["kind"])
+	case install && f["from"] != "":
+		return false, fmt.Errorf("%w: the signature is contradictory: it says both an install bundle and an upgrade from %s", ErrInvalid, f["from"])
+	case !install && f["from"] == "":
+		return false, fmt.Errorf("%w: the signature names neither a version to upgrade from nor kind=install", ErrInvalid)
+	}
+	return install, nil
 }
 
 // IsBundle reports whether a file name is a runbook bundle's.
@@ -110,10 +127,14 @@ func Verify(file string, sigText []byte, pub minisign.PublicKey, expect Expect, 
 	if expect.Product != "" {
 		want["product"] = expect.Product
 	}
-	if expect.Version != "" {
-		want["to"] = expect.Version
-	}
 	if err := v.Mismatch(want); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if expect.Version != "" && v.Fields["to"] != expect.Version {
+		return nil, fmt.Errorf("%s: %w: the bundle is for %s, not %s", name, signing.ErrVerification, v.Fields["to"], expect.Version)
+	}
+	signedInstall, err := signedKind(v.Fields)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	verifyHook(hookSigned, file, priv.f)
@@ -134,12 +155,9 @@ func Verify(file string, sigText []byte, pub minisign.PublicKey, expect Expect, 
 	switch {
 	case m.Snapshot:
 		return nil, fmt.Errorf("%s: %w: it is a snapshot (an unsigned rehearsal), not a release", name, ErrInvalid)
-	case m.Product != v.Fields["product"] || m.From != v.Fields["from"] || m.To != v.Fields["to"]:
-		return nil, fmt.Errorf("%s: %w: %s says %s %s → %s, but the signature says %s %s → %s", name, ErrInvalid, ManifestFile,
-			m.Product, m.From, m.To, v.Fields["product"], v.Fields["from"], v.Fields["to"])
-	case m.Install != (v.Fields["kind"] == KindInstall):
+	case m.Product != v.Fields["product"] || m.From != v.Fields["from"] || m.To != v.Fields["to"] || m.Install != signedInstall:
 		return nil, fmt.Errorf("%s: %w: %s says %s, but the signature says %s", name, ErrInvalid, ManifestFile,
-			describeKind(m.Install), describeKind(v.Fields["kind"] == KindInstall))
+			describeBundle(m.Product, m.From, m.To, m.Install), describeBundle(v.Fields["product"], v.Fields["from"], v.Fields["to"], signedInstall))
 	}
 	rep.Bundle = m
 	if err := unchanged(f, file, before, priv.n); err != nil {

@@ -68,8 +68,11 @@ func (e *env) options(versions ...string) publish.ZendeskOptions {
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	// The request timeout is real time: generous, so that a loaded machine
+	// (the whole suite runs packages side by side) never turns a slow answer
+	// into a retried write; the stalls the tests inject last longer.
 	client, err := zendesk.New(zendesk.Options{BaseURL: e.srv.URL, Credentials: zendesk.BearerToken(token),
-		Clock: e.clock.Now, Sleep: e.clock.Sleep, RequestTimeout: 300 * time.Millisecond})
+		Clock: e.clock.Now, Sleep: e.clock.Sleep, RequestTimeout: 2 * time.Second})
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -295,7 +295,13 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, loc *Loc, k
 		return false
 	}
 	if v.Kind() == reflect.Pointer {
-		if isNull(n) {
+		if isNull(n) && v.Type().Elem().Kind() == reflect.Struct && !v.Type().Implements(textUnmarshalerType) {
+			// A section written with no value ("install:") is an empty
+			// section, as "install: {}" is, not an absent one: its required
+			// fields are reported at its position instead of the section
+			// passing silently for one that was never written.
+			n = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: n.Line, Column: n.Column}
+		} else if isNull(n) {
 			return true
 		}
 		nv := reflect.New(v.Type().Elem())
@@ -462,7 +468,7 @@ func (d *decoder) check(f *fieldInfo, n *yaml.Node, v reflect.Value, path string
 		}
 	case reflect.Slice:
 		if v.Len() < f.minItems {
-			d.fail(nodePos(n), "AR0106", "%s needs at least %d item(s)", path, f.minItems)
+			d.fail(nodePos(n), "AR0106", "%s needs at least %s", path, atLeast(f.name, f.minItems))
 		}
 		if f.maxItems > 0 && v.Len() > f.maxItems {
 			d.fail(nodePos(n), "AR0107", "%s has %d items; at most %d are allowed", path, v.Len(), f.maxItems)
@@ -489,6 +495,23 @@ func (d *decoder) checkString(f *fieldInfo, p Pos, s, path string) {
 	case f.format == "uri" && !isWebURL(s):
 		d.fail(p, "AR0107", "%s %q is not an absolute http(s) URL", path, s)
 	}
+}
+
+// atLeast says how many items a list needs in words: "one step" for steps,
+// "2 features" for features; a list whose name is not a plural (causedBy)
+// counts entries.
+func atLeast(field string, n int) string {
+	noun, plural := strings.CutSuffix(field, "s")
+	if !plural {
+		noun = "entry"
+	}
+	if n == 1 {
+		return "one " + noun
+	}
+	if !plural {
+		return strconv.Itoa(n) + " entries"
+	}
+	return strconv.Itoa(n) + " " + field
 }
 
 func isWebURL(s string) bool {

@@ -142,7 +142,7 @@ func TestInstallPlanPrerequisites(t *testing.T) {
 
 func TestInstallPlanRefuses(t *testing.T) {
 	noInstall := exampleFS(t)
-	noInstall["releases/4.0.0.yaml"] = &fstest.MapFile{Data: mustRead(t, "testdata/invalid/i17-no-install-procedure.yaml"), Mode: 0o644}
+	noInstall["releases/4.0.0.yaml"] = &fstest.MapFile{Data: mustRead(t, "testdata/invalid/107-no-install-procedure.yaml"), Mode: 0o644}
 	tests := []struct {
 		name, version string
 		fsys          fstest.MapFS

@@ -6,6 +6,7 @@ import (
 	cldrplural "golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
+	"golang.org/x/text/number"
 )
 
 // PluralCategories are the CLDR plural categories, in CLDR's order. A language
@@ -127,6 +128,13 @@ func LocaleCategories(locale string) []string {
 // English, "1.234" in German.
 func FormatNumber(locale string, n int) string {
 	return message.NewPrinter(LocaleTag(locale)).Sprintf("%d", n)
+}
+
+// FormatDecimal writes a number with a fraction the way a locale does:
+// "-1,234.5" in English, "-1.234,5" in German (at most three decimals, as CLDR's
+// decimal format).
+func FormatDecimal(locale string, f float64) string {
+	return message.NewPrinter(LocaleTag(locale)).Sprint(number.Decimal(f))
 }
 
 // IsPluralCategory reports whether s names a CLDR plural category.

@@ -42,6 +42,9 @@ func (ws *Workspace) Propose(v *semver.Version, today Date) (Proposal, error) {
 	if ws.Config == nil {
 		return Proposal{}, fmt.Errorf("the workspace file %s is invalid; run validate", ConfigFile)
 	}
+	if err := ws.unloadedManifests(); err != nil {
+		return Proposal{}, err
+	}
 	c := ws.Config.Policy.Cadence
 	if v == nil {
 		v = ws.nextVersion(c)
@@ -61,11 +64,55 @@ func (ws *Workspace) Propose(v *semver.Version, today Date) (Proposal, error) {
 	}
 	if prev == nil {
 		p.Reason = "the first release of the workspace"
+		if len(ws.Manifests) > 0 {
+			p.Reason = "no major or minor release precedes it"
+		}
 		return p, nil
 	}
 	p.ReleaseDate = prev.ReleaseDate.AddMonths(c.MonthsBetweenReleases)
 	p.Reason = fmt.Sprintf("%d months after %s (%s)", c.MonthsBetweenReleases, prev.version, prev.ReleaseDate)
 	return p, nil
+}
+
+// unloadedManifests returns an error naming the manifests that did not load,
+// with their errors, or nil when every manifest file loaded. A proposal made
+// from the releases that did load would not see the others: it would pick a
+// version or a date against a history with a hole in it, or scaffold a
+// workspace's "first release" with an install section while releases exist.
+// The error is a *ValidationError: the files are invalid input.
+func (ws *Workspace) unloadedManifests() error {
+	if !ws.incomplete() {
+		return nil
+	}
+	loaded := make(map[string]bool, len(ws.Manifests))
+	for _, m := range ws.Manifests {
+		loaded[m.file] = true
+	}
+	var files []string
+	var diags Diagnostics
+	for _, f := range ws.ManifestFiles {
+		if loaded[f] {
+			continue
+		}
+		files = append(files, f)
+		n := len(diags)
+		for _, d := range ws.Diagnostics {
+			if d.File == f && d.Severity == SeverityError {
+				diags = append(diags, d)
+			}
+		}
+		if len(diags) == n {
+			// Every manifest left out has an error; this keeps the message
+			// pointing at the file should one ever be left out silently.
+			reporter{f, &diags}.report(Pos{1, 1}, codeNotRegular, "the manifest does not load")
+		}
+	}
+	verb, it := "does", "it"
+	if len(files) > 1 {
+		verb, it = "do", "them"
+	}
+	return fmt.Errorf("%s %s not load; fix %s before starting a new release, which is proposed from the releases there are: %w",
+		strings.Join(files, ", "), verb, it, &ValidationError{Diagnostics: diags.Sort()})
 }
 
 func (ws *Workspace) nextVersion(c Cadence) *semver.Version {

@@ -56,7 +56,12 @@ func TestNewScaffoldsInstall(t *testing.T) {
 			text = strings.ReplaceAll(text, "FILL IN: ", "Done: ")
 			text = strings.Replace(text, `title: "Done: what to do, starting with a verb"`, `title: "Restart the service"`, 1)
 			fsys[ReleasesDir+"/"+tc.version+".yaml"] = &fstest.MapFile{Data: []byte(text)}
+			// The script's placeholder is an error on the script until written.
 			fsys[scripts[0].Path] = &fstest.MapFile{Data: scripts[0].Data}
+			if d := mustLoad(t, fsys).Validate(); len(d) != 1 || d[0].Code != "AR0108" || d[0].File != scripts[0].Path {
+				t.Fatalf("the script's placeholder: %v", d)
+			}
+			fsys[scripts[0].Path] = &fstest.MapFile{Data: []byte(strings.ReplaceAll(string(scripts[0].Data), "FILL IN: ", ""))}
 			if tc.version != "1.0.0" {
 				fsys[ConfigFile] = &fstest.MapFile{Data: []byte(strings.Replace(string(fsys[ConfigFile].Data), "oldestVersion: 1.0.0", "oldestVersion: "+tc.version, 1))}
 			}

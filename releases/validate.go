@@ -1,6 +1,7 @@
 package releases
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -216,10 +217,95 @@ func (v *validator) script(r reporter, s *Step) {
 		}
 		whatIf = bytes.Contains(bytes.ToLower(head), []byte("supportsshouldprocess"))
 		v.scripts[s.Script] = whatIf
+		v.scriptPlaceholders(s.Script)
 	}
 	if !whatIf {
 		r.report(p, "AR1205", "script %s has no -WhatIf support (SupportsShouldProcess)", s.Script)
 	}
+}
+
+// scriptPlaceholders reports a FILL IN left in a script, at its first one
+// (AR0108, on the script): the placeholder script that `new` writes says
+// "FILL IN" where the deployment is to be described and fails when run, and
+// the cut must not sign it and ship it to customers. A script the file system
+// refuses is reported on the step (AR0405) already.
+func (v *validator) scriptPlaceholders(name string) {
+	f, err := openRegular(v.ws.FS, name)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	p, text, more, found, err := findPlaceholder(f)
+	if err != nil || !found {
+		return
+	}
+	also := ""
+	if more > 0 {
+		also = fmt.Sprintf(" (and %d more line%s)", more, plural(more))
+	}
+	v.at(name).report(p, "AR0108", "the script still holds the placeholder %q%s: write the script, then remove it", text, also)
+}
+
+// findPlaceholder finds the first "FILL IN" of a text read from r, and says at
+// which line and column (counted in characters), the rest of its line (cut
+// short), and on how many more lines one is. It reads r once, in a bounded
+// buffer: scripts have no size limit, and a long line must not be held whole.
+func findPlaceholder(r io.Reader) (p Pos, text string, more int, found bool, err error) {
+	const maxQuote = 256 // bytes: firstLine keeps 60 characters of them
+	br := bufio.NewReaderSize(r, 32<<10)
+	line, col := 1, 0
+	k := 0 // bytes of the placeholder matched so far
+	var start Pos
+	var quote []byte // the first one's text, while its line lasts
+	quoting := false
+	lastLine := 0 // the line of the last placeholder found
+	for {
+		b, rerr := br.ReadByte()
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			return Pos{}, "", 0, false, rerr
+		}
+		if quoting {
+			if b == '\n' || b == '\r' || len(quote) >= maxQuote {
+				quoting = false
+			} else {
+				quote = append(quote, b)
+			}
+		}
+		if b&0xC0 != 0x80 { // not a UTF-8 continuation byte: a new character
+			col++
+		}
+		// No byte of "FILL IN" but its first is an 'F', so a failed match
+		// can only restart at the byte that broke it.
+		switch b {
+		case placeholder[k]:
+			if k == 0 {
+				start = Pos{line, col}
+			}
+			k++
+		case placeholder[0]:
+			start, k = Pos{line, col}, 1
+		default:
+			k = 0
+		}
+		if k == len(placeholder) {
+			k = 0
+			switch {
+			case !found:
+				found, p, lastLine = true, start, start.Line
+				quote, quoting = append([]byte(nil), placeholder...), true
+			case start.Line != lastLine:
+				more++
+				lastLine = start.Line
+			}
+		}
+		if b == '\n' {
+			line, col = line+1, 0
+		}
+	}
+	return p, firstLine(strings.ToValidUTF8(string(quote), "\uFFFD")), more, found, nil
 }
 
 // portableNameRune reports whether r may stand in a bundle entry's name.

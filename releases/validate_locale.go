@@ -122,6 +122,15 @@ func (v *validator) words(r reporter, lang *Language) {
 					w.ID, c, lang.Locale, strings.Join(categories, ", "), categoryExample(lang.Locale, c))
 			}
 		}
+		// A form of a category the locale never uses is never written: it is
+		// a mistaken category (few: for a count German calls other), which
+		// would otherwise pass for a translation that is there.
+		for _, c := range PluralCategories {
+			if c != "other" && !slices.Contains(categories, c) && w.Form(c) != "" {
+				r.report(w.PosOf(c), "AR1407", "word %q gives a %q form, which %s never uses (it uses %s): remove it, or give the form under the category the count belongs to",
+					w.ID, c, lang.Locale, strings.Join(categories, ", "))
+			}
+		}
 	}
 }
 

@@ -204,7 +204,7 @@ func (p plurals) plural(count any, forms ...string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return p.number(n) + " " + w, nil
+	return releases.FormatNumber(p.locale, n) + " " + w, nil
 }
 
 // word writes only the form the count needs ("ist" or "sind").
@@ -216,13 +216,21 @@ func (p plurals) word(count any, forms ...string) (string, error) {
 	return p.form(n, forms)
 }
 
-// number writes a whole number with the locale's digits and grouping.
-func (p plurals) number(count any) string {
-	n, err := toCount(count)
-	if err != nil {
-		return fmt.Sprint(count)
+// number writes a number with the locale's digits, grouping and decimal
+// separator: a literal such as -1234.5 is a float in a template. What is not
+// a number fails, rather than print as Go writes it in every language.
+func (p plurals) number(v any) (string, error) {
+	switch f := v.(type) {
+	case float64:
+		return releases.FormatDecimal(p.locale, f), nil
+	case float32:
+		return releases.FormatDecimal(p.locale, float64(f)), nil
 	}
-	return releases.FormatNumber(p.locale, n)
+	n, err := toCount(v)
+	if err != nil {
+		return "", fmt.Errorf("number: %v is %T, not a number", v, v)
+	}
+	return releases.FormatNumber(p.locale, n), nil
 }
 
 // form picks the form of the count's category from a word of the language file

@@ -42,6 +42,10 @@ type Guide struct {
 	OldestBundled string `json:"oldestBundled"`
 	// OldestSelfService is the policy's oldest version customers upgrade from.
 	OldestSelfService string `json:"oldestSelfService"`
+	// VendorDeployed says that versions before OldestSelfService exist, deployed
+	// by the vendor, so the guide tells their customers whom to ask; see
+	// vendorDeployed.
+	VendorDeployed bool `json:"vendorDeployed"`
 	Signing
 	// Checksums names the checksum file of the release and its URL, if known.
 	Checksums    string `json:"checksums"`
@@ -101,6 +105,26 @@ type VerifyDoc struct {
 	Signing
 }
 
+// vendorDeployed reports whether versions before the policy's oldest version
+// exist. A release before it in the workspace is one; otherwise only the
+// oldest version says so: a product whose oldest self-service version is the
+// first a product can have (1.0.0, 0.1.0 or 0.0.1, as init writes 1.0.0) had
+// nothing earlier, while one that starts self-service at 4.0.0 had 1.x to 3.x.
+func vendorDeployed(ws *releases.Workspace) bool {
+	oldest, err := releases.ParseVersion(ws.Config.Policy.OldestVersion)
+	if err != nil {
+		return false // reported by validate
+	}
+	if len(ws.Manifests) > 0 && ws.Manifests[0].SemVer().LessThan(oldest) {
+		return true
+	}
+	switch oldest.String() {
+	case "1.0.0", "0.1.0", "0.0.1", "0.0.0":
+		return false
+	}
+	return true
+}
+
 // NewGuide builds the upgrade guide of version v from the composed paths of its
 // upgrade bundles, and the install bundle when v has an install procedure
 // (composed here, as cut composes it: the same workspace gives the same
@@ -114,7 +138,8 @@ func NewGuide(ws *releases.Workspace, v *semver.Version, paths []*releases.Path,
 	g := &Guide{
 		SchemaVersion: 1, Generator: generator, Product: productOf(cfg), Release: releaseOf(m),
 		ContentFreeze: Decision{Decision: string(m.Freeze())}, Paths: []GuidePath{}, OldestSelfService: cfg.Policy.OldestVersion,
-		Signing: signing, Checksums: "SHA256SUMS", ChecksumsURL: downloadURL("SHA256SUMS"),
+		VendorDeployed: vendorDeployed(ws),
+		Signing:        signing, Checksums: "SHA256SUMS", ChecksumsURL: downloadURL("SHA256SUMS"),
 	}
 	if m.ContentFreeze != nil {
 		g.ContentFreeze.Reason = m.ContentFreeze.Reason

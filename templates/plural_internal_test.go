@@ -76,20 +76,30 @@ func TestPlurals(t *testing.T) {
 	}
 }
 
-// TestNumber writes numbers with the locale's grouping.
+// TestNumber writes numbers with the locale's grouping and decimal
+// separator, and refuses what is not a number.
 func TestNumber(t *testing.T) {
 	de := &releases.Translation{Locale: "de", Language: &releases.Language{Locale: "de"}}
+	en := funcs["number"].(func(any) (string, error))
+	ger := localeFuncs(de)["number"].(func(any) (string, error))
 	for _, tt := range []struct {
-		f    func(any) string
+		f    func(any) (string, error)
 		n    any
-		want string
+		want string // empty: an error
 	}{
-		{funcs["number"].(func(any) string), 1234567, "1,234,567"},
-		{localeFuncs(de)["number"].(func(any) string), 1234567, "1.234.567"},
-		{localeFuncs(de)["number"].(func(any) string), 7, "7"},
+		{en, 1234567, "1,234,567"},
+		{ger, 1234567, "1.234.567"},
+		{ger, 7, "7"},
+		{ger, -1234, "-1.234"},
+		{ger, -1234.5, "-1.234,5"},
+		{en, -1234.5, "-1,234.5"},
+		{ger, float32(0.5), "0,5"},
+		{ger, "12", ""},
+		{ger, nil, ""},
 	} {
-		if got := tt.f(tt.n); got != tt.want {
-			t.Errorf("number(%v) = %q, want %q", tt.n, got, tt.want)
+		got, err := tt.f(tt.n)
+		if got != tt.want || (err != nil) != (tt.want == "") {
+			t.Errorf("number(%#v) = %q, %v; want %q", tt.n, got, err, tt.want)
 		}
 	}
 }

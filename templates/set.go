@@ -132,21 +132,25 @@ func load(workspace fs.FS, dir string, extra map[string]any) (*Set, error) {
 		textFns[k], htmlFns[k] = v, v
 	}
 	for name, src := range sources {
-		origin := "built-in template " + name
+		// A workspace's template is named by its path, so that an error while
+		// rendering (template: locales/de/templates/notes.md.tmpl:108:5: …)
+		// names the file to open, not a built-in name found in every locale.
+		// Its parse errors name it the same way; a built-in template's say so.
+		origin, tmplName := "built-in template "+name+": ", name
 		if slices.Contains(s.Overridden, name) {
-			origin = path.Join(dir, name)
+			origin, tmplName = "", path.Join(dir, name)
 		}
 		if strings.HasSuffix(name, ".html.tmpl") {
-			t, err := htmltemplate.New(name).Funcs(htmlFns).Option("missingkey=error").Parse(string(src))
+			t, err := htmltemplate.New(tmplName).Funcs(htmlFns).Option("missingkey=error").Parse(string(src))
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", origin, err)
+				return nil, fmt.Errorf("%s%w", origin, err)
 			}
 			s.html[name] = t
 			continue
 		}
-		t, err := texttemplate.New(name).Funcs(textFns).Option("missingkey=error").Parse(string(src))
+		t, err := texttemplate.New(tmplName).Funcs(textFns).Option("missingkey=error").Parse(string(src))
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", origin, err)
+			return nil, fmt.Errorf("%s%w", origin, err)
 		}
 		s.text[name] = t
 	}

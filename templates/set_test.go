@@ -54,7 +54,7 @@ func TestTemplateOverrideMistakes(t *testing.T) {
 		want  string
 	}{
 		"misspelt name": {fstest.MapFS{"templates/notes.tmpl": {Data: []byte("x")}}, "templates/notes.tmpl does not override a built-in template"},
-		"syntax error":  {fstest.MapFS{"templates/notes.md.tmpl": {Data: []byte("{{.Version")}}, "templates/notes.md.tmpl: template: notes.md.tmpl:1: unclosed action"},
+		"syntax error":  {fstest.MapFS{"templates/notes.md.tmpl": {Data: []byte("{{.Version")}}, "template: templates/notes.md.tmpl:1: unclosed action"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -158,7 +158,9 @@ func cutRun(cmd *cobra.Command, opts *CutOptions) error {
 		if a.Install && a.Kind == cut.KindBundle {
 			kind += " (install)" // the bundle new deployments take
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s…\n", a.Name, kind, human.Size(a.Size), a.SHA256[:16])
+		// The whole digest: a pipe gets every byte, and a terminal's table
+		// cuts it, not the file's name, when the line is too long.
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.Name, kind, human.Size(a.Size), a.SHA256)
 	}
 	tw.Flush()
 	if meta.PublicKey != "" {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -53,6 +54,8 @@ type Factory struct {
 	ws        *releases.Workspace
 	validated bool
 	tmpl      *templates.Set
+	// cacheWarned is set once a wrong ATLAS_RELEASE_CACHE was reported.
+	cacheWarned bool
 }
 
 // NewFactory returns the factory of a real process.
@@ -216,15 +219,38 @@ func (f *Factory) PublicKey(flag, value string) (key minisign.PublicKey, ok bool
 // Generator names this tool in generated documents.
 func (f *Factory) Generator() string { return "atlas-release " + f.Build.Version }
 
-// CacheEnv turns the decode cache off when set to "off".
+// CacheEnv turns the decode cache off when set to off, 0, false or no (in
+// any case); see cacheEnabled.
 const CacheEnv = "ATLAS_RELEASE_CACHE"
+
+// cacheEnabled reads ATLAS_RELEASE_CACHE the way people write a switch: off,
+// 0, false and no turn the cache off, on, 1, true, yes or nothing leave it
+// on, in any case and with spaces around. Any other value leaves it on too,
+// since a cache never changes results, but says so: a typo must not pass for
+// "off" unnoticed.
+func cacheEnabled(value string) (enabled bool, unknown bool) {
+	switch strings.ToLower(strings.TrimSpace(value)) {
+	case "off", "0", "false", "no":
+		return false, false
+	case "", "on", "1", "true", "yes":
+		return true, false
+	}
+	return true, true
+}
 
 // decodeCache is where every command's workspace load keeps each file's
 // decoded value between runs: <user cache dir>/atlas-release/<build>/, one
 // entry per file content. Without an identity of the build, or with
-// ATLAS_RELEASE_CACHE=off, there is none.
+// ATLAS_RELEASE_CACHE off, there is none.
 func (f *Factory) decodeCache() releases.DiskCache {
-	if f.CacheDir == nil || f.Getenv(CacheEnv) == "off" {
+	value := f.Getenv(CacheEnv)
+	enabled, unknown := cacheEnabled(value)
+	if unknown && !f.cacheWarned && f.IO != nil {
+		f.cacheWarned = true
+		fmt.Fprintf(f.IO.ErrOut, "%s %s=%q is not a switch (off, 0, false or no turns the cache off; on, 1, true or yes keeps it): the cache stays on\n",
+			f.IO.Yellow("warning:"), CacheEnv, value)
+	}
+	if f.CacheDir == nil || !enabled {
 		return releases.DiskCache{}
 	}
 	tool := toolIdentity()

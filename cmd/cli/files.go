@@ -6,9 +6,26 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/atlas-release/atlas-release/schemas"
 )
+
+// outFile refuses an --out that names a folder (an existing one, or a name
+// ending in a slash) where a file is wanted: the write would otherwise fail
+// late with the system's "file exists" or "is a directory".
+func outFile(flag, out string) error {
+	if out == "" || out == "-" {
+		return nil
+	}
+	if strings.HasSuffix(out, "/") || strings.HasSuffix(out, string(filepath.Separator)) {
+		return usageErrorf("%s %s is a folder: name a file", flag, out)
+	}
+	if info, err := os.Stat(out); err == nil && info.IsDir() {
+		return usageErrorf("%s %s is a folder: name a file", flag, out)
+	}
+	return nil
+}
 
 // writeFileAtomic writes a file through a temporary file in the same folder and a
 // rename, so that a reader never sees half of it and a failure leaves nothing.

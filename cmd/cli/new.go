@@ -39,9 +39,13 @@ points at each one that is left.
 When no earlier release declares how a new tenant is deployed (a workspace's
 first release), the manifest also gets an install section: a prerequisite, a
 step that runs scripts/Install-<Product>.ps1 and a check. That script is
-written too, as a placeholder that fails until someone writes the deployment,
-so that the release validates once its FILL IN values are replaced, and its
-cut holds the install bundle <product>-<version>-install.tar.gz.`,
+written too, as a placeholder that fails until someone writes the deployment;
+validate points at its FILL IN as well, and once the manifest's values are
+replaced and the script written, the release validates and its cut holds the
+install bundle <product>-<version>-install.tar.gz.
+
+The release is proposed from the manifests there are: while one of them does
+not load, new names it and its first errors and writes nothing (exit 3).`,
 		Example: `  atlas-release new            # propose the next version
   atlas-release new 4.4 --date 2023-08-21
   atlas-release new 5.0 --stdout`,
@@ -104,8 +108,9 @@ func newRun(opts *NewOptions) error {
 		return err
 	}
 	fmt.Fprintf(ios.Out, "Created %s: %s release, shipping %s (%s).\n", rel, p.Kind, p.ReleaseDate, p.Reason)
-	// The scripts the manifest runs, so that it validates; a script that
-	// exists is the workspace's, and is kept.
+	// The scripts the manifest runs, so that it validates once written; a
+	// script that exists is the workspace's, and is kept.
+	wrote := ""
 	for _, f := range ws.NewScripts(p) {
 		file := filepath.Join(root, filepath.FromSlash(f.Path))
 		if _, err := os.Stat(file); err == nil {
@@ -119,7 +124,8 @@ func newRun(opts *NewOptions) error {
 			return err
 		}
 		fmt.Fprintf(ios.Out, "Created %s: the placeholder of the script that deploys %s on a new tenant (its install procedure).\n", f.Path, p.Version)
+		wrote = " and write " + f.Path
 	}
-	fmt.Fprintf(ios.Out, "Replace its FILL IN values; `atlas-release validate %s` points at the ones left.\n", p.Version)
+	fmt.Fprintf(ios.Out, "Replace its FILL IN values%s; `atlas-release validate %s` points at the ones left.\n", wrote, p.Version)
 	return nil
 }

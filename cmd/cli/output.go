@@ -110,6 +110,9 @@ func render(f *Factory, out string, fn func(io.Writer) error) error {
 	if out == "" || out == "-" {
 		return fn(f.IO.Out)
 	}
+	if err := outFile("--out", out); err != nil {
+		return err
+	}
 	if err := checkOutDir(out); err != nil {
 		return err
 	}
@@ -146,11 +149,16 @@ func truncate(s string, width int) string {
 // table is the one way the CLI prints a table. Rows are written to it as
 // tab-separated cells, as to a text/tabwriter, and Flush prints them aligned,
 // two spaces between columns. On a terminal it fits the terminal's width: the
-// widest column is cut, its cells ending in "…", until every line fits.
-// Output that is not a terminal is never cut, so scripts see every byte.
+// column that tells the rows apart (the first, or the one keep names: a URL)
+// stays whole, and the widest of the others is cut, its cells ending in "…",
+// until every line fits, none narrower than its heading. A table that cannot
+// fit that way is printed whole: lines that wrap still say what each row is,
+// rows cut to "atlas-4…" do not. Output that is not a terminal is never cut,
+// so scripts see every byte.
 type table struct {
 	w     io.Writer
 	width int // the columns a line may take; 0: no limit
+	keep  int // the column never cut
 	buf   bytes.Buffer
 }
 
@@ -166,6 +174,10 @@ func newTable(ios *IOStreams, w io.Writer) *table {
 	}
 	return t
 }
+
+// keepWhole makes column i (from 0) the one never cut, instead of the first:
+// the column that tells the rows apart.
+func (t *table) keepWhole(i int) { t.keep = i }
 
 // Write takes rows of tab-separated cells, ending in newlines.
 func (t *table) Write(p []byte) (int, error) { return t.buf.Write(p) }
@@ -193,7 +205,7 @@ func (t *table) Flush() error {
 	for i, header := range rows[0] {
 		floor[i] = visibleWidth(header)
 	}
-	fitColumns(widths, floor, t.width)
+	fitColumns(widths, floor, t.keep, t.width)
 	var b strings.Builder
 	for _, cells := range rows {
 		var line strings.Builder
@@ -213,27 +225,35 @@ func (t *table) Flush() error {
 	return err
 }
 
-// fitColumns narrows the widest column, one column at a time, until a line of
-// the given column widths (two spaces apart) takes at most limit columns, or
-// every column is as narrow as its floor (its header) or minColumn, whichever
-// is wider. A limit of 0 leaves them alone.
-func fitColumns(widths, floor []int, limit int) {
+// fitColumns narrows the widest column but keep, one column at a time, until
+// a line of the given column widths (two spaces apart) takes at most limit
+// columns. A column is never narrower than its floor (its heading) or
+// minColumn, whichever is wider. When the line cannot fit so, or limit is 0,
+// every column keeps its width: the table is printed whole.
+func fitColumns(widths, floor []int, keep, limit int) {
 	if limit <= 0 {
 		return
 	}
-	total := 2 * (len(widths) - 1)
-	for _, w := range widths {
+	least := func(i int) int {
+		if i == keep {
+			return widths[i]
+		}
+		return min(widths[i], max(floor[i], minColumn))
+	}
+	total, narrowest := 2*(len(widths)-1), 2*(len(widths)-1)
+	for i, w := range widths {
 		total += w
+		narrowest += least(i)
+	}
+	if narrowest > limit {
+		return
 	}
 	for total > limit {
 		widest := -1
 		for i, w := range widths {
-			if w > max(floor[i], minColumn) && (widest < 0 || w > widths[widest]) {
+			if w > least(i) && (widest < 0 || w > widths[widest]) {
 				widest = i
 			}
-		}
-		if widest < 0 {
-			return
 		}
 		widths[widest]--
 		total--

@@ -45,6 +45,9 @@ steps later releases mark newDeployments, in one window. It takes no --from or
   atlas-release plan --install 4.3`,
 		Args: rangeArgs(0, 0),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := givenVersions(cmd, "install", "from", "to"); err != nil {
+				return err
+			}
 			return planRun(opts)
 		},
 	}
@@ -79,6 +82,19 @@ func planRun(opts *PlanOptions) error {
 		return writeJSON(opts.F.IO.Out, rb)
 	}
 	return writePlan(opts.F.IO, rb)
+}
+
+// givenVersions refuses a version flag given an empty value (--install=""):
+// the commands read an empty value as the flag's absence, which would answer
+// another question ("--from is required") than the one asked.
+func givenVersions(cmd *cobra.Command, names ...string) error {
+	for _, name := range names {
+		if fl := cmd.Flags().Lookup(name); fl != nil && fl.Changed && strings.TrimSpace(fl.Value.String()) == "" {
+			_, err := versionArg("--"+name, fl.Value.String())
+			return err
+		}
+	}
+	return nil
 }
 
 // installExclusive refuses --install together with --from or --to: a new

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/atlas-release/atlas-release/cut"
 	"github.com/atlas-release/atlas-release/internal/human"
@@ -18,7 +17,8 @@ import (
 // way the CLI draws it, for a cut and for a publish alike. On a terminal each
 // step is announced as it starts, a live line under the finished ones shows a
 // spinner with what is running (and the bytes written or sent so far), and a
-// finished step prints how long it took. Elsewhere a step is one plain line
+// finished step prints how long it took; only the live line is cut to the
+// terminal's width, the lines that stay wrap. Elsewhere a step is one plain line
 // once it is over: no control characters and no times, so logs and tests see
 // the same text on every run. The writes of a publish, which run
 // side by side, are listed there too, held until their target is over and then
@@ -122,11 +122,11 @@ func (p *progress) finish(key, label, message string, step, failed bool) {
 		}
 		return
 	}
-	// The line fits the terminal: what did not fit was on the live line.
+	// A line that stays on the screen is never cut, only the live line is: a
+	// cut summary loses what it says ("24.3 …"), a long one wraps.
 	took := "(" + human.Duration(elapsed) + ")"
 	if message != "" {
-		room := p.ios.width() - 1 - utf8.RuneCountInString("  ✓ ") - utf8.RuneCountInString(label) - 2 - utf8.RuneCountInString(took)
-		label += " " + truncate(message, max(room, minColumn))
+		label += " " + message
 	}
 	mark := p.ios.Green("✓")
 	if failed {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -83,32 +84,82 @@ func TestProgress(t *testing.T) {
 	}
 }
 
-// TestProgressLinesFitTheTerminal cuts a long summary to the terminal's
-// width, and never a note, which may hold text to copy.
-func TestProgressLinesFitTheTerminal(t *testing.T) {
-	ios, _, _, errOut := TestIO()
-	ios.StderrTTY, ios.Width = true, 50
-	clock := &fakeClock{t: time.Date(2026, 3, 7, 9, 0, 0, 0, time.UTC)}
-	p := newProgress(ios, clock.now, 0)
-	long := strings.Repeat("atlas-4.3.0-from-4.2.0.tar.gz (21.0 KiB), ", 3)
-	p.cut(cut.Event{Kind: cut.Note, Step: cut.StepValidate, Message: long})
-	p.cut(cut.Event{Kind: cut.Started, Step: cut.StepBundle})
-	p.cut(cut.Event{Kind: cut.Done, Step: cut.StepBundle, Message: long})
-	p.stop()
-	// What stays on the screen of a line is what follows its last erase.
-	var lines []string
-	for line := range strings.SplitSeq(errOut.String(), "\n") {
-		if i := strings.LastIndex(line, "\x1b[K"); i >= 0 {
-			line = line[i+len("\x1b[K"):]
-		}
-		lines = append(lines, line)
-	}
-	if !strings.Contains(lines[0], long) {
-		t.Errorf("the note was cut: %q", lines[0])
-	}
-	done := lines[len(lines)-2]
-	if !strings.HasPrefix(done, "  ✓ bundle atlas-4.3.0") || !strings.HasSuffix(done, "… (0 ms)") || visibleWidth(done) != 49 {
-		t.Errorf("summary %q (%d columns), want 49 ending in … (0 ms)", done, visibleWidth(done))
+// TestProgressCutsOnlyTheLiveLine draws a cut and a publish on a narrow
+// terminal: the live line is cut to the terminal's width, and the lines that
+// stay on the screen (a step's summary, a bundle's size, a target's state, a
+// note) are never cut, whatever their length: the terminal wraps them.
+func TestProgressCutsOnlyTheLiveLine(t *testing.T) {
+	const width = 40
+	const bundle = "atlas-4.3.0-from-4.2.0.tar.gz"
+	long := strings.Repeat(bundle+" (21.0 KiB), ", 3)
+	for _, tc := range []struct {
+		name string
+		run  func(p *progress, clock *fakeClock)
+		want []string // lines that stay on the screen, whole
+	}{
+		{name: "cut", run: func(p *progress, clock *fakeClock) {
+			p.cut(cut.Event{Kind: cut.Started, Step: cut.StepValidate})
+			p.cut(cut.Event{Kind: cut.Note, Step: cut.StepValidate, Message: long})
+			p.cut(cut.Event{Kind: cut.Done, Step: cut.StepValidate, Message: "ok; bundles from 4.2.0, 4.1.0, 4.0.0 and an install bundle"})
+			p.cut(cut.Event{Kind: cut.Started, Step: cut.StepBundle})
+			p.cut(cut.Event{Kind: cut.Started, Step: cut.StepBundle, Item: bundle})
+			clock.advance(26 * time.Millisecond)
+			p.cut(cut.Event{Kind: cut.Wrote, Step: cut.StepBundle, Item: bundle, Bytes: 24883})
+			p.cut(cut.Event{Kind: cut.Done, Step: cut.StepBundle, Item: bundle, Bytes: 24883})
+			p.cut(cut.Event{Kind: cut.Done, Step: cut.StepBundle, Message: long})
+		}, want: []string{
+			"  ! validate " + long,
+			"  ✓ validate ok; bundles from 4.2.0, 4.1.0, 4.0.0 and an install bundle (0 ms)",
+			"  ✓ " + bundle + " 24.3 KiB (26 ms)",
+			"  ✓ bundle " + long + " (26 ms)",
+		}},
+		{name: "publish", run: func(p *progress, clock *fakeClock) {
+			zd := publish.TargetZendesk
+			item := "4.3.0 release-notes de: update the translation of the article"
+			p.publish(publish.Event{Kind: publish.Started, Target: zd})
+			p.publish(publish.Event{Kind: publish.Started, Target: zd, Item: item})
+			clock.advance(26 * time.Millisecond)
+			p.publish(publish.Event{Kind: publish.Wrote, Target: zd, Item: item, Bytes: 24883})
+			p.publish(publish.Event{Kind: publish.Done, Target: zd, Item: item})
+			p.publish(publish.Event{Kind: publish.Done, Target: zd, Message: "done: 4 articles in 2 locales at https://contoso.zendesk.com/hc"})
+		}, want: []string{
+			"  ✓ 4.3.0 release-notes de: update the translation of the article (26 ms)",
+			"  ✓ zendesk done: 4 articles in 2 locales at https://contoso.zendesk.com/hc (26 ms)",
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ios, _, _, errOut := TestIO()
+			ios.StderrTTY, ios.Width = true, width
+			clock := &fakeClock{t: time.Date(2026, 3, 7, 9, 0, 0, 0, time.UTC)}
+			p := newProgress(ios, clock.now, 0)
+			tc.run(p, clock)
+			p.stop()
+			// A line that stays is one that ends in a newline; the live line
+			// is drawn after an erase and erased again.
+			var kept []string
+			live := 0
+			for line := range strings.SplitSeq(errOut.String(), "\n") {
+				draws := strings.Split(line, "\r\x1b[K")
+				for _, d := range draws[:len(draws)-1] {
+					if d == "" {
+						continue
+					}
+					live++
+					if n := visibleWidth(d); n > width-1 {
+						t.Errorf("the live line takes %d columns: %q", n, d)
+					}
+				}
+				kept = append(kept, draws[len(draws)-1])
+			}
+			if live == 0 {
+				t.Errorf("no live line was drawn:\n%q", errOut.String())
+			}
+			for _, want := range tc.want {
+				if !slices.Contains(kept, want) {
+					t.Errorf("no line %q in\n%s", want, strings.Join(kept, "\n"))
+				}
+			}
+		})
 	}
 }
 

@@ -110,6 +110,8 @@ func printGitHubResult(ios *IOStreams, res *publish.GitHubResult) {
 		fmt.Fprintf(ios.Out, "  %s\n", res.URL)
 	}
 	fmt.Fprintln(ios.Out)
+	// The asset's name tells the rows apart; the whole digest goes to a pipe,
+	// and a terminal's table cuts it first.
 	tw := newTable(ios, ios.Out)
 	if stopped {
 		fmt.Fprintln(tw, "ASSET\tACTION\tRESULT\tSHA-256\tDOWNLOAD")
@@ -129,9 +131,9 @@ func printGitHubResult(ios *IOStreams, res *publish.GitHubResult) {
 			counts[a.Action]++
 		}
 		if stopped {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%.16s…\t%s\n", a.Name, paintAction(ios, assetAction(a.Action)), paintOutcome(ios, a.Outcome), a.SHA256, url)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", a.Name, paintAction(ios, assetAction(a.Action)), paintOutcome(ios, a.Outcome), a.SHA256, url)
 		} else {
-			fmt.Fprintf(tw, "%s\t%s\t%.16s…\t%s\n", a.Name, paintAction(ios, assetAction(a.Action)), a.SHA256, url)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.Name, paintAction(ios, assetAction(a.Action)), a.SHA256, url)
 		}
 		if a.Error != "" {
 			failures = append(failures, a.Name+": "+a.Error)

@@ -262,10 +262,14 @@ func printPublishResult(ios *IOStreams, res *publish.ZendeskResult) {
 	default:
 		fmt.Fprintf(ios.Out, "Published to %s\n\n", res.Instance)
 	}
+	// The URL tells an article's rows apart (and is what a reader copies): it
+	// stays whole on a narrow terminal.
 	tw := newTable(ios, ios.Out)
 	if stopped {
+		tw.keepWhole(6)
 		fmt.Fprintln(tw, "VERSION\tARTICLE\tLOCALE\tACTION\tRESULT\tSTATE\tURL\tTEXT FROM")
 	} else {
+		tw.keepWhole(5)
 		fmt.Fprintln(tw, "VERSION\tARTICLE\tLOCALE\tACTION\tSTATE\tURL\tTEXT FROM")
 	}
 	var failures []string

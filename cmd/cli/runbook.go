@@ -75,6 +75,9 @@ written whole, and the first path that fails stops the command.`,
 		Args: rangeArgs(0, 0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.FormatGiven = cmd.Flags().Changed("format")
+			if err := givenVersions(cmd, "install", "from", "to"); err != nil {
+				return err
+			}
 			return runbookRun(cmd.Context(), opts)
 		},
 	}
@@ -99,6 +102,9 @@ func runbookRun(ctx context.Context, opts *RunbookOptions) error {
 		return runbookAll(ctx, opts)
 	}
 	if err := installExclusive(opts.Install, opts.From, opts.To); err != nil {
+		return err
+	}
+	if err := outFile("--out", opts.Out); err != nil {
 		return err
 	}
 	format, err := outFormat(opts.Format, opts.FormatGiven, opts.Out)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -57,6 +58,25 @@ left as it is.`,
 	}
 }
 
+// translatedLocale refuses a locale that has no translations to confirm:
+// the language the manifests are written in, or one that locales: does not
+// list, each with its own answer rather than "no translation of" a version.
+func translatedLocale(cfg *releases.Config, locale string) error {
+	if locale == cfg.DefaultLocale() {
+		return usageErrorf("%s is the language the manifests are written in (the first of locales: in %s): it has no translation to confirm; name another locale",
+			locale, releases.ConfigFile)
+	}
+	if !slices.Contains(cfg.Locales, locale) {
+		listed := "lists none"
+		if len(cfg.Locales) > 0 {
+			listed = "lists " + strings.Join(cfg.Locales, ", ")
+		}
+		return usageErrorf("locale %s is not in locales: of %s (it %s): add it there, with its translations in %s/%s/",
+			locale, releases.ConfigFile, listed, releases.LocalesDir, locale)
+	}
+	return nil
+}
+
 func translationsConfirmRun(opts *TranslationsConfirmOptions) error {
 	v, err := versionArg("", opts.Version)
 	if err != nil {
@@ -64,6 +84,9 @@ func translationsConfirmRun(opts *TranslationsConfirmOptions) error {
 	}
 	ws, err := opts.F.Workspace()
 	if err != nil {
+		return err
+	}
+	if err := translatedLocale(ws.Config, opts.Locale); err != nil {
 		return err
 	}
 	m, err := ws.Release(v)

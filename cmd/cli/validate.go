@@ -132,6 +132,16 @@ func validateRun(opts *ValidateOptions) error {
 			switch {
 			case err == nil:
 				file = m.File()
+				// The scripts its steps run are part of the release: a
+				// placeholder left in one is the release's problem.
+				for _, st := range m.Steps {
+					files[st.Script] = st.Script != ""
+				}
+				if m.Install != nil {
+					for _, st := range m.Install.Steps {
+						files[st.Script] = st.Script != ""
+					}
+				}
 			case !releases.FileExists(ws.FS, file):
 				return err
 			}

@@ -109,7 +109,7 @@ func Build(dir string, key, other minisign.PrivateKey) ([]Case, error) {
 		{name: "wrong-key", data: good, sig: otherSig, want: "not by the expected key"},
 		{name: "older-bundle-newer-name", data: older, sig: sign(key, older, fmt.Sprintf("%s-4.2.0-from-4.1.0.tar.gz", Product), "4.1.0", "4.2.0"),
 			want: `the signed bundle is "atlas-4.2.0-from-4.1.0.tar.gz", not "atlas-4.3.0-from-4.2.0.tar.gz"`},
-		{name: "wrong-version", data: good, sig: signed(good, BundleName), expect: "4.4.0", want: `the signed to is "4.3.0", not "4.4.0"`},
+		{name: "wrong-version", data: good, sig: signed(good, BundleName), expect: "4.4.0", want: "the bundle is for 4.3.0, not 4.4.0"},
 		{name: "digest-in-comment", data: good, sig: sign(key, good, BundleName, From, To, "0000000000000000000000000000000000000000000000000000000000000000"),
 			want: "the signed sha256 is"},
 		{name: "truncated-archive", data: truncated, sig: signed(truncated, BundleName), want: "damaged archive"},

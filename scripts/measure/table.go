@@ -185,7 +185,8 @@ func cutRows(bin, tmp string, add func(measure, figure, reference, ratio, goal s
 	if err := measureCut("`cut 4.3` on the example", ws, cutRounds, "≤ 1.0×, stable"); err != nil {
 		return err
 	}
-	// The large payload: one bundle source, a script grown by 512 MiB of noise.
+	// The large payload: one bundle source, a script grown by 512 MiB of noise
+	// (run by an upgrade step and an install step: two bundles carry it).
 	cfg := filepath.Join(ws, "atlas-release.yaml")
 	text, err := os.ReadFile(cfg)
 	if err != nil {
@@ -216,9 +217,10 @@ func cutRows(bin, tmp string, add func(measure, figure, reference, ratio, goal s
 	}
 	lines := strings.Split(strings.TrimSpace(string(pub)), "\n")
 	key := lines[len(lines)-1]
-	bundles, _ := filepath.Glob(filepath.Join(tmp, "dist", "4.3.0", "*.tar.gz"))
+	// The upgrade bundle (the install bundle carries the same payload).
+	bundles, _ := filepath.Glob(filepath.Join(tmp, "dist", "4.3.0", "*-from-*.tar.gz"))
 	if len(bundles) != 1 {
-		return fmt.Errorf("the large cut made %d bundles, not one", len(bundles))
+		return fmt.Errorf("the large cut made %d upgrade bundles, not one", len(bundles))
 	}
 	v, m, err := pair(bigCutRounds, []string{bin, "verify", bundles[0], "--key", key}, []string{"minisign", "-H", "-Vm", bundles[0], "-P", key})
 	if err != nil {

@@ -95,8 +95,9 @@ Release folder:      $out/dist/4.3.0/
   release notes:     release-notes.md, release-notes.html (ZenDesk-safe fragment)
   upgrade guide:     upgrade-guide.md, upgrade-guide.html
   runbook bundles:   atlas-4.3.0-from-{4.0.0,4.1.0,4.2.0}.tar.gz (+ .minisig)
+  install bundle:    atlas-4.3.0-install.tar.gz (+ .minisig), for a new tenant
   checksums:         SHA256SUMS (+ .minisig), metadata.json
-  communications:    in every bundle: change request, announcements, maintenance-window.ics
+  communications:    in every bundle: change request (deployment request), announcements, maintenance-window.ics
 Extracted runbook:   $out/runbook-4.1-to-4.3/runbook.html  <- open it in a browser
 Contoso's upgrade:   $out/contoso/ (change request, announcements, calendar)
 Standby rosters:     $out/rosters/standby-*.ics (one per engineer)

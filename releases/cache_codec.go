@@ -119,34 +119,36 @@ func buildCodec(t reflect.Type) (*codec, error) {
 			},
 		}, nil
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		// Loads and stores by size rather than through reflect.Value: a
+		// manifest holds thousands of integers (every position).
+		bits := uint(t.Bits())
 		return &codec{
 			enc: func(e *encoder, p unsafe.Pointer) error {
-				e.buf = binary.AppendVarint(e.buf, value(t, p).Int())
+				e.buf = binary.AppendVarint(e.buf, loadInt(p, bits))
 				return nil
 			},
 			dec: func(d *codecDecoder, p unsafe.Pointer) error {
 				n, err := d.varint()
-				v := value(t, p)
-				if err != nil || v.OverflowInt(n) {
+				if err != nil || bits < 64 && (n < -1<<(bits-1) || n >= 1<<(bits-1)) {
 					return cmpErr(err, errCodecBad)
 				}
-				v.SetInt(n)
+				storeInt(p, bits, n)
 				return nil
 			},
 		}, nil
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		bits := uint(t.Bits())
 		return &codec{
 			enc: func(e *encoder, p unsafe.Pointer) error {
-				e.buf = binary.AppendUvarint(e.buf, value(t, p).Uint())
+				e.buf = binary.AppendUvarint(e.buf, loadUint(p, bits))
 				return nil
 			},
 			dec: func(d *codecDecoder, p unsafe.Pointer) error {
 				n, err := d.uvarint()
-				v := value(t, p)
-				if err != nil || v.OverflowUint(n) {
+				if err != nil || bits < 64 && n >= 1<<bits {
 					return cmpErr(err, errCodecBad)
 				}
-				v.SetUint(n)
+				storeUint(p, bits, n)
 				return nil
 			},
 		}, nil
@@ -332,10 +334,18 @@ func sliceCodec(t reflect.Type) (*codec, error) {
 				}
 			}
 			d.depth--
-			value(t, p).Set(s)
+			// The slice's header written in place: reflect.Value.Set would
+			// check and copy it as a value of t.
+			*(*sliceHeader)(p) = sliceHeader{base, n, n}
 			return nil
 		},
 	}, nil
+}
+
+// sliceHeader is how a slice is laid out in memory.
+type sliceHeader struct {
+	data     unsafe.Pointer
+	len, cap int
 }
 
 func mapCodec(t reflect.Type) (*codec, error) {
@@ -436,6 +446,60 @@ func structCodec(t reflect.Type) (*codec, error) {
 			return nil
 		},
 	}, nil
+}
+
+// loadInt reads the signed integer of the given size at p.
+func loadInt(p unsafe.Pointer, bits uint) int64 {
+	switch bits {
+	case 8:
+		return int64(*(*int8)(p))
+	case 16:
+		return int64(*(*int16)(p))
+	case 32:
+		return int64(*(*int32)(p))
+	}
+	return *(*int64)(p)
+}
+
+// storeInt writes n, which fits, as a signed integer of the given size at p.
+func storeInt(p unsafe.Pointer, bits uint, n int64) {
+	switch bits {
+	case 8:
+		*(*int8)(p) = int8(n)
+	case 16:
+		*(*int16)(p) = int16(n)
+	case 32:
+		*(*int32)(p) = int32(n)
+	default:
+		*(*int64)(p) = n
+	}
+}
+
+// loadUint reads the unsigned integer of the given size at p.
+func loadUint(p unsafe.Pointer, bits uint) uint64 {
+	switch bits {
+	case 8:
+		return uint64(*(*uint8)(p))
+	case 16:
+		return uint64(*(*uint16)(p))
+	case 32:
+		return uint64(*(*uint32)(p))
+	}
+	return *(*uint64)(p)
+}
+
+// storeUint writes n, which fits, as an unsigned integer of the given size at p.
+func storeUint(p unsafe.Pointer, bits uint, n uint64) {
+	switch bits {
+	case 8:
+		*(*uint8)(p) = uint8(n)
+	case 16:
+		*(*uint16)(p) = uint16(n)
+	case 32:
+		*(*uint32)(p) = uint32(n)
+	default:
+		*(*uint64)(p) = n
+	}
 }
 
 func boolByte(b bool) byte {

@@ -847,3 +847,218 @@ func (h *stepHeap) pop() *PlannedStep {
 		i = first
 	}
 }
+
+// hopOrder answers, for one upgrade hop at a time, what composer.selectAndOrder
+// answers about order alone: whether the steps that run can be ordered, and if
+// not, which steps are stuck waiting in a cycle. Validation asks it of every
+// direct upgrade of the workspace, so it plans no steps: it works on indices,
+// resolves every step's dependsOn to indices once per manifest, and reuses its
+// buffers from hop to hop.
+//
+// The steps stuck in a cycle are the same whatever order the ready steps are
+// taken in (those on a cycle and those waiting for one), so a first-in,
+// first-out sort finds the same ones as order's Global Administrator-aware one.
+// It handles upgrade releases only (as combinations passes them): a hop of an
+// install is composed by InstallPlan.
+type hopOrder struct {
+	// deps[m][i] are the indices in m.Steps of the steps m.Steps[i] names in
+	// dependsOn, in order; names that are no step of m are left out.
+	deps map[*Manifest][][]int
+
+	newest map[string]int // dedupeKey → the global index of its newest supersede step
+	once   map[string]int // once-key → the global index of the step that runs
+	// Per source step of the hop, indexed globally (base[release] + index).
+	runner []int // the global index of the step that runs for it
+	// Per running step, in selection order.
+	kept     []int // its global index
+	keptOf   []int // global index → position in kept, -1 when it does not run
+	pending  []int
+	replaced [][]int // global indices of the superseded steps it stands in for
+	edges    [][2]int
+	outStart []int
+	out      []int
+	queue    []int
+	base     []int // global index of each release's first step
+	relOf    []int // global index → release
+	rels     []*Manifest
+}
+
+func newHopOrder(manifests []*Manifest) *hopOrder {
+	h := &hopOrder{deps: make(map[*Manifest][][]int, len(manifests)), newest: map[string]int{}, once: map[string]int{}}
+	for _, m := range manifests {
+		ids := make(map[string]int, len(m.Steps))
+		for i := range m.Steps {
+			if _, dup := ids[m.Steps[i].ID]; !dup { // Manifest.step finds the first
+				ids[m.Steps[i].ID] = i
+			}
+		}
+		deps := make([][]int, len(m.Steps))
+		for i := range m.Steps {
+			for _, id := range m.Steps[i].DependsOn {
+				if j, ok := ids[id]; ok {
+					deps[i] = append(deps[i], j)
+				}
+			}
+		}
+		h.deps[m] = deps
+	}
+	return h
+}
+
+// step returns the release, the step and the release's index at a global
+// index of the hop.
+func (h *hopOrder) step(g int) (*Manifest, *Step, int) {
+	ri := h.relOf[g]
+	return h.rels[ri], &h.rels[ri].Steps[g-h.base[ri]], ri
+}
+
+// check selects the steps of the hop from `from` to `to` that applies rels, as
+// the composer does, and returns the composer's error when they cannot be
+// ordered.
+func (h *hopOrder) check(from, to *semver.Version, rels []*Manifest) error {
+	h.rels = rels
+	h.base, h.relOf = h.base[:0], h.relOf[:0]
+	total := 0
+	for ri, m := range rels {
+		h.base = append(h.base, total)
+		total += len(m.Steps)
+		for range m.Steps {
+			h.relOf = append(h.relOf, ri)
+		}
+	}
+	clear(h.newest)
+	clear(h.once)
+	for ri, m := range rels {
+		for i := range m.Steps {
+			if s := &m.Steps[i]; s.Repeat == RepeatSupersede {
+				h.newest[s.DedupeKey] = h.base[ri] + i
+			}
+		}
+	}
+	h.runner = resize(h.runner, total)
+	h.keptOf = resize(h.keptOf, total)
+	h.kept = h.kept[:0]
+	var superseded []int
+	for ri, m := range rels {
+		for i := range m.Steps {
+			s, g := &m.Steps[i], h.base[ri]+i
+			h.keptOf[g] = -1
+			switch {
+			case s.Repeat == RepeatSupersede && h.newest[s.DedupeKey] != g:
+				superseded = append(superseded, g)
+				continue
+			case s.Repeat == RepeatOnce:
+				if first, ok := h.once[onceKey(s)]; ok {
+					h.runner[g] = first
+					continue
+				}
+				h.once[onceKey(s)] = g
+			}
+			h.runner[g] = g
+			h.keptOf[g] = len(h.kept)
+			h.kept = append(h.kept, g)
+		}
+	}
+	n := len(h.kept)
+	h.replaced = resize(h.replaced, n)
+	for k := range h.replaced {
+		h.replaced[k] = h.replaced[k][:0]
+	}
+	for _, g := range superseded {
+		_, s, _ := h.step(g)
+		by := h.newest[s.DedupeKey]
+		h.runner[g] = by
+		k := h.keptOf[by]
+		h.replaced[k] = append(h.replaced[k], g)
+	}
+
+	// The edges: what each running step waits for (its own dependsOn and
+	// those of the steps it supersedes, each mapped to the step that runs in
+	// its place), and the step before it of its release and phase.
+	h.edges = h.edges[:0]
+	h.pending = resize(h.pending, n)
+	type relPhase struct{ release, phase int }
+	last := map[relPhase]int{}
+	for k, g := range h.kept {
+		first := len(h.edges)
+		add := func(src int) {
+			m, _, ri := h.step(src)
+			for _, j := range h.deps[m][src-h.base[ri]] {
+				d := h.keptOf[h.runner[h.base[ri]+j]]
+				if d != k && !h.waitsFor(first, d) {
+					h.edges = append(h.edges, [2]int{d, k})
+				}
+			}
+		}
+		add(g)
+		for _, r := range h.replaced[k] {
+			add(r)
+		}
+		_, s, ri := h.step(g)
+		key := relPhase{ri, s.Phase.Rank()}
+		if prev, ok := last[key]; ok && !h.waitsFor(first, prev) {
+			h.edges = append(h.edges, [2]int{prev, k})
+		}
+		last[key] = k
+		h.pending[k] = len(h.edges) - first
+	}
+	// Who waits for whom, as one slice per step in a shared backing.
+	h.outStart = resize(h.outStart, n+1)
+	clear(h.outStart)
+	for _, e := range h.edges {
+		h.outStart[e[0]+1]++
+	}
+	for k := range n {
+		h.outStart[k+1] += h.outStart[k]
+	}
+	h.out = resize(h.out, len(h.edges))
+	fill := slices.Clone(h.outStart[:n])
+	for _, e := range h.edges {
+		h.out[fill[e[0]]] = e[1]
+		fill[e[0]]++
+	}
+	h.queue = h.queue[:0]
+	for k := range n {
+		if h.pending[k] == 0 {
+			h.queue = append(h.queue, k)
+		}
+	}
+	for i := 0; i < len(h.queue); i++ {
+		k := h.queue[i]
+		for _, w := range h.out[h.outStart[k]:h.outStart[k+1]] {
+			if h.pending[w]--; h.pending[w] == 0 {
+				h.queue = append(h.queue, w)
+			}
+		}
+	}
+	if len(h.queue) == n {
+		return nil
+	}
+	var stuck []string
+	for k, g := range h.kept {
+		if h.pending[k] > 0 {
+			m, s, _ := h.step(g)
+			stuck = append(stuck, StepRef{Version: m.Version, Step: s.ID}.String())
+		}
+	}
+	return fmt.Errorf("upgrade from %s to %s: steps wait for each other in a cycle: %s", from, to, strings.Join(stuck, ", "))
+}
+
+// waitsFor reports whether the edges from first on (those of the step being
+// linked) already come from d.
+func (h *hopOrder) waitsFor(first, d int) bool {
+	for _, e := range h.edges[first:] {
+		if e[0] == d {
+			return true
+		}
+	}
+	return false
+}
+
+// resize returns s with length n, reusing its backing when it is big enough.
+func resize[T any](s []T, n int) []T {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	return make([]T, n)
+}

@@ -563,12 +563,15 @@ func (v *validator) minSource(r reporter, m *Manifest) {
 // separate blocks: each block is one more PIM activation for the customer.
 func (v *validator) adminBlocks(r reporter, m *Manifest) {
 	hop := &Hop{From: m.version, To: m.version, Releases: []*Manifest{m}}
-	standIn := map[*Step]*PlannedStep{}
+	standIn := make(map[*Step]*PlannedStep, len(m.Steps))
+	planned := make([]PlannedStep, len(m.Steps)) // allocated together, for every release
+	hop.Steps = make([]*PlannedStep, len(m.Steps))
 	for i := range m.Steps {
 		s := &m.Steps[i]
-		ps := &PlannedStep{Step: s, Release: m, Anchor: s.ID, key: orderKey{s.Phase.Rank(), 0, i}}
+		ps := &planned[i]
+		*ps = PlannedStep{Step: s, Release: m, Anchor: s.ID, key: orderKey{s.Phase.Rank(), 0, i}}
 		standIn[s] = ps
-		hop.Steps = append(hop.Steps, ps)
+		hop.Steps[i] = ps
 	}
 	if order(hop, standIn, v.cfg) != nil {
 		return // a cycle, reported by dependencies
@@ -679,17 +682,17 @@ func (v *validator) effort() {
 	}
 }
 
-// combinations composes every direct upgrade: releases that each order their steps
+// combinations checks every direct upgrade: releases that each order their steps
 // consistently can still order superseding steps both ways round, and then no
-// combined runbook exists. Only the order matters here, so figures are not computed.
+// combined runbook exists. Only whether an order exists matters here, so the
+// hops are not composed: hopOrder selects the steps as the composer does and
+// looks for steps stuck in a cycle with a plain topological sort.
 func (v *validator) combinations() {
-	path := &Path{} // only the order is checked: one path's fates, reused for every hop
+	c := newHopOrder(v.ws.Manifests)
 	for t := 1; t < len(v.ws.Manifests); t++ {
 		target := v.ws.Manifests[t]
 		for _, h := range v.ws.directHopEfforts(t, v.oldest) {
-			path.Fates = path.Fates[:0]
-			c := &composer{ws: v.ws, path: path, once: map[string]*PlannedStep{}}
-			if _, err := c.selectAndOrder(h.source.version, target.version, v.ws.between(h.source.version, target.version)); err != nil {
+			if err := c.check(h.source.version, target.version, v.ws.between(h.source.version, target.version)); err != nil {
 				v.at(target.file).report(target.PosOf("steps"), "AR0501", "%v", err)
 				break
 			}

@@ -91,3 +91,35 @@ func BenchmarkRunbookJSON(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLongestPath plans the longest path of the 40 × 60 workspace, builds
+// its runbook and renders it in each format: what one `runbook` call costs
+// beyond loading the workspace.
+func BenchmarkLongestPath(b *testing.B) {
+	ws, err := releases.Load(synth.Workspace(synth.Options{Releases: 40, Steps: 60, Seed: 1}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	set, err := templates.Load(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	first, last := ws.Manifests[0], ws.Manifests[len(ws.Manifests)-1]
+	for _, f := range []templates.Format{templates.Markdown, templates.HTML, templates.JSON} {
+		b.Run(string(f), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				p, err := ws.Plan(first.SemVer(), last.SemVer())
+				if err != nil {
+					b.Fatal(err)
+				}
+				rb := templates.NewRunbook(ws, p, "bench")
+				w := &countingWriter{}
+				if err := set.RenderRunbook(w, rb, f); err != nil {
+					b.Fatal(err)
+				}
+				b.SetBytes(w.n)
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -116,11 +117,42 @@ func render(f *Factory, out string, fn func(io.Writer) error) error {
 	if err := checkOutDir(out); err != nil {
 		return err
 	}
-	var b bytes.Buffer
-	if err := fn(&b); err != nil {
+	return streamRegenerable(out, fn)
+}
+
+// streamRegenerable writes what fn produces straight into a temporary file
+// beside path and renames it over path when fn succeeds: a reader never sees
+// half a file and a failure leaves nothing behind. The output is derived from
+// the workspace (a rerun regenerates it), so it is not synced to disk.
+func streamRegenerable(path string, fn func(io.Writer) error) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, bareError(err))
+	}
+	name := tmp.Name()
+	defer func() {
+		if err != nil {
+			_ = tmp.Close()
+			_ = os.Remove(name)
+		}
+	}()
+	bw := bufio.NewWriterSize(tmp, 64<<10)
+	if err = fn(bw); err != nil {
 		return err
 	}
-	return writeFileAtomic(out, b.Bytes(), 0o644)
+	if err = bw.Flush(); err != nil {
+		return fmt.Errorf("write %s: %w", path, bareError(err))
+	}
+	if err = tmp.Chmod(0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, bareError(err))
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, bareError(err))
+	}
+	if err = os.Rename(name, path); err != nil {
+		return fmt.Errorf("write %s: %w", path, bareError(err))
+	}
+	return nil
 }
 
 // printable returns s as it is when every character of it prints as itself,

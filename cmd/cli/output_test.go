@@ -1,7 +1,11 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
+	"io"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/atlas-release/atlas-release/templates"
@@ -77,4 +81,43 @@ func FuzzOutFormat(f *testing.F) {
 			t.Fatalf("--out %q written as %s", out, got)
 		}
 	})
+}
+
+// TestRenderLeavesNothingHalfWritten: render streams into a temporary file
+// beside --out and renames it only when the whole output was produced; a
+// failure part-way leaves the previous file as it was and no temporary file.
+func TestRenderLeavesNothingHalfWritten(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "runbook.md")
+	if err := os.WriteFile(out, []byte("previous\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ios, _, _, _ := TestIO()
+	f := &Factory{IO: ios}
+	boom := errors.New("the template failed")
+	err := render(f, out, func(w io.Writer) error {
+		if _, err := w.Write(bytes.Repeat([]byte("x"), 200<<10)); err != nil { // past the buffer: bytes reach the file
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("render: %v, want the template's error", err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Fatalf("the folder holds %d files after a failed render, want only the previous one", len(entries))
+	}
+	if b, _ := os.ReadFile(out); string(b) != "previous\n" {
+		t.Fatalf("the previous file became %.20q", b)
+	}
+	if err := render(f, out, func(w io.Writer) error { _, err := io.WriteString(w, "new\n"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(out); string(b) != "new\n" {
+		t.Fatalf("the file is %q, want the new output", b)
+	}
+	if info, _ := os.Stat(out); info.Mode().Perm() != 0o644 {
+		t.Errorf("mode %v, want 0644", info.Mode().Perm())
+	}
 }

@@ -250,36 +250,18 @@ func runbookAll(ctx context.Context, opts *RunbookOptions) error {
 	return nil
 }
 
-// writeRegenerable writes one of many files that a rerun regenerates: through a
-// temporary file and a rename, as writeFileAtomic does, so that a reader never
-// sees half a runbook, but without syncing each file to disk, which costs more
-// than rendering it when there are thousands (40 releases: 2,340 files).
-func writeRegenerable(path string, data []byte) (err error) {
-	defer func() {
-		if err != nil {
-			err = fmt.Errorf("write %s: %w", path, bareError(err))
-		}
-	}()
+// writeRegenerable writes one of many files that a rerun regenerates, creating
+// its folder: as render does, through a temporary file and a rename and without
+// syncing each file to disk, which costs more than rendering it when there are
+// thousands (40 releases: 2,340 files).
+func writeRegenerable(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
+		return fmt.Errorf("write %s: %w", path, bareError(err))
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Chmod(0o644)
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(name, path)
-	}
-	if err != nil {
-		_ = os.Remove(name)
-	}
-	return err
+	return streamRegenerable(path, func(w io.Writer) error {
+		if _, err := w.Write(data); err != nil {
+			return fmt.Errorf("write %s: %w", path, bareError(err))
+		}
+		return nil
+	})
 }

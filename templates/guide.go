@@ -169,13 +169,9 @@ func NewGuide(ws *releases.Workspace, v *semver.Version, paths []*releases.Path,
 		return nil, err
 	default:
 		name := InstallBundleName(cfg.Product.ID, v.String()) + ".tar.gz"
-		gi := &GuideInstall{Bundle: name, URL: downloadURL(name), Base: install.Base.String(), HandsOnMinutes: install.Total.HandsOnMinutes,
-			Window: Window{install.Total.Window.EstimateMinutes, install.Total.Window.MaxMinutes}, GlobalAdminBlocks: len(install.Total.GABlocks),
-			Prerequisites: len(install.Prerequisites), Roles: []string{}}
-		for _, rm := range install.Total.HandsOn {
-			gi.Roles = append(gi.Roles, rm.Role.Name)
-		}
-		g.Install = gi
+		f := installFiguresOf(install)
+		g.Install = &GuideInstall{Bundle: name, URL: downloadURL(name), Base: install.Base.String(), HandsOnMinutes: f.handsOn,
+			Window: f.window, GlobalAdminBlocks: f.gaBlocks, Prerequisites: len(install.Prerequisites), Roles: f.roles}
 	}
 	if len(g.Paths) > 0 && !slices.ContainsFunc(g.Paths, func(gp GuidePath) bool { return !slices.Equal(gp.Roles, g.Paths[0].Roles) }) {
 		g.Roles = g.Paths[0].Roles

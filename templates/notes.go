@@ -189,13 +189,9 @@ func NewNotes(ws *releases.Workspace, v *semver.Version, generator string) (*Not
 		return nil, err
 	default:
 		rb := NewRunbook(ws, install, generator)
-		in := &InstallFacts{Bundle: rb.Bundle + ".tar.gz", Base: install.Base.String(), HandsOnMinutes: install.Total.HandsOnMinutes,
-			Window: Window{install.Total.Window.EstimateMinutes, install.Total.Window.MaxMinutes}, GlobalAdminBlocks: len(install.Total.GABlocks),
-			RolesInvolved: []string{}, Prerequisites: rb.Prerequisites}
-		for _, rm := range install.Total.HandsOn {
-			in.RolesInvolved = append(in.RolesInvolved, rm.Role.Name)
-		}
-		n.Install = in
+		f := installFiguresOf(install)
+		n.Install = &InstallFacts{Bundle: rb.Bundle + ".tar.gz", Base: install.Base.String(), HandsOnMinutes: f.handsOn,
+			Window: f.window, GlobalAdminBlocks: f.gaBlocks, RolesInvolved: f.roles, Prerequisites: rb.Prerequisites}
 		n.First = ws.Previous(v) == nil
 	}
 	return n, nil
@@ -216,3 +212,22 @@ func withoutTitle(md []byte) []byte {
 
 // Title is the notes' title, as the Markdown form's first heading says it.
 func (n *Notes) Title() string { return fmt.Sprintf("%s %s release notes", n.Product.Name, n.Version) }
+
+// installFigures are what the notes and the guide say of a deployment: its
+// effort, its window, its Global Administrator blocks and the roles involved
+// (in catalogue order), from one composition of the install procedure.
+type installFigures struct {
+	handsOn  int
+	window   Window
+	gaBlocks int
+	roles    []string
+}
+
+func installFiguresOf(install *releases.Path) installFigures {
+	f := installFigures{handsOn: install.Total.HandsOnMinutes, gaBlocks: len(install.Total.GABlocks), roles: []string{},
+		window: Window{install.Total.Window.EstimateMinutes, install.Total.Window.MaxMinutes}}
+	for _, rm := range install.Total.HandsOn {
+		f.roles = append(f.roles, rm.Role.Name)
+	}
+	return f
+}

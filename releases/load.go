@@ -3,7 +3,6 @@ package releases
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"path"
 	"runtime"
@@ -12,6 +11,8 @@ import (
 	"sync"
 
 	"github.com/Masterminds/semver/v3"
+
+	"github.com/atlas-release/atlas-release/internal/readall"
 )
 
 // The fixed names of a workspace.
@@ -235,10 +236,13 @@ func readLimited(fsys fs.FS, name string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Size() > MaxFileSize {
-		return nil, &tooLargeError{size: st.Size()}
+	var size int64
+	if st, err := f.Stat(); err == nil {
+		if size = st.Size(); size > MaxFileSize {
+			return nil, &tooLargeError{size: size}
+		}
 	}
-	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	b, err := readall.UpTo(f, size, MaxFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}

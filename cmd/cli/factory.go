@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -16,6 +15,7 @@ import (
 
 	"aead.dev/minisign"
 
+	"github.com/atlas-release/atlas-release/internal/readall"
 	"github.com/atlas-release/atlas-release/internal/wsfs"
 	"github.com/atlas-release/atlas-release/releases"
 	"github.com/atlas-release/atlas-release/signing"
@@ -310,7 +310,11 @@ func (s *fileStore) Get(key string) []byte {
 		return nil
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, releases.MaxCacheEntry+1))
+	var size int64
+	if st, err := f.Stat(); err == nil {
+		size = st.Size()
+	}
+	b, err := readall.UpTo(f, size, releases.MaxCacheEntry)
 	if err != nil || len(b) > releases.MaxCacheEntry {
 		return nil
 	}

@@ -20,6 +20,8 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+
+	"github.com/atlas-release/atlas-release/internal/readall"
 )
 
 // ErrRefused is wrapped by the error of every file these functions refuse to
@@ -217,7 +219,13 @@ func ReadFile(name string, limit int64) ([]byte, error) {
 // ReadAllLimited reads r, the opened file name, refusing it when it holds more
 // than limit bytes.
 func ReadAllLimited(r io.Reader, name string, limit int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	var size int64
+	if f, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		if st, err := f.Stat(); err == nil {
+			size = st.Size()
+		}
+	}
+	b, err := readall.UpTo(r, size, limit)
 	if err != nil {
 		return nil, err
 	}

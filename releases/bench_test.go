@@ -96,3 +96,22 @@ func BenchmarkValidateRules(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPlanAllPaths plans every (from, to) pair of the 40 × 60 workspace,
+// as runbook --all does before rendering: 780 paths per iteration.
+func BenchmarkPlanAllPaths(b *testing.B) {
+	ws, err := Load(synth.Workspace(synth.Options{Releases: 40, Steps: 60, Seed: 1}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for i, from := range ws.Manifests {
+			for _, to := range ws.Manifests[i+1:] {
+				if _, err := ws.Plan(from.SemVer(), to.SemVer()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/Masterminds/semver/v3"
@@ -72,19 +73,19 @@ type PlannedStep struct {
 	// 0 when the step does not need a Global Administrator.
 	GABlock int
 
-	ref      StepRef
-	hop      int           // index of the hop the step runs in
-	key      orderKey      // natural reading order
-	replaced []*sourceStep // the superseded steps whose dependencies it inherits
-	// waits is deps(standIn) of its hop, worked out once by order, which
-	// anchoring and scheduling read again.
+	key      orderKey     // natural reading order
+	replaced []sourceStep // the superseded steps whose dependencies it inherits
+	// waits are the steps of its hop it waits for (see appendDeps), worked
+	// out once by order, which anchoring and scheduling read again.
 	waits []*PlannedStep
+	hop   int32 // index of the hop the step runs in
 	// order's working state, kept on the step rather than in maps keyed by
-	// it: validation orders every direct upgrade of the workspace.
-	waitedBy []*PlannedStep // the steps that wait for this one
-	pending  int            // how many steps this one still waits for
-	ga       int            // 1 when the step needs a Global Administrator
-	taken    bool           // placed
+	// it, and small: the composer plans thousands of steps per path, and
+	// validation orders every release on its own.
+	pos     int32 // index in the hop's steps as selected, before ordering
+	pending int32 // how many steps this one still waits for
+	ga      bool  // the step needs a Global Administrator
+	taken   bool  // placed
 }
 
 // sourceStep is a step with the release it belongs to.
@@ -94,7 +95,7 @@ type sourceStep struct {
 }
 
 // Ref names the source step.
-func (ps *PlannedStep) Ref() StepRef { return ps.ref }
+func (ps *PlannedStep) Ref() StepRef { return StepRef{Version: ps.Release.Version, Step: ps.ID} }
 
 // PlannedPrerequisite is a prerequisite of a release on the path.
 type PlannedPrerequisite struct {
@@ -235,7 +236,7 @@ func (ws *Workspace) Plan(from, to *semver.Version) (*Path, error) {
 		sources += len(m.Steps)
 	}
 	p.Fates = make([]StepFate, 0, sources)
-	c := &composer{ws: ws, path: p, once: map[string]*PlannedStep{}, anchors: map[string]bool{}}
+	c := newComposer(ws, p, sources)
 	start := from
 	for _, stop := range stops {
 		if err := c.addHop(start, stop.version, ws.between(start, stop.version)); err != nil {
@@ -261,7 +262,7 @@ func (ws *Workspace) ReleasePlan(v *semver.Version) (*Path, error) {
 		from = prev.version
 	}
 	p := &Path{From: from, To: v}
-	c := &composer{ws: ws, path: p, once: map[string]*PlannedStep{}, anchors: map[string]bool{}}
+	c := newComposer(ws, p, len(m.Steps))
 	if err := c.addHop(from, v, []*Manifest{m}); err != nil {
 		return nil, err
 	}
@@ -284,7 +285,59 @@ type composer struct {
 	ws      *Workspace
 	path    *Path
 	once    map[string]*PlannedStep // once-key → the step that runs, path-wide
-	anchors map[string]bool
+	anchors map[string]struct{}     // the anchors given so far, path-wide
+	// byRefs is room for the By of fates still to be recorded (see by).
+	byRefs []StepRef
+	// standIn maps every source step of the hop being composed to the step
+	// that runs for it.
+	standIn map[*Step]*PlannedStep
+	// names holds the anchors made from an id and a version (see anchor), and
+	// candidate is where they are tried.
+	names     stringArena
+	candidate []byte
+}
+
+// stringArena makes strings that share large allocations rather than one each:
+// a long path has thousands of made-up anchors, which live as long as the
+// path does. A strings.Builder only ever appends, so the strings it has
+// returned never change.
+type stringArena struct{ b strings.Builder }
+
+// string returns p as a string.
+func (a *stringArena) string(p []byte) string {
+	if a.b.Cap()-a.b.Len() < len(p) {
+		a.b = strings.Builder{} // the strings already made keep the old block alive
+		a.b.Grow(max(4096, len(p)))
+	}
+	start := a.b.Len()
+	a.b.Write(p)
+	return a.b.String()[start:]
+}
+
+// newComposer starts composing path p, whose releases have up to `steps` source
+// steps in all: the anchors get room for them once rather than growing.
+func newComposer(ws *Workspace, p *Path, steps int) *composer {
+	return &composer{ws: ws, path: p, once: map[string]*PlannedStep{}, anchors: make(map[string]struct{}, steps)}
+}
+
+// by returns a new StepRef naming ps, for the By of a fate. They are handed out
+// from blocks allocated together: a long path has hundreds of superseded and
+// merged steps, and one allocation each would be most of the fates' cost.
+func (c *composer) by(ps *PlannedStep) *StepRef {
+	if len(c.byRefs) == 0 {
+		c.byRefs = make([]StepRef, 32)
+	}
+	r := &c.byRefs[0]
+	c.byRefs = c.byRefs[1:]
+	*r = ps.Ref()
+	return r
+}
+
+// supersedeKey is what the composer knows of a dedupeKey in a hop: the newest
+// step with the key, which runs, and how many steps have it.
+type supersedeKey struct {
+	newest *Step
+	steps  int
 }
 
 // orderKey is the natural reading order: phase, then release, then file order.
@@ -294,54 +347,68 @@ func (k orderKey) compare(o orderKey) int {
 	return cmp.Or(cmp.Compare(k.phase, o.phase), cmp.Compare(k.release, o.release), cmp.Compare(k.index, o.index))
 }
 
+// phaseSlot is where a phase of the given rank goes in a slice with room for
+// every phase, len(Phases)+1 long: the unknown phase (rank -1) too, since a
+// workspace that does not validate can still be planned.
+func phaseSlot(rank int) int { return rank + 1 }
+
 func onceKey(s *Step) string { return cmp.Or(s.DedupeKey, s.ID) }
 
 // selectAndOrder builds the hop from `from` to `to`: it selects the steps that run
-// (recording every source step's fate) and orders them.
+// (recording every source step's fate and, in c.standIn, which step runs for
+// it) and orders them.
 func (c *composer) selectAndOrder(from, to *semver.Version, rels []*Manifest) (*Hop, error) {
 	hopIndex := len(c.path.Hops)
 	hop := &Hop{From: from, To: to, Releases: rels}
 
 	// Supersede: the newest step with each dedupeKey runs.
-	steps := 0
+	steps, supersede := 0, 0
 	for _, m := range hop.Releases {
 		steps += len(m.Steps)
+		for i := range m.Steps {
+			if m.Steps[i].Repeat == RepeatSupersede {
+				supersede++
+			}
+		}
 	}
-	newest := map[string]*Step{}
+	keys := make(map[string]supersedeKey, supersede)
 	for _, m := range hop.Releases {
 		for i := range m.Steps {
 			if s := &m.Steps[i]; s.Repeat == RepeatSupersede {
-				newest[s.DedupeKey] = s
+				k := keys[s.DedupeKey]
+				keys[s.DedupeKey] = supersedeKey{newest: s, steps: k.steps + 1}
 			}
 		}
 	}
 	// Select, in path order, and remember where every source step went.
-	standIn := make(map[*Step]*PlannedStep, steps) // every source step → the step that runs for it
+	standIn := make(map[*Step]*PlannedStep, steps)
+	c.standIn = standIn
 	hop.Steps = make([]*PlannedStep, 0, steps)
 	c.path.Fates = slices.Grow(c.path.Fates, steps) // a fate for every source step
 	// The hop's planned steps, allocated together; never grown, so that the
 	// pointers into it stay valid.
 	planned := make([]PlannedStep, 0, steps)
-	var superseded []*Step
-	supersededRel := map[*Step]*Manifest{}
+	// Every supersede step but the newest of its key is superseded.
+	superseded := make([]sourceStep, 0, supersede-len(keys))
 	for ri, m := range hop.Releases {
 		for i := range m.Steps {
 			s := &m.Steps[i]
 			ref := StepRef{Version: m.Version, Step: s.ID}
-			switch {
-			case s.Repeat == RepeatSupersede && newest[s.DedupeKey] != s:
-				superseded = append(superseded, s)
-				supersededRel[s] = m
-				continue
-			case s.Repeat == RepeatOnce && c.once[onceKey(s)] != nil:
-				first := c.once[onceKey(s)]
-				standIn[s] = first
-				by := first.ref
-				c.path.Fates = append(c.path.Fates, StepFate{StepRef: ref, Fate: FateMerged, Hop: hopIndex, By: &by, Origin: m.origin})
-				first.Replaces = append(first.Replaces, ref)
-				continue
+			switch s.Repeat {
+			case RepeatSupersede:
+				if keys[s.DedupeKey].newest != s {
+					superseded = append(superseded, sourceStep{s, m})
+					continue
+				}
+			case RepeatOnce:
+				if first := c.once[onceKey(s)]; first != nil {
+					standIn[s] = first
+					c.path.Fates = append(c.path.Fates, StepFate{StepRef: ref, Fate: FateMerged, Hop: hopIndex, By: c.by(first), Origin: m.origin})
+					first.Replaces = append(first.Replaces, ref)
+					continue
+				}
 			}
-			planned = append(planned, PlannedStep{Step: s, Release: m, ref: ref, hop: hopIndex, key: orderKey{s.Phase.Rank(), ri, i}})
+			planned = append(planned, PlannedStep{Step: s, Release: m, hop: int32(hopIndex), key: orderKey{s.Phase.Rank(), ri, i}})
 			ps := &planned[len(planned)-1]
 			if s.Repeat == RepeatOnce {
 				c.once[onceKey(s)] = ps
@@ -351,16 +418,25 @@ func (c *composer) selectAndOrder(from, to *semver.Version, rels []*Manifest) (*
 			c.path.Fates = append(c.path.Fates, StepFate{StepRef: ref, Fate: FateKept, Hop: hopIndex, Origin: m.origin})
 		}
 	}
-	for _, s := range superseded {
-		by := standIn[newest[s.DedupeKey]]
-		ref := StepRef{Version: supersededRel[s].Version, Step: s.ID}
+	// What each newest step replaces, in one backing for the hop: room for
+	// every older step of its key.
+	replaces, replaced := make([]StepRef, len(superseded)), make([]sourceStep, len(superseded))
+	for _, src := range superseded {
+		s, m := src.step, src.release
+		k := keys[s.DedupeKey]
+		by := standIn[k.newest]
+		ref := StepRef{Version: m.Version, Step: s.ID}
 		standIn[s] = by
+		if by.replaced == nil {
+			n := k.steps - 1
+			by.Replaces, replaces = replaces[:0:n], replaces[n:]
+			by.replaced, replaced = replaced[:0:n], replaced[n:]
+		}
 		by.Replaces = append(by.Replaces, ref)
-		by.replaced = append(by.replaced, &sourceStep{s, supersededRel[s]})
-		byRef := by.ref
-		c.path.Fates = append(c.path.Fates, StepFate{StepRef: ref, Fate: FateSuperseded, Hop: hopIndex, By: &byRef, Origin: supersededRel[s].origin})
+		by.replaced = append(by.replaced, src)
+		c.path.Fates = append(c.path.Fates, StepFate{StepRef: ref, Fate: FateSuperseded, Hop: hopIndex, By: c.by(by), Origin: m.origin})
 	}
-	standInUpgradeOnly(hop, standIn, newest, c.once)
+	standInUpgradeOnly(hop, standIn, keys, c.once)
 	if err := order(hop, standIn, c.ws.Config); err != nil {
 		return nil, err
 	}
@@ -372,12 +448,19 @@ func (c *composer) addHop(from, to *semver.Version, rels []*Manifest) error {
 	if err != nil {
 		return err
 	}
+	suffixes := make([]string, len(hop.Releases)) // see anchor
 	for _, ps := range hop.Steps {
-		ps.Anchor = c.anchor(ps)
+		ps.Anchor = c.anchor(ps, suffixes)
 	}
+	// The anchors each step waits for, in one backing for the hop.
+	waits := 0
 	for _, ps := range hop.Steps {
-		if len(ps.waits) > 0 {
-			ps.After = make([]string, len(ps.waits))
+		waits += len(ps.waits)
+	}
+	after := make([]string, waits)
+	for _, ps := range hop.Steps {
+		if n := len(ps.waits); n > 0 {
+			ps.After, after = after[:n:n], after[n:]
 			for i, dep := range ps.waits {
 				ps.After[i] = dep.Anchor
 			}
@@ -395,42 +478,62 @@ func (c *composer) addHop(from, to *semver.Version, rels []*Manifest) error {
 }
 
 // anchor gives a step a path-wide unique anchor: its id when free, else the id
-// suffixed with its version.
-func (c *composer) anchor(ps *PlannedStep) string {
-	a := ps.ID
-	if c.anchors[a] {
-		a = ps.ID + "-v" + strings.ReplaceAll(ps.ref.Version, ".", "-")
+// suffixed with its version ("-v4-2-0"), else that and a counter. suffixes
+// keeps the version suffix of each release of the hop (by index) once made.
+//
+// The candidates are tried in c.candidate (looking a converted []byte up in a
+// map does not allocate) and only the one chosen is made a string.
+func (c *composer) anchor(ps *PlannedStep, suffixes []string) string {
+	if _, taken := c.anchors[ps.ID]; !taken {
+		c.anchors[ps.ID] = struct{}{}
+		return ps.ID
 	}
-	for n := 2; c.anchors[a]; n++ {
-		a = fmt.Sprintf("%s-v%s-%d", ps.ID, strings.ReplaceAll(ps.ref.Version, ".", "-"), n)
+	suffix := &suffixes[ps.key.release]
+	if *suffix == "" {
+		*suffix = "-v" + strings.ReplaceAll(ps.Release.Version, ".", "-")
 	}
-	c.anchors[a] = true
-	return a
+	a := append(append(c.candidate[:0], ps.ID...), *suffix...)
+	for n := 2; ; n++ {
+		if _, taken := c.anchors[string(a)]; !taken {
+			break
+		}
+		a = append(append(append(a[:0], ps.ID...), *suffix...), '-')
+		a = strconv.AppendInt(a, int64(n), 10)
+	}
+	c.candidate = a
+	anchor := c.names.string(a)
+	c.anchors[anchor] = struct{}{}
+	return anchor
 }
 
-// deps returns the planned steps this step waits for within its hop: its own
-// dependsOn and those of the steps it supersedes (4.3's backend deployment still
-// needs what 4.2's needed), each mapped to the step that runs in its place. A
-// dependency that ran in an earlier hop (a "once" step) is already done.
-func (ps *PlannedStep) deps(standIn map[*Step]*PlannedStep) []*PlannedStep {
-	var out []*PlannedStep
-	add := func(s *Step, rel *Manifest) {
-		for _, id := range s.DependsOn {
-			src := rel.step(id)
-			if src == nil && rel.release != nil {
-				src = rel.release.step(id) // see standInUpgradeOnly
-			}
-			if src == nil {
-				continue
-			}
-			if d, ok := standIn[src]; ok && d != ps && d.hop == ps.hop && !slices.Contains(out, d) {
-				out = append(out, d)
-			}
-		}
-	}
-	add(ps.Step, ps.Release)
+// appendDeps appends to out the planned steps ps waits for within its hop: its
+// own dependsOn and those of the steps it supersedes (4.3's backend deployment
+// still needs what 4.2's needed), each mapped to the step that runs in its
+// place, each once. A dependency that ran in an earlier hop (a "once" step) is
+// already done.
+func (ps *PlannedStep) appendDeps(out []*PlannedStep, standIn map[*Step]*PlannedStep) []*PlannedStep {
+	first := len(out)
+	out = ps.appendDepsOf(out, first, ps.Step, ps.Release, standIn)
 	for _, r := range ps.replaced {
-		add(r.step, r.release)
+		out = ps.appendDepsOf(out, first, r.step, r.release, standIn)
+	}
+	return out
+}
+
+// appendDepsOf appends what s, a step of rel, depends on to ps's dependencies,
+// out[first:].
+func (ps *PlannedStep) appendDepsOf(out []*PlannedStep, first int, s *Step, rel *Manifest, standIn map[*Step]*PlannedStep) []*PlannedStep {
+	for _, id := range s.DependsOn {
+		src := rel.step(id)
+		if src == nil && rel.release != nil {
+			src = rel.release.step(id) // see standInUpgradeOnly
+		}
+		if src == nil {
+			continue
+		}
+		if d, ok := standIn[src]; ok && d != ps && d.hop == ps.hop && !slices.Contains(out[first:], d) {
+			out = append(out, d)
+		}
 	}
 	return out
 }
@@ -449,25 +552,74 @@ func (m *Manifest) step(id string) *Step {
 // file order, keeping each release's own order within a phase. Where releases
 // interleave, steps that need a Global Administrator are gathered so that PIM is
 // activated as few times as possible.
+//
+// hop.Steps come as selected: release by release, each in file order. standIn
+// maps every source step of the hop to the step that runs for it.
 func order(hop *Hop, standIn map[*Step]*PlannedStep, cfg *Config) error {
 	n := len(hop.Steps)
-	last := map[[2]int]*PlannedStep{} // (release, phase) → previous step, to keep file order
-	for _, ps := range hop.Steps {
-		ps.waits = ps.deps(standIn)
-		preds := ps.waits
-		if prev := last[[2]int{ps.key.release, ps.key.phase}]; prev != nil && !slices.Contains(preds, prev) {
-			preds = append(preds[:len(preds):len(preds)], prev) // a copy: waits stays as it is
-		}
-		last[[2]int{ps.key.release, ps.key.phase}] = ps
-		ps.pending = len(preds)
-		for _, d := range preds {
-			d.waitedBy = append(d.waitedBy, ps)
+	// What each step waits for: its dependencies (waits) and the step before
+	// it of its release and phase, to keep file order. The composer orders
+	// every hop of every path, so the edges go into a few slices for the whole
+	// hop rather than into slices of their own: the dependencies into one with
+	// room for every dependsOn, and who waits for whom into one indexed by
+	// position (outStart), filled once every step's count is known.
+	room := 0
+	for k, ps := range hop.Steps {
+		ps.pos = int32(k)
+		room += len(ps.DependsOn)
+		for _, r := range ps.replaced {
+			room += len(r.step.DependsOn)
 		}
 	}
-	// Whether a step needs a Global Administrator, looked up once per step.
+	waits := make([]*PlannedStep, 0, room)
+	before := make([]*PlannedStep, n)           // the step before, when it is not a dependency already
+	outStart := make([]int, n+1)                // the steps that wait for step k are waitedBy[outStart[k]:outStart[k+1]]
+	last := make([]*PlannedStep, len(Phases)+1) // by phase slot: the release's latest step so far
+	release := -1
+	for k, ps := range hop.Steps {
+		if ps.key.release != release {
+			release = ps.key.release
+			clear(last)
+		}
+		start := len(waits)
+		if waits = ps.appendDeps(waits, standIn); len(waits) > start {
+			ps.waits = waits[start:len(waits):len(waits)]
+		}
+		for _, d := range ps.waits {
+			outStart[d.pos+1]++
+		}
+		ps.pending = int32(len(ps.waits))
+		slot := phaseSlot(ps.key.phase)
+		if prev := last[slot]; prev != nil && !slices.Contains(ps.waits, prev) {
+			before[k] = prev
+			outStart[prev.pos+1]++
+			ps.pending++
+		}
+		last[slot] = ps
+	}
+	for k := range n {
+		outStart[k+1] += outStart[k]
+	}
+	waitedBy := make([]*PlannedStep, outStart[n])
+	next := slices.Clone(outStart[:n])
+	for k, ps := range hop.Steps {
+		for _, d := range ps.waits {
+			waitedBy[next[d.pos]] = ps
+			next[d.pos]++
+		}
+		if prev := before[k]; prev != nil {
+			waitedBy[next[prev.pos]] = ps
+			next[prev.pos]++
+		}
+	}
+	// Whether a step needs a Global Administrator, looked up once per step
+	// among the few roles that do.
+	gaRoles := cfg.globalAdminRoles(make([]string, 0, 4))
+	gaSteps := make([]int, len(Phases)+1) // by phase slot
 	for _, ps := range hop.Steps {
-		if cfg.needsGlobalAdmin(ps.Role) {
-			ps.ga = 1
+		if slices.Contains(gaRoles, ps.Role) {
+			ps.ga = true
+			gaSteps[phaseSlot(ps.key.phase)]++
 		}
 	}
 	// The next step is the first of the ready ones: first to continue an open
@@ -476,30 +628,23 @@ func order(hop *Hop, standIn map[*Step]*PlannedStep, cfg *Config) error {
 	// Two heaps give it without rescanning the ready steps for every step placed:
 	// every ready step in that order, and the ready Global Administrator steps of
 	// each phase in reading order. A step taken from one heap is skipped when it
-	// surfaces in the other.
-	ready := stepHeap{less: func(a, b *PlannedStep) bool {
-		return cmp.Or(cmp.Compare(a.key.phase, b.key.phase), cmp.Compare(a.ga, b.ga), a.key.compare(b.key)) < 0
-	}}
-	readyGA := map[int]*stepHeap{} // phase → ready Global Administrator steps
+	// surfaces in the other. Each has room for every step it can hold.
+	ready := stepHeap{s: make([]*PlannedStep, 0, n)}
+	readyGA := make([]stepHeap, len(Phases)+1) // by phase slot
+	gaTotal := 0
+	for _, count := range gaSteps {
+		gaTotal += count
+	}
+	gaRoom := make([]*PlannedStep, gaTotal)
+	for slot, count := range gaSteps {
+		readyGA[slot] = stepHeap{s: gaRoom[:0:count], inPhase: true}
+		gaRoom = gaRoom[count:]
+	}
 	push := func(ps *PlannedStep) {
 		ready.push(ps)
-		if ps.ga == 1 {
-			h := readyGA[ps.key.phase]
-			if h == nil {
-				h = &stepHeap{less: func(a, b *PlannedStep) bool { return a.key.compare(b.key) < 0 }}
-				readyGA[ps.key.phase] = h
-			}
-			h.push(ps)
+		if ps.ga {
+			readyGA[phaseSlot(ps.key.phase)].push(ps)
 		}
-	}
-	// popUntaken pops h's first step not yet placed, or nil.
-	popUntaken := func(h *stepHeap) *PlannedStep {
-		for h != nil && len(h.s) > 0 {
-			if ps := h.pop(); !ps.taken {
-				return ps
-			}
-		}
-		return nil
 	}
 	for _, ps := range hop.Steps {
 		if ps.pending == 0 {
@@ -510,11 +655,11 @@ func order(hop *Hop, standIn map[*Step]*PlannedStep, cfg *Config) error {
 	var prev *PlannedStep
 	for {
 		var ps *PlannedStep
-		if prev != nil && prev.ga == 1 {
-			ps = popUntaken(readyGA[prev.key.phase])
+		if prev != nil && prev.ga {
+			ps = readyGA[phaseSlot(prev.key.phase)].popUntaken()
 		}
 		if ps == nil {
-			ps = popUntaken(&ready)
+			ps = ready.popUntaken()
 		}
 		if ps == nil {
 			break
@@ -522,7 +667,7 @@ func order(hop *Hop, standIn map[*Step]*PlannedStep, cfg *Config) error {
 		ps.taken = true
 		out = append(out, ps)
 		prev = ps
-		for _, w := range ps.waitedBy {
+		for _, w := range waitedBy[outStart[ps.pos]:outStart[ps.pos+1]] {
 			if w.pending--; w.pending == 0 {
 				push(w)
 			}
@@ -532,7 +677,7 @@ func order(hop *Hop, standIn map[*Step]*PlannedStep, cfg *Config) error {
 		var stuck []string
 		for _, ps := range hop.Steps {
 			if ps.pending > 0 {
-				stuck = append(stuck, ps.ref.String())
+				stuck = append(stuck, ps.Ref().String())
 			}
 		}
 		what := fmt.Sprintf("upgrade from %s to %s", hop.From, hop.To)
@@ -550,18 +695,15 @@ func order(hop *Hop, standIn map[*Step]*PlannedStep, cfg *Config) error {
 // are scheduled on their own clock.
 func schedule(hop *Hop) {
 	type bounds struct{ est, max int }
-	phaseEnd := map[int]bounds{} // phase rank → latest finish of the phase's steps
-	barrier := func(phase int) bounds {
+	phaseEnd := make([]bounds, len(Phases)+1) // by phase slot: latest finish of the phase's steps so far
+	for _, ps := range hop.Steps {
+		// Every step of an earlier phase on the same clock has finished.
 		var b bounds
-		for p, e := range phaseEnd {
-			if p < phase && (phase == 0) == (p == 0) {
+		for slot, e := range phaseEnd[:phaseSlot(ps.key.phase)] {
+			if p := slot - 1; (ps.key.phase == 0) == (p == 0) {
 				b.est, b.max = max(b.est, e.est), max(b.max, e.max)
 			}
 		}
-		return b
-	}
-	for _, ps := range hop.Steps {
-		b := barrier(ps.key.phase)
 		start, maxStart := b.est, b.max
 		for _, d := range ps.waits {
 			if (d.key.phase == 0) == (ps.key.phase == 0) {
@@ -571,43 +713,72 @@ func schedule(hop *Hop) {
 		ps.Start = start
 		ps.Finish = start + ps.ElapsedMinutes.Estimate
 		ps.MaxFinish = maxStart + ps.ElapsedMinutes.Max
-		e := phaseEnd[ps.key.phase]
-		phaseEnd[ps.key.phase] = bounds{max(e.est, ps.Finish), max(e.max, ps.MaxFinish)}
+		e := &phaseEnd[phaseSlot(ps.key.phase)]
+		e.est, e.max = max(e.est, ps.Finish), max(e.max, ps.MaxFinish)
 	}
 }
 
 func (c *composer) figures(hop *Hop) Figures {
 	cfg := c.ws.Config
 	var f Figures
-	handsOn := map[string]int{}
-	presence := map[string]*Presence{}
-	for _, ps := range hop.Steps {
-		handsOn[ps.Role] += ps.HandsOnMinutes
-		f.HandsOnMinutes += ps.HandsOnMinutes
-		pr := presence[ps.Role]
-		if pr == nil {
-			pr = &Presence{Role: cfg.Role(ps.Role), FromMinute: -1}
-			presence[ps.Role] = pr
+	// Hands-on effort and presence by role, kept by the catalogue index of the
+	// first role with the step's role id (the one Config.Role finds): the
+	// steps of a role the catalogue lacks count in the total only. Each role's
+	// anchors get room for all its steps at once.
+	roleOf := make([]int, len(hop.Steps))
+	count := make([]int, len(cfg.Roles))
+	for k, ps := range hop.Steps {
+		if roleOf[k] = cfg.roleIndex(ps.Role); roleOf[k] >= 0 {
+			count[roleOf[k]]++
 		}
-		pr.Steps = append(pr.Steps, ps.Anchor)
-		pr.HandsOnMinutes += ps.HandsOnMinutes
+	}
+	presence := make([]Presence, len(cfg.Roles)) // Role is set once the role has a step
+	anchors := 0
+	for _, n := range count {
+		anchors += n
+	}
+	room := make([]string, anchors) // for each role's anchors
+	for k, ps := range hop.Steps {
+		f.HandsOnMinutes += ps.HandsOnMinutes
+		var pr *Presence
+		if ri := roleOf[k]; ri >= 0 {
+			pr = &presence[ri]
+			if pr.Role == nil {
+				*pr = Presence{Role: &cfg.Roles[ri], FromMinute: -1, Steps: room[:0:count[ri]]}
+				room = room[count[ri]:]
+			}
+			pr.Steps = append(pr.Steps, ps.Anchor)
+			pr.HandsOnMinutes += ps.HandsOnMinutes
+		}
 		if ps.Phase == PhasePrepare {
-			pr.Before = true
+			if pr != nil {
+				pr.Before = true
+			}
 			continue
 		}
 		f.Window.EstimateMinutes = max(f.Window.EstimateMinutes, ps.Finish)
 		f.Window.MaxMinutes = max(f.Window.MaxMinutes, ps.MaxFinish)
-		if pr.FromMinute < 0 || ps.Start < pr.FromMinute {
-			pr.FromMinute = ps.Start
+		if pr != nil {
+			if pr.FromMinute < 0 || ps.Start < pr.FromMinute {
+				pr.FromMinute = ps.Start
+			}
+			pr.ToMinute = max(pr.ToMinute, ps.Finish)
 		}
-		pr.ToMinute = max(pr.ToMinute, ps.Finish)
+	}
+	// In catalogue order; a role listed twice (which validation refuses)
+	// shows twice, as the first of its id.
+	shown := 0
+	for i := range cfg.Roles {
+		if presence[cfg.roleIndex(cfg.Roles[i].ID)].Role != nil {
+			shown++
+		}
+	}
+	if shown > 0 {
+		f.HandsOn, f.Presence = make([]RoleMinutes, 0, shown), make([]Presence, 0, shown)
 	}
 	for i := range cfg.Roles {
-		r := &cfg.Roles[i]
-		if m, ok := handsOn[r.ID]; ok {
-			f.HandsOn = append(f.HandsOn, RoleMinutes{Role: r, Minutes: m})
-		}
-		if pr := presence[r.ID]; pr != nil {
+		if pr := &presence[cfg.roleIndex(cfg.Roles[i].ID)]; pr.Role != nil {
+			f.HandsOn = append(f.HandsOn, RoleMinutes{Role: &cfg.Roles[i], Minutes: pr.HandsOnMinutes})
 			pr.FromMinute = max(pr.FromMinute, 0)
 			f.Presence = append(f.Presence, *pr)
 		}
@@ -627,36 +798,46 @@ func (c *composer) figures(hop *Hop) Figures {
 // An outage whose every cause was superseded does not happen: the step that runs
 // instead declares its own.
 func (c *composer) outages(hop *Hop) []FeatureOutage {
-	running := map[*Step]*PlannedStep{}
-	for _, ps := range hop.Steps {
-		running[ps.Step] = ps
-	}
-	byFeature := map[string]*FeatureOutage{}
+	features := c.ws.Config.Features
+	// By the catalogue index of the first feature with the outage's feature id
+	// (the one Config.Feature finds); an outage of a feature the catalogue
+	// lacks is never shown.
+	var byFeature []FeatureOutage
 	for _, m := range hop.Releases {
 		for _, o := range m.Outages {
+			fi := c.ws.Config.featureIndex(o.Feature)
+			if fi < 0 {
+				continue
+			}
 			var causes []string
 			for _, id := range o.CausedBy {
-				if ps := running[m.step(id)]; ps != nil {
-					causes = append(causes, ps.Anchor)
+				// A source step runs when the step that runs for it is itself.
+				if s := m.step(id); s != nil {
+					if ps := c.standIn[s]; ps != nil && ps.Step == s {
+						causes = append(causes, ps.Anchor)
+					}
 				}
 			}
 			if len(causes) == 0 {
 				continue
 			}
-			fo := byFeature[o.Feature]
-			if fo == nil {
-				fo = &FeatureOutage{Feature: c.ws.Config.Feature(o.Feature)}
-				byFeature[o.Feature] = fo
+			if byFeature == nil {
+				byFeature = make([]FeatureOutage, len(features))
 			}
+			fo := &byFeature[fi]
+			fo.Feature = &features[fi]
 			fo.MinMinutes += o.MinMinutes
 			fo.MaxMinutes += o.MaxMinutes
 			fo.CausedBy = append(fo.CausedBy, causes...)
 			fo.Messages = append(fo.Messages, o.UserMessage)
 		}
 	}
+	if byFeature == nil {
+		return nil
+	}
 	var out []FeatureOutage
-	for i := range c.ws.Config.Features {
-		if fo := byFeature[c.ws.Config.Features[i].ID]; fo != nil {
+	for i := range features {
+		if fo := &byFeature[c.ws.Config.featureIndex(features[i].ID)]; fo.Feature != nil {
 			out = append(out, *fo)
 		}
 	}
@@ -706,15 +887,35 @@ func freezeStrength(d FreezeDecision) int {
 // gaBlocks finds the runs of consecutive steps that need a Global Administrator and
 // numbers each step's block.
 func gaBlocks(steps []*PlannedStep, cfg *Config) []GABlock {
+	gaRoles := cfg.globalAdminRoles(make([]string, 0, 4))
+	// Count the blocks and their steps first, to give them room at once.
+	count, gaSteps := 0, 0
+	for k, ps := range steps {
+		if slices.Contains(gaRoles, ps.Role) {
+			gaSteps++
+			if k == 0 || !slices.Contains(gaRoles, steps[k-1].Role) {
+				count++
+			}
+		}
+	}
 	var blocks []GABlock
+	if count > 0 {
+		blocks = make([]GABlock, 0, count)
+	}
+	room := make([]string, gaSteps)
 	open := false
-	for _, ps := range steps {
-		if !cfg.needsGlobalAdmin(ps.Role) {
+	for k, ps := range steps {
+		if !slices.Contains(gaRoles, ps.Role) {
 			ps.GABlock, open = 0, false
 			continue
 		}
 		if !open {
-			blocks = append(blocks, GABlock{StartMinute: ps.Start})
+			run := 1 // the block's steps
+			for k+run < len(steps) && slices.Contains(gaRoles, steps[k+run].Role) {
+				run++
+			}
+			blocks = append(blocks, GABlock{StartMinute: ps.Start, Steps: room[:0:run]})
+			room = room[run:]
 			open = true
 		}
 		b := &blocks[len(blocks)-1]
@@ -778,22 +979,40 @@ func (c *composer) total() Figures {
 
 // Role returns the catalogue role with the given id, or nil.
 func (c *Config) Role(id string) *Role {
-	for i := range c.Roles {
-		if c.Roles[i].ID == id {
-			return &c.Roles[i]
-		}
+	if i := c.roleIndex(id); i >= 0 {
+		return &c.Roles[i]
 	}
 	return nil
 }
 
-// Feature returns the catalogue feature with the given id, or nil.
-func (c *Config) Feature(id string) *CatalogFeature {
-	for i := range c.Features {
-		if c.Features[i].ID == id {
-			return &c.Features[i]
+// roleIndex returns the index of the first catalogue role with the given id,
+// or -1.
+func (c *Config) roleIndex(id string) int {
+	for i := range c.Roles {
+		if c.Roles[i].ID == id {
+			return i
 		}
 	}
+	return -1
+}
+
+// Feature returns the catalogue feature with the given id, or nil.
+func (c *Config) Feature(id string) *CatalogFeature {
+	if i := c.featureIndex(id); i >= 0 {
+		return &c.Features[i]
+	}
 	return nil
+}
+
+// featureIndex returns the index of the first catalogue feature with the given
+// id, or -1.
+func (c *Config) featureIndex(id string) int {
+	for i := range c.Features {
+		if c.Features[i].ID == id {
+			return i
+		}
+	}
+	return -1
 }
 
 // GlobalAdministrator is the Entra ID role that can do everything, and that
@@ -806,12 +1025,38 @@ func (r *Role) NeedsGlobalAdmin() bool {
 	return r != nil && len(r.EntraRoles) > 0 && r.EntraRoles[0] == GlobalAdministrator
 }
 
-func (c *Config) needsGlobalAdmin(roleID string) bool { return c.Role(roleID).NeedsGlobalAdmin() }
+// globalAdminRoles appends to ids the ids of the catalogue roles that need a
+// Global Administrator (the first role of an id decides, as Role finds it): a
+// hop's steps are looked up among these few instead of in the whole catalogue.
+func (c *Config) globalAdminRoles(ids []string) []string {
+	for i := range c.Roles {
+		if r := &c.Roles[i]; c.roleIndex(r.ID) == i && r.NeedsGlobalAdmin() {
+			ids = append(ids, r.ID)
+		}
+	}
+	return ids
+}
 
-// stepHeap is a binary min-heap of steps under less.
+// stepHeap is a binary min-heap of steps (see less).
 type stepHeap struct {
-	s    []*PlannedStep
-	less func(a, b *PlannedStep) bool
+	s []*PlannedStep
+	// inPhase orders the steps in reading order alone: the heap holds the
+	// ready Global Administrator steps of one phase. Otherwise they go by
+	// phase, then those that need no Global Administrator first, then in
+	// reading order.
+	inPhase bool
+}
+
+func (h *stepHeap) less(a, b *PlannedStep) bool {
+	if !h.inPhase {
+		if a.key.phase != b.key.phase {
+			return a.key.phase < b.key.phase
+		}
+		if a.ga != b.ga {
+			return b.ga
+		}
+	}
+	return a.key.compare(b.key) < 0
 }
 
 func (h *stepHeap) push(ps *PlannedStep) {
@@ -846,6 +1091,16 @@ func (h *stepHeap) pop() *PlannedStep {
 		h.s[i], h.s[first] = h.s[first], h.s[i]
 		i = first
 	}
+}
+
+// popUntaken pops the heap's first step not yet placed, or returns nil.
+func (h *stepHeap) popUntaken() *PlannedStep {
+	for len(h.s) > 0 {
+		if ps := h.pop(); !ps.taken {
+			return ps
+		}
+	}
+	return nil
 }
 
 // hopOrder answers, for one upgrade hop at a time, what composer.selectAndOrder

@@ -53,7 +53,11 @@ func (ws *Workspace) InstallPlan(v *semver.Version) (*Path, error) {
 		rels = append(rels, newDeploymentsView(m))
 	}
 	p := &Path{From: v, To: v, Install: true, Base: base.version}
-	c := &composer{ws: ws, path: p, once: map[string]*PlannedStep{}, anchors: map[string]bool{}}
+	steps := 0
+	for _, m := range rels {
+		steps += len(m.Steps)
+	}
+	c := newComposer(ws, p, steps)
 	if err := c.addHop(v, v, rels); err != nil {
 		return nil, err
 	}
@@ -265,7 +269,7 @@ func (v *validator) installs() {
 // deployment, which a new tenant gets from the install procedure). A dependency
 // with no such stand-in is refused by validation (AR1702). Upgrades hold no
 // views of releases, so this does nothing to them.
-func standInUpgradeOnly(hop *Hop, standIn map[*Step]*PlannedStep, newest map[string]*Step, once map[string]*PlannedStep) {
+func standInUpgradeOnly(hop *Hop, standIn map[*Step]*PlannedStep, keys map[string]supersedeKey, once map[string]*PlannedStep) {
 	for _, m := range hop.Releases {
 		if m.origin != OriginNewDeployments {
 			continue
@@ -277,7 +281,7 @@ func standInUpgradeOnly(hop *Hop, standIn map[*Step]*PlannedStep, newest map[str
 			}
 			switch s.Repeat {
 			case RepeatSupersede:
-				if n := newest[s.DedupeKey]; n != nil && standIn[n] != nil {
+				if n := keys[s.DedupeKey].newest; n != nil && standIn[n] != nil {
 					standIn[s] = standIn[n]
 				}
 			case RepeatOnce:

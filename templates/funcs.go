@@ -52,13 +52,15 @@ var (
 func Minutes(n int) string { return human.Minutes(n) }
 
 // clock formats minutes from the start of the window: "0:00", "1:05".
-func clock(n int) string { return strconv.Itoa(n/60) + ":" + twoDigits(n%60) }
+func clock(n int) string { return string(appendClock(make([]byte, 0, 8), n)) }
 
-func twoDigits(n int) string {
-	if n < 10 {
-		return "0" + strconv.Itoa(n)
+// appendClock appends clock(n) to b.
+func appendClock(b []byte, n int) []byte {
+	b = append(strconv.AppendInt(b, int64(n/60), 10), ':')
+	if m := n % 60; m < 10 {
+		b = append(b, '0')
 	}
-	return strconv.Itoa(n)
+	return strconv.AppendInt(b, int64(n%60), 10)
 }
 
 // cell makes text safe inside a Markdown table cell: one line, pipes escaped.
@@ -112,11 +114,14 @@ func indent(n int, s string) string {
 }
 
 // percent is part/whole as a CSS percentage with two decimals.
-func percent(part, whole int) string {
+func percent(part, whole int) string { return string(appendPercent(make([]byte, 0, 8), part, whole)) }
+
+// appendPercent appends percent(part, whole) to b.
+func appendPercent(b []byte, part, whole int) []byte {
 	if whole <= 0 {
-		return "0%"
+		return append(b, "0%"...)
 	}
-	return strconv.FormatFloat(100*float64(part)/float64(whole), 'f', 2, 64) + "%"
+	return append(strconv.AppendFloat(b, 100*float64(part)/float64(whole), 'f', 2, 64), '%')
 }
 
 func capital(s string) string {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -137,7 +138,14 @@ func (ind *indenter) newline() {
 // reflection and compares with encoding/json, so that a field added to those
 // types and not here fails it.
 func writeRunbookJSON(w io.Writer, rb *Runbook) error {
-	j := &jsonWriter{w: w, b: make([]byte, 0, jsonFlushAt+4<<10), first: true}
+	buf := jsonBuffers.Get().(*[]byte)
+	j := &jsonWriter{w: w, b: (*buf)[:0], first: true}
+	defer func() {
+		if cap(j.b) <= 4*jsonFlushAt { // a buffer grown by a huge field is not kept
+			*buf = j.b[:0]
+			jsonBuffers.Put(buf)
+		}
+	}()
 	j.open('{')
 	j.int("schemaVersion", rb.SchemaVersion)
 	j.str("generator", rb.Generator)
@@ -312,6 +320,11 @@ func (j *jsonWriter) figureFields(f *Figures) {
 
 // jsonFlushAt is how much output jsonWriter holds before writing it out.
 const jsonFlushAt = 32 << 10
+
+// jsonBuffers are the buffers writeRunbookJSON appends into: rendering every
+// path writes hundreds of JSON runbooks, and a buffer each added to what the
+// collector has to clear.
+var jsonBuffers = sync.Pool{New: func() any { b := make([]byte, 0, jsonFlushAt+4<<10); return &b }}
 
 // jsonWriter appends indented JSON, as json.MarshalIndent with two spaces and
 // no HTML escaping lays it out, and writes it out in chunks.

@@ -1,8 +1,6 @@
 package templates
 
 import (
-	"bufio"
-	"cmp"
 	_ "embed"
 	"fmt"
 	"html"
@@ -27,27 +25,11 @@ const RunbookCSS = "runbook.css"
 // disk, often on an administrator's workstation, and must work offline.
 const contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
-// htmlWriter writes HTML, escaping text.
-type htmlWriter struct{ *bufio.Writer }
-
-// raw writes markup as it is.
-func (w htmlWriter) raw(s ...string) {
-	for _, x := range s {
-		w.WriteString(x)
-	}
-}
-
-// text writes text, escaped.
-func (w htmlWriter) text(s string) { w.WriteString(html.EscapeString(s)) }
-
-// markdown writes a Markdown field converted to safe HTML.
-func (w htmlWriter) markdown(md string) { w.WriteString(string(FragmentHTML(md))) }
-
 // writeRunbookHTML writes the runbook as one self-contained page. extraCSS is the
 // workspace's runbook.css, or empty.
 func writeRunbookHTML(out io.Writer, rb *Runbook, extraCSS string) error {
 	bw, done := bufferFor(out)
-	w := htmlWriter{bw}
+	w := pageWriter{bw}
 	e := html.EscapeString
 	// The header names what the page does in a few words, on one line even on a
 	// phone.
@@ -92,7 +74,7 @@ func writeRunbookHTML(out io.Writer, rb *Runbook, extraCSS string) error {
 	return done()
 }
 
-func writeIndexHTML(w htmlWriter, rb *Runbook) {
+func writeIndexHTML(w pageWriter, rb *Runbook) {
 	e := html.EscapeString
 	w.raw("<nav class=\"index\" aria-label=\"Contents\">\n<h2 id=\"contents\">Contents</h2>\n<ol>\n",
 		"  <li><a href=\"#at-a-glance\">At a glance</a></li>\n  <li><a href=\"#roles\">Who must be present</a></li>\n")
@@ -101,8 +83,10 @@ func writeIndexHTML(w htmlWriter, rb *Runbook) {
 	}
 	for _, h := range rb.Hops {
 		w.raw("  <li><a href=\"#", hopAnchor(h.Number, rb.Install), "\">", e(h.Heading), "</a>\n    <ul>\n")
-		for _, st := range h.Steps {
-			w.raw("      <li><a href=\"#", e(st.Anchor), "\">", strconv.Itoa(st.Number), ". ", e(st.Title), "</a></li>\n")
+		for i := range h.Steps {
+			w.raw("      <li>")
+			writeStepLinkHTML(w, &h.Steps[i])
+			w.raw("</li>\n")
 		}
 		w.raw("    </ul>\n  </li>\n")
 	}
@@ -130,7 +114,7 @@ func writeIndexHTML(w htmlWriter, rb *Runbook) {
 	w.raw("  </tbody>\n</table>\n</div>\n</nav>\n\n")
 }
 
-func writeGlanceHTML(w htmlWriter, rb *Runbook) {
+func writeGlanceHTML(w pageWriter, rb *Runbook) {
 	e := html.EscapeString
 	t := rb.Total
 	w.raw("<section id=\"at-a-glance\">\n<h2>At a glance</h2>\n<dl class=\"facts\">\n")
@@ -172,7 +156,7 @@ func writeGlanceHTML(w htmlWriter, rb *Runbook) {
 	w.raw("</dd>\n</dl>\n</section>\n\n")
 }
 
-func writeRolesHTML(w htmlWriter, rb *Runbook) {
+func writeRolesHTML(w pageWriter, rb *Runbook) {
 	e := html.EscapeString
 	w.raw("<section id=\"roles\">\n<h2>Who must be present</h2>\n<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Who must be present\">\n<table class=\"matrix\">\n  <thead><tr><th scope=\"col\">Role</th><th scope=\"col\">Satisfied by</th>")
 	for _, h := range rb.Hops {
@@ -223,7 +207,7 @@ func writeRolesHTML(w htmlWriter, rb *Runbook) {
 	w.raw("</section>\n")
 }
 
-func writePrerequisitesHTML(w htmlWriter, rb *Runbook) {
+func writePrerequisitesHTML(w pageWriter, rb *Runbook) {
 	e := html.EscapeString
 	w.raw("<section id=\"prerequisites\">\n<h2>Prerequisites</h2>\n",
 		"<p>Complete these before the maintenance window. Blocking prerequisites must be done before it starts.</p>\n<ul class=\"checklist\">\n")
@@ -253,7 +237,7 @@ func writePrerequisitesHTML(w htmlWriter, rb *Runbook) {
 
 // writeHopHTML writes a hop: an upgrade, or the deployment of an install
 // (install), which has no outages and no content freeze.
-func writeHopHTML(w htmlWriter, h *Hop, install bool) {
+func writeHopHTML(w pageWriter, h *Hop, install bool) {
 	e := html.EscapeString
 	w.raw("<section id=\"", hopAnchor(h.Number, install), "\">\n<h2>", e(h.Heading), "</h2>\n<dl class=\"facts\">\n")
 	if install {
@@ -271,7 +255,15 @@ func writeHopHTML(w htmlWriter, h *Hop, install bool) {
 		if i > 0 {
 			w.raw("<br>")
 		}
-		fmt.Fprintf(w, "block %d: %s–%s (%s)", i+1, clock(b.StartMinute), clock(b.EndMinute), e(strings.Join(b.Steps, ", ")))
+		w.raw("block ")
+		w.int(i + 1)
+		w.raw(": ")
+		w.clock(b.StartMinute)
+		w.raw("–")
+		w.clock(b.EndMinute)
+		w.raw(" (")
+		w.listText(b.Steps)
+		w.raw(")")
 	}
 	if len(h.GlobalAdmin) == 0 {
 		w.raw("not needed")
@@ -288,29 +280,45 @@ func writeHopHTML(w htmlWriter, h *Hop, install bool) {
 		timeline = "Timeline of the deployment"
 	}
 	fmt.Fprintf(w, "<h3 id=\"timeline-%d\">%s</h3>\n<ol class=\"timeline\" aria-labelledby=\"timeline-%d\">\n", h.Number, timeline, h.Number)
-	var before []string
-	for _, st := range h.Steps {
+	var before []*Step
+	for i := range h.Steps {
+		st := &h.Steps[i]
 		if st.Phase == "prepare" {
-			before = append(before, "<a href=\"#"+e(st.Anchor)+"\">"+strconv.Itoa(st.Number)+". "+e(st.Title)+"</a>")
+			before = append(before, st)
 			continue
 		}
 		class := "row"
 		if st.GlobalAdminBlock > 0 {
-			class += " ga"
+			class = "row ga"
 		}
-		w.raw("  <li class=\"", class, "\"><span class=\"name\"><a href=\"#", e(st.Anchor), "\">", strconv.Itoa(st.Number), ". ", e(st.Title), "</a>")
+		w.raw("  <li class=\"", class, "\"><span class=\"name\">")
+		writeStepLinkHTML(w, st)
 		if st.GlobalAdminBlock > 0 {
-			w.raw(" <span class=\"ga-mark\"><span aria-hidden=\"true\">GA</span><span class=\"sr-only\">Global Administrator block ",
-				strconv.Itoa(st.GlobalAdminBlock), "</span></span>")
+			w.raw(" <span class=\"ga-mark\"><span aria-hidden=\"true\">GA</span><span class=\"sr-only\">Global Administrator block ")
+			w.int(st.GlobalAdminBlock)
+			w.raw("</span></span>")
 		}
-		w.raw("</span><span class=\"when\">", clock(st.StartMinute), "–", clock(st.FinishMinute),
-			"</span><span class=\"track\" aria-hidden=\"true\"><span class=\"bar\" style=\"left: ", percent(st.StartMinute, h.Window.EstimateMinutes),
-			"; width: ", percent(st.ElapsedMinutes.Estimate, h.Window.EstimateMinutes), "\"></span></span></li>\n")
+		w.raw("</span><span class=\"when\">")
+		w.clock(st.StartMinute)
+		w.raw("–")
+		w.clock(st.FinishMinute)
+		w.raw("</span><span class=\"track\" aria-hidden=\"true\"><span class=\"bar\" style=\"left: ")
+		w.percent(st.StartMinute, h.Window.EstimateMinutes)
+		w.raw("; width: ")
+		w.percent(st.ElapsedMinutes.Estimate, h.Window.EstimateMinutes)
+		w.raw("\"></span></span></li>\n")
 	}
 	w.raw("</ol>\n<div class=\"scale\" aria-hidden=\"true\"><span>0:00</span><span>", clock(h.Window.EstimateMinutes), "</span></div>\n")
 	w.raw("<p><small>")
 	if len(before) > 0 {
-		w.raw("Before the window: ", strings.Join(before, "; "), ". ")
+		w.raw("Before the window: ")
+		for i, st := range before {
+			if i > 0 {
+				w.raw("; ")
+			}
+			writeStepLinkHTML(w, st)
+		}
+		w.raw(". ")
 	}
 	w.raw("Times and bars are estimates from the start of the window; <span class=\"ga-mark\">GA</span> marks Global Administrator steps.</small></p>\n\n")
 
@@ -323,7 +331,7 @@ func writeHopHTML(w htmlWriter, h *Hop, install bool) {
 
 // writeHopDisruptionHTML writes what an upgrade interrupts: the outages, with
 // what to tell users, and the content freeze.
-func writeHopDisruptionHTML(w htmlWriter, h *Hop) {
+func writeHopDisruptionHTML(w pageWriter, h *Hop) {
 	e := html.EscapeString
 	w.raw("  <dt>Outages</dt><dd>")
 	for i, o := range h.Outages {
@@ -353,61 +361,107 @@ func writeHopDisruptionHTML(w htmlWriter, h *Hop) {
 	w.raw("</dd>\n")
 }
 
-func writeStepHTML(w htmlWriter, st *Step) {
-	e := html.EscapeString
+func writeStepHTML(w pageWriter, st *Step) {
 	class := "step"
 	if st.GlobalAdminBlock > 0 {
-		class += " ga"
+		class = "step ga"
 	}
-	a := e(st.Anchor)
+	a := html.EscapeString(st.Anchor)
 	w.raw("<article class=\"", class, "\" id=\"", a, "\" data-step=\"", a, "\">\n",
-		"  <h3><label><input type=\"checkbox\" data-key=\"step:", a, "\" data-kind=\"step\"> ", strconv.Itoa(st.Number), ". ", e(st.Title),
-		"</label><a class=\"anchor\" href=\"#", a, "\">#", a, "</a></h3>\n")
+		"  <h3><label><input type=\"checkbox\" data-key=\"step:", a, "\" data-kind=\"step\"> ")
+	w.int(st.Number)
+	w.raw(". ")
+	w.text(st.Title)
+	w.raw("</label><a class=\"anchor\" href=\"#", a, "\">#", a, "</a></h3>\n")
 	w.raw("  <dl class=\"meta\">\n",
-		"    <div><dt>Role</dt><dd>", e(st.RoleName), "</dd></div>\n",
-		"    <div><dt>Phase</dt><dd>", e(st.Phase), "</dd></div>\n",
-		"    <div><dt>Hands-on</dt><dd>", Minutes(st.HandsOnMinutes), "</dd></div>\n",
-		"    <div><dt>Elapsed</dt><dd>", Minutes(st.ElapsedMinutes.Estimate), " (max ", Minutes(st.ElapsedMinutes.Max), ")</dd></div>\n")
+		"    <div><dt>Role</dt><dd>")
+	w.text(st.RoleName)
+	w.raw("</dd></div>\n",
+		"    <div><dt>Phase</dt><dd>")
+	w.text(st.Phase)
+	w.raw("</dd></div>\n",
+		"    <div><dt>Hands-on</dt><dd>")
+	w.minutes(st.HandsOnMinutes)
+	w.raw("</dd></div>\n",
+		"    <div><dt>Elapsed</dt><dd>")
+	w.minutes(st.ElapsedMinutes.Estimate)
+	w.raw(" (max ")
+	w.minutes(st.ElapsedMinutes.Max)
+	w.raw(")</dd></div>\n")
 	if st.Phase != "prepare" {
-		w.raw("    <div><dt>When</dt><dd>", clock(st.StartMinute), "–", clock(st.FinishMinute), "</dd></div>\n")
+		w.raw("    <div><dt>When</dt><dd>")
+		w.clock(st.StartMinute)
+		w.raw("–")
+		w.clock(st.FinishMinute)
+		w.raw("</dd></div>\n")
 	}
 	// Which older steps this one stands in for is bookkeeping: the account of
 	// every step (#accounting) says it, not the card an administrator works from.
-	from := cmp.Or(SourceOf(st.Version, releases.Origin(st.Origin)), st.Version)
-	w.raw("    <div><dt>From</dt><dd>", e(from), "</dd></div>\n")
+	w.raw("    <div><dt>From</dt><dd>")
+	if source := SourceOf(st.Version, releases.Origin(st.Origin)); source != "" {
+		w.text(source)
+	} else {
+		w.text(st.Version)
+	}
+	w.raw("</dd></div>\n")
 	if len(st.After) > 0 {
 		w.raw("    <div><dt>After</dt><dd>")
 		for i, after := range st.After {
 			if i > 0 {
 				w.raw(", ")
 			}
-			w.raw("<a href=\"#", e(after), "\">", e(after), "</a>")
+			w.raw("<a href=\"#")
+			w.text(after)
+			w.raw("\">")
+			w.text(after)
+			w.raw("</a>")
 		}
 		w.raw("</dd></div>\n")
 	}
 	w.raw("  </dl>\n")
 
-	var badges []string
+	// The badges, one space between them.
+	badges := 0
+	badge := func() {
+		if badges == 0 {
+			w.raw("  <p>")
+		} else {
+			w.raw(" ")
+		}
+		badges++
+	}
 	if st.GlobalAdminBlock > 0 {
-		badges = append(badges, "<span class=\"badge ga\">Global Administrator · block "+strconv.Itoa(st.GlobalAdminBlock)+"</span>")
+		badge()
+		w.raw("<span class=\"badge ga\">Global Administrator · block ")
+		w.int(st.GlobalAdminBlock)
+		w.raw("</span>")
 	}
 	for _, f := range st.CausesOutage {
-		badges = append(badges, "<span class=\"badge outage\">takes "+e(f)+" offline</span>")
+		badge()
+		w.raw("<span class=\"badge outage\">takes ")
+		w.text(f)
+		w.raw(" offline</span>")
 	}
 	if st.PointOfNoReturn {
-		badges = append(badges, "<span class=\"badge pnr\">point of no return</span>")
+		badge()
+		w.raw("<span class=\"badge pnr\">point of no return</span>")
 	}
 	for _, g := range st.Grants {
-		badges = append(badges, "<span class=\"badge\">"+e(g)+"</span>")
+		badge()
+		w.raw("<span class=\"badge\">")
+		w.text(g)
+		w.raw("</span>")
 	}
-	if len(badges) > 0 {
-		w.raw("  <p>", strings.Join(badges, " "), "</p>\n")
+	if badges > 0 {
+		w.raw("</p>\n")
 	}
 	if st.PointOfNoReturn {
 		w.raw("  <p><span class=\"label\">Point of no return:</span> ", pointOfNoReturn(st), "</p>\n")
 	}
 	if st.CommandLine != "" {
-		w.raw("  <pre><code>", e(st.CommandLine), "</code></pre>\n")
+		w.raw("  <pre><code>")
+		w.text(st.CommandLine)
+		w.raw("</code></pre>\n")
 	}
 	if st.Details != "" {
 		w.raw("  <div class=\"details\">")
@@ -420,12 +474,13 @@ func writeStepHTML(w htmlWriter, st *Step) {
 	if st.Rollback.Instructions != "" {
 		w.markdown(st.Rollback.Instructions)
 	} else {
-		w.raw("none — ", e(st.Rollback.None))
+		w.raw("none — ")
+		w.text(st.Rollback.None)
 	}
 	w.raw("</p>\n</article>\n")
 }
 
-func writeClosingHTML(w htmlWriter, rb *Runbook) {
+func writeClosingHTML(w pageWriter, rb *Runbook) {
 	e := html.EscapeString
 	w.raw("\n<section id=\"rollback\">\n<h2>Rollback</h2>\n<p>", e(rollbackIntro(rb)), " Steps marked as points of no return cannot be undone: contact ")
 	if rb.Product.SupportURL != "" {
@@ -435,7 +490,8 @@ func writeClosingHTML(w htmlWriter, rb *Runbook) {
 	}
 	w.raw(" instead.</p>\n<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Rollback\">\n<table>\n  <thead><tr><th scope=\"col\">Step</th><th scope=\"col\">How to undo it</th></tr></thead>\n  <tbody>\n")
 	for _, st := range undoOrder(rb) {
-		w.raw("    <tr><td><a href=\"#", e(st.Anchor), "\">", strconv.Itoa(st.Number), ". ", e(st.Title), "</a>")
+		w.raw("    <tr><td>")
+		writeStepLinkHTML(w, st)
 		if st.PointOfNoReturn {
 			w.raw(" <span class=\"badge pnr\">point of no return</span>")
 		}
@@ -443,7 +499,8 @@ func writeClosingHTML(w htmlWriter, rb *Runbook) {
 		if st.Rollback.Instructions != "" {
 			w.markdown(st.Rollback.Instructions)
 		} else {
-			w.raw("nothing to undo: ", e(st.Rollback.None))
+			w.raw("nothing to undo: ")
+			w.text(st.Rollback.None)
 		}
 		w.raw("</td></tr>\n")
 	}
@@ -466,17 +523,34 @@ func writeClosingHTML(w htmlWriter, rb *Runbook) {
 	}
 	w.raw("<th scope=\"col\">Fate</th></tr></thead>\n  <tbody>\n")
 	for f := range account(rb) {
-		w.raw("    <tr><td>", e(f.Version), "</td><td>", e(f.Step), "</td><td>")
+		w.raw("    <tr><td>")
+		w.text(f.Version)
+		w.raw("</td><td>")
+		w.text(f.Step)
+		w.raw("</td><td>")
 		if rb.Install {
-			w.raw(e(f.Source), "</td><td>")
+			w.text(f.Source)
+			w.raw("</td><td>")
 		}
-		w.raw(e(f.Fate))
+		w.text(f.Fate)
 		if f.By != "" {
-			w.raw(" by ", e(f.By))
+			w.raw(" by ")
+			w.text(f.By)
 		}
 		w.raw("</td></tr>\n")
 	}
 	w.raw("  </tbody>\n</table>\n</div>\n</section>\n\n")
+}
+
+// writeStepLinkHTML writes the link to a step's card: "<a href="#id">3. Title</a>".
+func writeStepLinkHTML(w pageWriter, st *Step) {
+	w.raw("<a href=\"#")
+	w.text(st.Anchor)
+	w.raw("\">")
+	w.int(st.Number)
+	w.raw(". ")
+	w.text(st.Title)
+	w.raw("</a>")
 }
 
 // hopAnchor is the id of a hop's section: upgrade-1, upgrade-2, …, or

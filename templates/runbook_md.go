@@ -1,10 +1,8 @@
 package templates
 
 import (
-	"bufio"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/atlas-release/atlas-release/releases"
@@ -17,7 +15,8 @@ import (
 
 // writeRunbookMarkdown writes the runbook as Markdown.
 func writeRunbookMarkdown(out io.Writer, rb *Runbook) error {
-	w, done := bufferFor(out)
+	bw, done := bufferFor(out)
+	w := pageWriter{bw}
 	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
 	s := func(parts ...string) { put(w, parts...) }
 
@@ -91,14 +90,16 @@ func writeRunbookMarkdown(out io.Writer, rb *Runbook) error {
 	}
 	s(" instead.\n")
 	for _, st := range undoOrder(rb) {
-		s("\n- **", strconv.Itoa(st.Number), ". ", st.Title, "** (", st.Anchor, ")")
+		s("\n- **")
+		w.int(st.Number)
+		s(". ", st.Title, "** (", st.Anchor, ")")
 		if st.PointOfNoReturn {
 			s(" — *point of no return*")
 		}
 		if st.Rollback.Instructions != "" {
-			s(": " + inline(st.Rollback.Instructions))
+			s(": ", inline(st.Rollback.Instructions))
 		} else {
-			s(": nothing to undo (" + inline(st.Rollback.None) + ")")
+			s(": nothing to undo (", inline(st.Rollback.None), ")")
 		}
 	}
 
@@ -117,13 +118,13 @@ func writeRunbookMarkdown(out io.Writer, rb *Runbook) error {
 		s("| Release | Step | Fate |\n|---|---|---|")
 	}
 	for f := range account(rb) {
-		s("\n| " + f.Version + " | " + f.Step + " | ")
+		s("\n| ", f.Version, " | ", f.Step, " | ")
 		if rb.Install {
-			s(f.Source + " | ")
+			s(f.Source, " | ")
 		}
 		s(f.Fate)
 		if f.By != "" {
-			s(" by " + f.By)
+			s(" by ", f.By)
 		}
 		s(" |")
 	}
@@ -131,7 +132,7 @@ func writeRunbookMarkdown(out io.Writer, rb *Runbook) error {
 	return done()
 }
 
-func writeHopMarkdown(w *bufio.Writer, h *Hop, install bool) {
+func writeHopMarkdown(w pageWriter, h *Hop, install bool) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
 	s := func(parts ...string) { put(w, parts...) }
 	s("\n## " + h.Heading + "\n\n")
@@ -169,21 +170,39 @@ func writeHopMarkdown(w *bufio.Writer, h *Hop, install bool) {
 		if pr.PIMLikely {
 			pim = "activate"
 		}
-		p("\n| %s | %s | %s | %s | %s |", cell(pr.Name), entra, Minutes(pr.HandsOnMinutes), when(pr), pim)
+		s("\n| ", cell(pr.Name), " | ", entra, " | ")
+		w.minutes(pr.HandsOnMinutes)
+		s(" | ", when(pr), " | ", pim, " |")
 	}
 	if len(h.GlobalAdmin) > 0 {
 		s("\n\nGlobal Administrator blocks (activate PIM once per block):\n")
 		for i, b := range h.GlobalAdmin {
-			p("\n%d. %s–%s: %s", i+1, clock(b.StartMinute), clock(b.EndMinute), strings.Join(b.Steps, ", "))
+			s("\n")
+			w.int(i + 1)
+			s(". ")
+			w.clock(b.StartMinute)
+			s("–")
+			w.clock(b.EndMinute)
+			s(": ")
+			w.list(b.Steps)
 		}
 	}
 	s("\n\n### Timeline\n\n| Step | Role | Start | End | Elapsed |\n|---|---|---|---|---|")
-	for _, st := range h.Steps {
-		start, end := "before", "–"
+	for i := range h.Steps {
+		st := &h.Steps[i]
+		s("\n| ")
+		w.int(st.Number)
+		s(". ", cell(st.Title), " | ", cell(st.RoleName), " | ")
 		if st.Phase != "prepare" {
-			start, end = clock(st.StartMinute), clock(st.FinishMinute)
+			w.clock(st.StartMinute)
+			s(" | ")
+			w.clock(st.FinishMinute)
+		} else {
+			s("before | –")
 		}
-		s("\n| ", strconv.Itoa(st.Number), ". ", cell(st.Title), " | ", cell(st.RoleName), " | ", start, " | ", end, " | ", Minutes(st.ElapsedMinutes.Estimate), " |")
+		s(" | ")
+		w.minutes(st.ElapsedMinutes.Estimate)
+		s(" |")
 	}
 	s("\n\n### Steps")
 	for _, st := range h.Steps {
@@ -191,11 +210,18 @@ func writeHopMarkdown(w *bufio.Writer, h *Hop, install bool) {
 	}
 }
 
-func writeStepMarkdown(w *bufio.Writer, st *Step) {
+func writeStepMarkdown(w pageWriter, st *Step) {
 	s := func(parts ...string) { put(w, parts...) }
-	s("\n\n#### ", strconv.Itoa(st.Number), ". ", st.Title, "\n\n- [ ] Done (", st.Anchor, ")\n")
-	s("- **Role:** ", st.RoleName, " · **Phase:** ", st.Phase, " · **Hands-on:** ", Minutes(st.HandsOnMinutes),
-		" · **Elapsed:** ", Minutes(st.ElapsedMinutes.Estimate), " (at most ", Minutes(st.ElapsedMinutes.Max), ")\n")
+	s("\n\n#### ")
+	w.int(st.Number)
+	s(". ", st.Title, "\n\n- [ ] Done (", st.Anchor, ")\n")
+	s("- **Role:** ", st.RoleName, " · **Phase:** ", st.Phase, " · **Hands-on:** ")
+	w.minutes(st.HandsOnMinutes)
+	s(" · **Elapsed:** ")
+	w.minutes(st.ElapsedMinutes.Estimate)
+	s(" (at most ")
+	w.minutes(st.ElapsedMinutes.Max)
+	s(")\n")
 	if source := SourceOf(st.Version, releases.Origin(st.Origin)); source != "" {
 		s("- **From** ", source)
 	} else {
@@ -204,16 +230,21 @@ func writeStepMarkdown(w *bufio.Writer, st *Step) {
 	// Which older steps this one stands in for is bookkeeping: the account of
 	// every step says it, not the step an administrator works from.
 	if len(st.After) > 0 {
-		s("\n- **After:** ", strings.Join(st.After, ", "))
+		s("\n- **After:** ")
+		w.list(st.After)
 	}
 	if len(st.CausesOutage) > 0 {
-		s("\n- **Takes offline:** " + strings.Join(st.CausesOutage, ", "))
+		s("\n- **Takes offline:** ")
+		w.list(st.CausesOutage)
 	}
 	if len(st.Grants) > 0 {
-		s("\n- **Privileged operations:** " + strings.Join(st.Grants, ", "))
+		s("\n- **Privileged operations:** ")
+		w.list(st.Grants)
 	}
 	if st.GlobalAdminBlock > 0 {
-		s("\n- **Global Administrator block ", strconv.Itoa(st.GlobalAdminBlock), "**")
+		s("\n- **Global Administrator block ")
+		w.int(st.GlobalAdminBlock)
+		s("**")
 	}
 	if st.PointOfNoReturn {
 		s("\n- **Point of no return:** ", pointOfNoReturn(st))
@@ -259,11 +290,7 @@ func installAdditions(rb *Runbook) string {
 }
 
 // put writes the parts; bufio.Writer keeps its first error for Flush.
-func put(w *bufio.Writer, parts ...string) {
-	for _, p := range parts {
-		w.WriteString(p)
-	}
-}
+func put(w pageWriter, parts ...string) { w.raw(parts...) }
 
 // pathLine writes "4.0.0 → 5.0.0 → 5.2.0".
 func pathLine(rb *Runbook) string {

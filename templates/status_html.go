@@ -25,7 +25,7 @@ const statusCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:;
 // timeline by ring with today marked, the standby engineers' load, and the
 // table of every entry. No script, no network: SVG drawn here.
 func WriteStatusHTML(out io.Writer, st *FleetStatus) error {
-	w := htmlWriter{bufio.NewWriterSize(out, 64<<10)}
+	w := pageWriter{bufio.NewWriterSize(out, 64<<10)}
 	e := html.EscapeString
 	title := st.Product + " fleet status: " + st.Latest
 	w.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
@@ -51,7 +51,7 @@ func WriteStatusHTML(out io.Writer, st *FleetStatus) error {
 	return w.Flush()
 }
 
-func writeSummaryHTML(w htmlWriter, st *FleetStatus) {
+func writeSummaryHTML(w pageWriter, st *FleetStatus) {
 	s := st.Summary
 	card := func(class, value, label string, names []string) {
 		w.raw("<div class=\"card ", class, "\"><span class=\"value\">", html.EscapeString(value), "</span><span class=\"label\">", html.EscapeString(label), "</span>")
@@ -80,7 +80,7 @@ func flagClass(bad bool) string {
 }
 
 // writeVersionChart draws one bar per version, newest first.
-func writeVersionChart(w htmlWriter, st *FleetStatus) {
+func writeVersionChart(w pageWriter, st *FleetStatus) {
 	vs := st.Summary.Versions
 	const barW, gap, chartH, top, bottom = 56, 16, 160, 20, 40
 	most := 1
@@ -106,7 +106,7 @@ func writeVersionChart(w htmlWriter, st *FleetStatus) {
 }
 
 // writeLoadChart draws one horizontal bar per standby engineer.
-func writeLoadChart(w htmlWriter, st *FleetStatus) {
+func writeLoadChart(w pageWriter, st *FleetStatus) {
 	es := st.Summary.Engineers
 	if len(es) == 0 {
 		w.raw("<p class=\"none\">No standby roster in atlas-release.yaml.</p>\n")
@@ -133,7 +133,7 @@ func writeLoadChart(w htmlWriter, st *FleetStatus) {
 
 // writeTimeline draws the entries with a day (scheduled, or finished) on a
 // time axis, one lane per ring, today marked.
-func writeTimeline(w htmlWriter, st *FleetStatus) {
+func writeTimeline(w pageWriter, st *FleetStatus) {
 	today, err := time.Parse(time.DateOnly, st.Today)
 	if err != nil {
 		return
@@ -209,7 +209,7 @@ func maxTime(a, b time.Time) time.Time {
 	return a
 }
 
-func writeEntriesHTML(w htmlWriter, st *FleetStatus) {
+func writeEntriesHTML(w pageWriter, st *FleetStatus) {
 	e := html.EscapeString
 	w.raw("<h2>Every entry</h2>\n<table class=\"entries\">\n<thead><tr><th>Entry</th><th>Ring</th><th>Runs</th><th>Behind</th><th>State</th>",
 		"<th>Ticket</th><th>Window</th><th>Change board</th><th>Standby</th></tr></thead>\n<tbody>\n")

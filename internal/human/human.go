@@ -52,21 +52,24 @@ func Duration(d time.Duration) string {
 // Minutes writes a number of minutes as the runbook does: "45 min", "2 h",
 // "1 h 05 min" (minutes after hours have two digits, so that a column of them
 // lines up).
-// It is on the runbook's hot path (every figure of every path), hence strconv
-// rather than fmt.
-func Minutes(m int) string {
+func Minutes(m int) string { return string(AppendMinutes(make([]byte, 0, 16), m)) }
+
+// AppendMinutes appends Minutes(m) to b. The runbook's pages write a duration
+// for every step of every path straight into their output buffer with it,
+// without a string apiece.
+func AppendMinutes(b []byte, m int) []byte {
 	h, m := m/60, m%60
 	switch {
 	case h == 0:
-		return strconv.Itoa(m) + " min"
+		return append(strconv.AppendInt(b, int64(m), 10), " min"...)
 	case m == 0:
-		return strconv.Itoa(h) + " h"
+		return append(strconv.AppendInt(b, int64(h), 10), " h"...)
 	}
-	mm := strconv.Itoa(m)
+	b = append(strconv.AppendInt(b, int64(h), 10), " h "...)
 	if m < 10 {
-		mm = "0" + mm
+		b = append(b, '0')
 	}
-	return strconv.Itoa(h) + " h " + mm + " min"
+	return append(strconv.AppendInt(b, int64(m), 10), " min"...)
 }
 
 // Day writes a date with its weekday as a word: "Saturday 2026-03-07".

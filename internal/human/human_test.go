@@ -42,6 +42,18 @@ func TestMinutes(t *testing.T) {
 		if got := Minutes(tc.m); got != tc.want {
 			t.Errorf("Minutes(%d) = %q, want %q", tc.m, got, tc.want)
 		}
+		if got := string(AppendMinutes([]byte("took "), tc.m)); got != "took "+tc.want {
+			t.Errorf("AppendMinutes(took, %d) = %q, want %q", tc.m, got, "took "+tc.want)
+		}
+	}
+}
+
+// TestAppendMinutesAllocatesNothing: the pages append durations into a buffer
+// with room, for every step of every path.
+func TestAppendMinutesAllocatesNothing(t *testing.T) {
+	buf := make([]byte, 0, 64)
+	if n := testing.AllocsPerRun(100, func() { buf = AppendMinutes(buf[:0], 125) }); n != 0 {
+		t.Errorf("AppendMinutes allocates %v times; want none", n)
 	}
 }
 

@@ -139,18 +139,8 @@ func streamRegenerable(path string, fn func(io.Writer) error) (written int64, er
 			_ = os.Remove(name)
 		}
 	}()
-	counted := &countingWriter{w: tmp}
-	bw := regenerableBuffers.Get().(*bufio.Writer)
-	bw.Reset(counted)
-	defer func() {
-		bw.Reset(nil) // keep no reference to the file in the pool
-		regenerableBuffers.Put(bw)
-	}()
-	if err = fn(bw); err != nil {
+	if written, err = writeThrough(tmp, path, fn); err != nil {
 		return 0, err
-	}
-	if err = bw.Flush(); err != nil {
-		return 0, fmt.Errorf("write %s: %w", path, bareError(err))
 	}
 	if err = tmp.Chmod(0o644); err != nil {
 		return 0, fmt.Errorf("write %s: %w", path, bareError(err))
@@ -161,6 +151,32 @@ func streamRegenerable(path string, fn func(io.Writer) error) (written int64, er
 	if err = os.Rename(name, path); err != nil {
 		return 0, fmt.Errorf("write %s: %w", path, bareError(err))
 	}
+	return written, nil
+}
+
+// writeThrough writes what fn produces to dst through a pooled buffer and
+// returns how many bytes reached dst. A write error of dst is reported as
+// writing path, whether fn meets it (a renderer writing into the buffer
+// directly flushes it itself) or the last flush does: the user is told which
+// output failed, not the name of a temporary file that is gone.
+func writeThrough(dst io.Writer, path string, fn func(io.Writer) error) (int64, error) {
+	counted := &countingWriter{w: dst}
+	bw := regenerableBuffers.Get().(*bufio.Writer)
+	bw.Reset(counted)
+	defer func() {
+		bw.Reset(nil) // keep no reference to dst in the pool
+		regenerableBuffers.Put(bw)
+	}()
+	err := fn(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if counted.err != nil {
+		return 0, fmt.Errorf("write %s: %w", path, bareError(counted.err))
+	}
+	if err != nil {
+		return 0, err
+	}
 	return counted.n, nil
 }
 
@@ -169,15 +185,20 @@ func streamRegenerable(path string, fn func(io.Writer) error) (written int64, er
 // of all it allocated.
 var regenerableBuffers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 64<<10) }}
 
-// countingWriter counts the bytes written through it.
+// countingWriter counts the bytes written through it, and keeps the first
+// error of the writer it writes to.
 type countingWriter struct {
-	w io.Writer
-	n int64
+	w   io.Writer
+	n   int64
+	err error
 }
 
 func (c *countingWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
+	if err != nil && c.err == nil {
+		c.err = err
+	}
 	return n, err
 }
 

@@ -1,12 +1,17 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
+	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"syscall"
 	"testing"
 )
 
@@ -78,5 +83,59 @@ func TestStreamRegenerableSharesBuffers(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(filepath.Join(dir, "page.html")); !bytes.Equal(got, page) {
 		t.Errorf("the file holds %d bytes, want the %d written", len(got), len(page))
+	}
+}
+
+// fullDisk takes room bytes, then fails as a full disk does.
+type fullDisk struct{ room int }
+
+func (d *fullDisk) Write(p []byte) (int, error) {
+	if len(p) <= d.room {
+		d.room -= len(p)
+		return len(p), nil
+	}
+	n := d.room
+	d.room = 0
+	return n, &fs.PathError{Op: "write", Path: "/out/.page.html.123.tmp", Err: syscall.ENOSPC}
+}
+
+// TestWriteThroughNamesTheOutput: when the file being written fails part-way,
+// the error names the output the user asked for, not the temporary file it
+// was going to, whether the renderer meets the failure (it flushes the
+// buffer it was given itself) or the last flush does.
+func TestWriteThroughNamesTheOutput(t *testing.T) {
+	page := bytes.Repeat([]byte("<p>step</p>\n"), 100_000) // more than a buffer
+	for _, c := range []struct {
+		name string
+		fn   func(io.Writer) error
+	}{
+		{"renderer flushes", func(w io.Writer) error {
+			if _, err := w.Write(page); err != nil {
+				return err
+			}
+			return w.(*bufio.Writer).Flush()
+		}},
+		{"last flush", func(w io.Writer) error { _, err := w.Write(page[:1000]); return err }},
+		{"renderer wraps the error", func(w io.Writer) error {
+			if _, err := w.Write(page); err != nil {
+				return fmt.Errorf("render: %w", err)
+			}
+			return nil
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := writeThrough(&fullDisk{room: 100}, "/out/page.html", c.fn)
+			if !errors.Is(err, syscall.ENOSPC) {
+				t.Fatalf("got %v, want the disk's error", err)
+			}
+			if want := "write /out/page.html: no space left on device"; err.Error() != want {
+				t.Errorf("got %q, want %q", err, want)
+			}
+		})
+	}
+	// A renderer's own error is its own.
+	boom := errors.New("the template failed")
+	if _, err := writeThrough(&fullDisk{room: 1 << 30}, "/out/page.html", func(io.Writer) error { return boom }); err != boom {
+		t.Errorf("got %v, want the renderer's error as it is", err)
 	}
 }

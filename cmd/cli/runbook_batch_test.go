@@ -135,7 +135,7 @@ func TestWriteThroughNamesTheOutput(t *testing.T) {
 	}
 	// A renderer's own error is its own.
 	boom := errors.New("the template failed")
-	if _, err := writeThrough(&fullDisk{room: 1 << 30}, "/out/page.html", func(io.Writer) error { return boom }); err != boom {
+	if _, err := writeThrough(&fullDisk{room: 1 << 30}, "/out/page.html", func(io.Writer) error { return boom }); !errors.Is(err, boom) || err.Error() != boom.Error() {
 		t.Errorf("got %v, want the renderer's error as it is", err)
 	}
 }

@@ -120,7 +120,7 @@ func (s *Server) frame(w http.ResponseWriter, snap *snapshot, p page) {
 		p.Err = snap.err.Error()
 	}
 	var b bytes.Buffer
-	if err := frameTemplate.Execute(&b, p); err != nil {
+	if err := frameTemplate().Execute(&b, p); err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
@@ -186,7 +186,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	var b bytes.Buffer
-	if err := homeTemplate.Execute(&b, struct {
+	if err := homeTemplate().Execute(&b, struct {
 		Quarters []homeQuarter
 		Problems []problem
 		Files    int
@@ -240,7 +240,7 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) {
 		// (upgrade-guide.de.html): that name serves the guide here too.
 		if d.Locale == locale && (d.Kind == kind || cut.DocumentFile(d.Kind, d.Locale, snap.ws.Config.DefaultLocale(), "html") == kind) {
 			var b bytes.Buffer
-			if err := articleTemplate.Execute(&b, struct {
+			if err := articleTemplate().Execute(&b, struct {
 				Title string
 				Body  template.HTML
 			}{d.Title, template.HTML(d.HTML)}); err != nil { // the help-center-safe HTML the article publishes, byte for byte
@@ -327,7 +327,7 @@ func (s *Server) runbook(w http.ResponseWriter, r *http.Request) {
 		data.Plan = string(j)
 	}
 	var b bytes.Buffer
-	if err := runbookTemplate.Execute(&b, data); err != nil {
+	if err := runbookTemplate().Execute(&b, data); err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
@@ -384,7 +384,7 @@ func (s *Server) upgrades(w http.ResponseWriter, r *http.Request) {
 	}
 	j, _ := json.MarshalIndent(plan, "", "  ")
 	var b bytes.Buffer
-	if err := preTemplate.Execute(&b, string(j)); err != nil {
+	if err := preTemplate().Execute(&b, string(j)); err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}

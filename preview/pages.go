@@ -1,11 +1,15 @@
 package preview
 
-import "html/template"
+import (
+	"html/template"
+	"sync"
+)
 
 // frameTemplate is every page of the preview. Its script listens to /events
 // and, on a new generation, fetches the page again and swaps its content in
 // place: no reload, so the scroll position and the reader's place stay.
-var frameTemplate = template.Must(template.New("frame").Parse(`<!DOCTYPE html>
+var frameTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("frame").Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -57,8 +61,10 @@ pre { background: #fff; border: 1px solid #d0d7de; padding: 1rem; overflow: auto
 </body>
 </html>
 `))
+})
 
-var homeTemplate = template.Must(template.New("home").Parse(`<h2>Problems</h2>
+var homeTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("home").Parse(`<h2>Problems</h2>
 {{if .Problems}}<ul class="problems" id="problems">{{range .Problems}}
 <li class="{{.Severity}}"><a href="{{.Editor}}">{{.Place}}</a>{{if .Page}} (<a href="{{.Page}}">release</a>){{end}}: {{.Severity}} {{.Code}}: {{.Message}}</li>{{end}}
 </ul>{{else}}<p id="no-problems">{{.Files}} manifests and atlas-release.yaml validate with no problems.</p>{{end}}
@@ -69,14 +75,18 @@ var homeTemplate = template.Must(template.New("home").Parse(`<h2>Problems</h2>
 {{range .Locales}} <a href="/release/{{$v}}/{{.}}/release-notes">notes ({{.}})</a> · <a href="/release/{{$v}}/{{.}}/upgrade-guide">upgrade guide ({{.}})</a>{{end}}{{end}}{{end}}</li>{{end}}
 </ul>{{else}}<p>No release.</p>{{end}}
 {{end}}`))
+})
 
 // articleTemplate frames a document as a help-center article.
-var articleTemplate = template.Must(template.New("article").Parse(`<article class="hc">
+var articleTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("article").Parse(`<article class="hc">
 <h1 id="article-title">{{.Title}}</h1>
 <div id="article-body">{{.Body}}</div>
 </article>`))
+})
 
-var runbookTemplate = template.Must(template.New("runbook").Parse(`<form method="get" action="/runbook">
+var runbookTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("runbook").Parse(`<form method="get" action="/runbook">
 <label>From <select name="from">{{range .Versions}}<option{{if eq . $.From}} selected{{end}}>{{.}}</option>{{end}}</select></label>
 <label>to <select name="to">{{range .Versions}}<option{{if eq . $.To}} selected{{end}}>{{.}}</option>{{end}}</select></label>
 <button>Show</button>
@@ -86,5 +96,8 @@ var runbookTemplate = template.Must(template.New("runbook").Parse(`<form method=
 <iframe id="runbook" title="Runbook" src="/runbook.html?from={{.From}}&amp;to={{.To}}"></iframe>
 <h2>Plan</h2>
 <pre id="plan" tabindex="0">{{.Plan}}</pre>{{end}}`))
+})
 
-var preTemplate = template.Must(template.New("pre").Parse(`<pre tabindex="0">{{.}}</pre>`))
+var preTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("pre").Parse(`<pre tabindex="0">{{.}}</pre>`))
+})

@@ -154,7 +154,8 @@ func safeDecode(dec *yaml.Decoder, n *yaml.Node) (err error) {
 	return dec.Decode(n)
 }
 
-var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+// yamlLineRE and idRE are compiled when first needed, not at every start-up.
+var yamlLineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): (.*)$`) })
 
 // syntaxErrorPosition turns a parse failure into a position and a message. The
 // parser only reports lines (and, for some errors, the line before), so a second
@@ -164,7 +165,7 @@ var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 func syntaxErrorPosition(src []byte, err error) (Pos, string) {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	p := Pos{1, 1}
-	if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
+	if m := yamlLineRE().FindStringSubmatch(err.Error()); m != nil {
 		p.Line, _ = strconv.Atoi(m[1])
 		msg = m[2]
 	}
@@ -536,7 +537,7 @@ const (
 	localePattern = `^[a-z][a-z][a-z]?(-[a-z0-9]+)*$`
 )
 
-var idRE = regexp.MustCompile(idPattern)
+var idRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(idPattern) })
 
 // structInfo is what the decoder needs to know about a struct type, computed once.
 type structInfo struct {

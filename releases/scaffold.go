@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template"
 
 	"github.com/Masterminds/semver/v3"
@@ -132,8 +133,9 @@ func (ws *Workspace) nextVersion(c Cadence) *semver.Version {
 	return semver.New(latest.Major(), latest.Minor()+1, 0, "", "")
 }
 
-var manifestTemplate = template.Must(template.New("manifest").Funcs(template.FuncMap{"quote": strconv.Quote}).Parse(
-	`{{with .SchemaRef}}# yaml-language-server: $schema={{.}}
+var manifestTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("manifest").Funcs(template.FuncMap{"quote": strconv.Quote}).Parse(
+		`{{with .SchemaRef}}# yaml-language-server: $schema={{.}}
 {{end}}# Release manifest of {{.Product}} {{.Version}}. Replace every "FILL IN" value;
 # ` + "`atlas-release validate`" + ` points at the ones left. ` + "`atlas-release schema manifest`" + `
 # describes every field.
@@ -276,6 +278,7 @@ install:
 {{- end}}
 {{- end}}
 `))
+})
 
 // NewManifestFile returns the text of a manifest for the proposal, with FILL IN
 // placeholders where a person must write. schemaRef, when not empty, is put in
@@ -309,7 +312,7 @@ func (ws *Workspace) NewManifestFile(p Proposal, schemaRef string) []byte {
 			"Role": role, "AdminRole": admin, "Script": script}
 	}
 	var b bytes.Buffer
-	err := manifestTemplate.Execute(&b, map[string]any{
+	err := manifestTemplate().Execute(&b, map[string]any{
 		"Install":   install,
 		"Freeze":    freeze,
 		"Unfreeze":  unfreeze,
@@ -433,8 +436,9 @@ func (ws *Workspace) carriedStep(before *semver.Version, phase Phase, def scaffo
 // checked against Microsoft's documentation.
 var RolesChecked = NewDate(2026, 10, 15)
 
-var configTemplate = template.Must(template.New("config").Funcs(template.FuncMap{"quote": strconv.Quote}).Parse(
-	`{{with .SchemaRef}}# yaml-language-server: $schema={{.}}
+var configTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("config").Funcs(template.FuncMap{"quote": strconv.Quote}).Parse(
+		`{{with .SchemaRef}}# yaml-language-server: $schema={{.}}
 {{end}}# The release workspace of {{.Name}}. ` + "`atlas-release schema workspace`" + ` describes every
 # field. Secrets never go here: tokens and passphrases come from the environment.
 schemaVersion: 1
@@ -507,11 +511,12 @@ locales: [en-us]
 # signing:
 #   publicKey: RW...
 `))
+})
 
 // NewConfigFile returns the text of a minimal, valid atlas-release.yaml.
 func NewConfigFile(id, name, schemaRef string) []byte {
 	var b bytes.Buffer
-	err := configTemplate.Execute(&b, map[string]any{
+	err := configTemplate().Execute(&b, map[string]any{
 		"SchemaRef": schemaRef, "ID": id, "Name": name, "Checked": RolesChecked.String(),
 	})
 	if err != nil {
@@ -520,14 +525,14 @@ func NewConfigFile(id, name, schemaRef string) []byte {
 	return b.Bytes()
 }
 
-var nonID = regexp.MustCompile(`[^a-z0-9]+`)
+var nonID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^a-z0-9]+`) })
 
 // SuggestID turns a name such as a folder name into a valid id ("My Product" →
 // "my-product"), or "" when nothing usable is left.
 func SuggestID(name string) string {
-	id := strings.Trim(nonID.ReplaceAllString(strings.ToLower(name), "-"), "-")
+	id := strings.Trim(nonID().ReplaceAllString(strings.ToLower(name), "-"), "-")
 	id = strings.TrimLeft(id, "0123456789-")
-	if !idRE.MatchString(id) {
+	if !idRE().MatchString(id) {
 		return ""
 	}
 	return id

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/Masterminds/semver/v3"
 	"github.com/spf13/cobra"
@@ -328,8 +329,10 @@ func upgradesScheduleRun(cmd *cobra.Command, opts *UpgradesOptions) error {
 	return nil
 }
 
-// lockKey is what a schedule's lock may be keyed by: a file name.
-var lockKey = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$`)
+// lockKey is what a schedule's lock may be keyed by: a file name. It is
+// compiled when first used: its bounded repetition makes a large program, and
+// every command paid for it at start-up.
+var lockKey = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$`) })
 
 // scheduleLock locks one upgrade's ticket in the workspace's dist/ folder (which
 // init keeps out of version control, beside cut's locks): two schedules of the
@@ -337,7 +340,7 @@ var lockKey = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$`)
 // (until Ctrl-C) and then finding its ticket.
 func scheduleLock(dir string) func(ctx context.Context, key string) (func(), error) {
 	return func(ctx context.Context, key string) (func(), error) {
-		if !lockKey.MatchString(key) {
+		if !lockKey().MatchString(key) {
 			return nil, fmt.Errorf("%q cannot name a lock file", key)
 		}
 		if err := os.MkdirAll(dir, 0o755); err != nil {

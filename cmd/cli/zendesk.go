@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sync"
 
 	"github.com/atlas-release/atlas-release/releases"
 	"github.com/atlas-release/atlas-release/zendesk"
@@ -28,7 +29,10 @@ else zendesk.url of atlas-release.yaml. Credentials come from the environment on
   ZENDESK_CLIENT_ID, ZENDESK_CLIENT_SECRET   an OAuth client (client credentials grant, for CI)
   ZENDESK_EMAIL, ZENDESK_API_TOKEN           an API token (deprecated: they stop working on ` + zendesk.APITokenEndOfLife + `)`
 
-var subdomainSyntax = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+// subdomainSyntax is a ZenDesk subdomain's syntax. It is compiled when first
+// used: its bounded repetition makes a large program, and every command paid
+// for it at start-up.
+var subdomainSyntax = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`) })
 
 // errNoCredentials is an authentication failure: exit status 4.
 var errNoCredentials = errors.New("no ZenDesk credentials: set " + ZendeskOAuthTokenEnv + ", or " + ZendeskClientIDEnv + " and " +
@@ -43,7 +47,7 @@ func (f *Factory) ZendeskClient(urlFlag string, cfg *releases.Config) (*zendesk.
 	}
 	if base == "" {
 		if sub := f.Getenv(ZendeskSubdomainEnv); sub != "" {
-			if !subdomainSyntax.MatchString(sub) {
+			if !subdomainSyntax().MatchString(sub) {
 				return nil, usageErrorf("%s=%q is not a ZenDesk subdomain like acme", ZendeskSubdomainEnv, sub)
 			}
 			base = "https://" + sub + ".zendesk.com"

@@ -92,6 +92,7 @@ type PlannedStep struct {
 type sourceStep struct {
 	step    *Step
 	release *Manifest
+	index   int // in its release's steps
 }
 
 // Ref names the source step.
@@ -129,7 +130,13 @@ type StepFate struct {
 	// Origin says which part of its release the step comes from: empty for an
 	// upgrade step of an upgrade path.
 	Origin Origin `json:"origin,omitempty"`
+
+	index int // the step's place in its release's steps, from 0
 }
+
+// Index is the step's place in its release's steps, from 0: with the order of
+// the releases, it gives the order in which the manifests list the steps.
+func (f *StepFate) Index() int { return f.index }
 
 // Origin is the part of a release a step of an install comes from.
 type Origin string
@@ -397,13 +404,13 @@ func (c *composer) selectAndOrder(from, to *semver.Version, rels []*Manifest) (*
 			switch s.Repeat {
 			case RepeatSupersede:
 				if keys[s.DedupeKey].newest != s {
-					superseded = append(superseded, sourceStep{s, m})
+					superseded = append(superseded, sourceStep{s, m, i})
 					continue
 				}
 			case RepeatOnce:
 				if first := c.once[onceKey(s)]; first != nil {
 					standIn[s] = first
-					c.path.Fates = append(c.path.Fates, StepFate{StepRef: ref, Fate: FateMerged, Hop: hopIndex, By: c.by(first), Origin: m.origin})
+					c.path.Fates = append(c.path.Fates, StepFate{StepRef: ref, Fate: FateMerged, Hop: hopIndex, By: c.by(first), Origin: m.origin, index: i})
 					first.Replaces = append(first.Replaces, ref)
 					continue
 				}
@@ -415,7 +422,7 @@ func (c *composer) selectAndOrder(from, to *semver.Version, rels []*Manifest) (*
 			}
 			standIn[s] = ps
 			hop.Steps = append(hop.Steps, ps)
-			c.path.Fates = append(c.path.Fates, StepFate{StepRef: ref, Fate: FateKept, Hop: hopIndex, Origin: m.origin})
+			c.path.Fates = append(c.path.Fates, StepFate{StepRef: ref, Fate: FateKept, Hop: hopIndex, Origin: m.origin, index: i})
 		}
 	}
 	// What each newest step replaces, in one backing for the hop: room for
@@ -434,7 +441,7 @@ func (c *composer) selectAndOrder(from, to *semver.Version, rels []*Manifest) (*
 		}
 		by.Replaces = append(by.Replaces, ref)
 		by.replaced = append(by.replaced, src)
-		c.path.Fates = append(c.path.Fates, StepFate{StepRef: ref, Fate: FateSuperseded, Hop: hopIndex, By: c.by(by), Origin: m.origin})
+		c.path.Fates = append(c.path.Fates, StepFate{StepRef: ref, Fate: FateSuperseded, Hop: hopIndex, By: c.by(by), Origin: m.origin, index: src.index})
 	}
 	standInUpgradeOnly(hop, standIn, keys, c.once)
 	if err := order(hop, standIn, c.ws.Config); err != nil {

@@ -371,10 +371,11 @@ func NewRunbook(ws *releases.Workspace, p *releases.Path, generator string) *Run
 			rb.Roles = append(rb.Roles, roleOf(r))
 		}
 	}
-	order := manifestOrder(p)
-	for _, f := range p.Fates {
+	offsets := releaseOffsets(p)
+	for i := range p.Fates {
+		f := &p.Fates[i]
 		fate := Fate{Version: f.Version, Step: f.Step, Fate: string(f.Fate), Hop: f.Hop + 1, Origin: string(f.Origin), Source: SourceOf(f.Version, f.Origin),
-			order: order[f.StepRef]}
+			order: offsets[f.Version] + f.Index() + 1}
 		if f.By != nil {
 			fate.By = f.By.String()
 		}
@@ -383,25 +384,22 @@ func NewRunbook(ws *releases.Workspace, p *releases.Path, generator string) *Run
 	return rb
 }
 
-// manifestOrder numbers every source step of the path release by release
-// (oldest first) and, in each release, in its manifest's order, from 1. Each
-// release appears in one hop, and a step id once in a release.
-func manifestOrder(p *releases.Path) map[releases.StepRef]int {
-	steps := 0
+// releaseOffsets gives, for each release of the path, how many source steps
+// the releases before it hold: a fate's place in the order in which the
+// manifests list the steps, release by release (oldest first) and in each
+// release in its manifest's order, is its release's offset plus its Index,
+// from 1. (Each release appears once on a path, and a step id once in a
+// valid release.)
+func releaseOffsets(p *releases.Path) map[string]int {
+	offsets := map[string]int{}
+	n := 0
 	for _, h := range p.Hops {
 		for _, m := range h.Releases {
-			steps += len(m.Steps)
+			offsets[m.Version] = n
+			n += len(m.Steps)
 		}
 	}
-	order := make(map[releases.StepRef]int, steps)
-	for _, h := range p.Hops {
-		for _, m := range h.Releases {
-			for i := range m.Steps {
-				order[releases.StepRef{Version: m.Version, Step: m.Steps[i].ID}] = len(order) + 1
-			}
-		}
-	}
-	return order
+	return offsets
 }
 
 // account is the account of every step as the pages list it: release by

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	texttemplate "text/template"
 	"unicode/utf8"
 
@@ -32,8 +33,12 @@ const (
 
 // Set holds the templates a workspace renders with.
 type Set struct {
-	text map[string]*texttemplate.Template
-	html map[string]*htmltemplate.Template
+	// templates parses each template on first use: a command that renders a
+	// runbook, or validates, needs none of them, and parsing them all cost
+	// every such command a millisecond and a half. The workspace's own
+	// templates are parsed when the set is loaded, so that their errors are
+	// reported at once; the built-in ones are tested.
+	templates map[string]func() (executor, error)
 	// runbookCSS is the workspace's runbook.css, added to the runbook page.
 	runbookCSS string
 	// Overridden lists the templates the workspace replaced, sorted.
@@ -78,7 +83,7 @@ func LoadLocale(workspace fs.FS, t *releases.Translation) (*Set, error) {
 // load reads the built-in templates, overridden by the files of dir, with the
 // functions of funcs replaced by those of extra.
 func load(workspace fs.FS, dir string, extra map[string]any) (*Set, error) {
-	s := &Set{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}}
+	s := &Set{templates: map[string]func() (executor, error){}}
 	sources := map[string][]byte{}
 	for _, name := range Names() {
 		b, _ := Default(name)
@@ -137,24 +142,36 @@ func load(workspace fs.FS, dir string, extra map[string]any) (*Set, error) {
 		// names the file to open, not a built-in name found in every locale.
 		// Its parse errors name it the same way; a built-in template's say so.
 		origin, tmplName := "built-in template "+name+": ", name
-		if slices.Contains(s.Overridden, name) {
+		overridden := slices.Contains(s.Overridden, name)
+		if overridden {
 			origin, tmplName = "", path.Join(dir, name)
 		}
-		if strings.HasSuffix(name, ".html.tmpl") {
-			t, err := htmltemplate.New(tmplName).Funcs(htmlFns).Option("missingkey=error").Parse(string(src))
+		parse := sync.OnceValues(func() (executor, error) {
+			var t executor
+			var err error
+			if strings.HasSuffix(name, ".html.tmpl") {
+				t, err = htmltemplate.New(tmplName).Funcs(htmlFns).Option("missingkey=error").Parse(string(src))
+			} else {
+				t, err = texttemplate.New(tmplName).Funcs(textFns).Option("missingkey=error").Parse(string(src))
+			}
 			if err != nil {
 				return nil, fmt.Errorf("%s%w", origin, err)
 			}
-			s.html[name] = t
-			continue
+			return t, nil
+		})
+		if overridden {
+			if _, err := parse(); err != nil {
+				return nil, err
+			}
 		}
-		t, err := texttemplate.New(tmplName).Funcs(textFns).Option("missingkey=error").Parse(string(src))
-		if err != nil {
-			return nil, fmt.Errorf("%s%w", origin, err)
-		}
-		s.text[name] = t
+		s.templates[name] = parse
 	}
 	return s, nil
+}
+
+// executor is a parsed template, text or HTML.
+type executor interface {
+	Execute(w io.Writer, data any) error
 }
 
 // ErrUnsafeText is wrapped by the error of a template file that holds, or a
@@ -182,15 +199,16 @@ func displayPath(p string) string {
 // write characters its file does not hold ({{printf "%c" 27}}, {{"\u202e"}}),
 // and the data it is given may come from anywhere.
 func (s *Set) execute(w io.Writer, name string, data any) error {
-	cw := &checkedWriter{w: w, line: 1, col: 1}
-	var err error
-	if t, ok := s.html[name]; ok {
-		err = t.Execute(cw, data)
-	} else if t, ok := s.text[name]; ok {
-		err = t.Execute(cw, data)
-	} else {
+	parse, ok := s.templates[name]
+	if !ok {
 		return fmt.Errorf("no template %s", name)
 	}
+	t, err := parse()
+	if err != nil {
+		return err
+	}
+	cw := &checkedWriter{w: w, line: 1, col: 1}
+	err = t.Execute(cw, data)
 	if err == nil {
 		err = cw.close()
 	}

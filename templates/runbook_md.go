@@ -18,7 +18,7 @@ func writeRunbookMarkdown(out io.Writer, rb *Runbook) error {
 	bw, done := bufferFor(out)
 	w := pageWriter{bw}
 	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
-	s := func(parts ...string) { put(w, parts...) }
+	s := func(parts ...string) { w.raw(parts...) } // a closure, not the method value w.raw: its arguments stay on the stack
 
 	s("# " + rb.Title + "\n\n")
 	versions := make([]string, len(rb.Releases))
@@ -134,7 +134,7 @@ func writeRunbookMarkdown(out io.Writer, rb *Runbook) error {
 
 func writeHopMarkdown(w pageWriter, h *Hop, install bool) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
-	s := func(parts ...string) { put(w, parts...) }
+	s := func(parts ...string) { w.raw(parts...) }
 	s("\n## " + h.Heading + "\n\n")
 	what := "Applies " + strings.Join(h.Releases, ", ")
 	if install {
@@ -211,7 +211,7 @@ func writeHopMarkdown(w pageWriter, h *Hop, install bool) {
 }
 
 func writeStepMarkdown(w pageWriter, st *Step) {
-	s := func(parts ...string) { put(w, parts...) }
+	s := func(parts ...string) { w.raw(parts...) }
 	s("\n\n#### ")
 	w.int(st.Number)
 	s(". ", st.Title, "\n\n- [ ] Done (", st.Anchor, ")\n")
@@ -288,9 +288,6 @@ func installAdditions(rb *Runbook) string {
 	}
 	return ", with what " + strings.Join(adding[:len(adding)-1], ", ") + " and " + adding[len(adding)-1] + " add for new deployments"
 }
-
-// put writes the parts; bufio.Writer keeps its first error for Flush.
-func put(w pageWriter, parts ...string) { w.raw(parts...) }
 
 // pathLine writes "4.0.0 → 5.0.0 → 5.2.0".
 func pathLine(rb *Runbook) string {
